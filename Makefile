@@ -1,0 +1,46 @@
+# CareerBoard: `make run` serves the demo board, `make test` runs the test suite.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/careerboard
+
+.PHONY: install db run serve test lint format bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+db: install
+	$(PY) manage.py create_database
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_seeds
+	$(PY) manage.py load_demo
+
+run: db
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+serve: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/gunicorn careerboard.wsgi --bind 127.0.0.1:$(PORT) --workers 2
+
+test: install
+	$(PY) -m pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=lint-only-secret-key-that-is-long-and-random-enough-0123456789abcdef \
+		ALLOWED_HOSTS=careerboard.example $(PY) manage.py check --deploy --fail-level WARNING
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,122 @@
+"""Admin for users and the curated career content."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from careerboard.models import (
+    CareerRole,
+    EducationPath,
+    OutlookFigure,
+    Resource,
+    SalaryFigure,
+    Sector,
+    Skill,
+    User,
+)
+
+
+@admin.register(User)
+class CareerBoardUserAdmin(UserAdmin):
+    list_display = ["username", "email", "is_hiring", "is_seeking", "is_staff", "date_joined"]
+    list_filter = ["is_hiring", "is_seeking", "is_staff", "is_active"]
+    fieldsets = UserAdmin.fieldsets + (("On the board", {"fields": ["is_hiring", "is_seeking"]}),)
+
+
+class CuratedAdmin(admin.ModelAdmin):
+    list_editable = ["sort_order", "is_hidden"]
+    readonly_fields = ["seed_key", "sources"]
+
+    @admin.action(description="Hide the selected records from every page")
+    def hide(self, request, queryset):
+        self.message_user(request, f"Hid {queryset.update(is_hidden=True)} records.")
+
+    @admin.action(description="Show the selected records again")
+    def unhide(self, request, queryset):
+        self.message_user(request, f"Showed {queryset.update(is_hidden=False)} records.")
+
+    actions = ["hide", "unhide"]
+
+
+@admin.register(Skill)
+class SkillAdmin(CuratedAdmin):
+    list_display = ["name", "category", "slug", "sort_order", "is_hidden"]
+    list_filter = ["category", "is_hidden"]
+    search_fields = ["name", "aliases", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Sector)
+class SectorAdmin(CuratedAdmin):
+    list_display = ["name", "slug", "sort_order", "is_hidden"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Resource)
+class ResourceAdmin(CuratedAdmin):
+    list_display = ["name", "kind", "url", "is_featured", "sort_order", "is_hidden"]
+    list_editable = ["is_featured", "sort_order", "is_hidden"]
+    list_filter = ["kind", "is_featured", "is_hidden"]
+    search_fields = ["name", "url", "description"]
+    autocomplete_fields = ["skills"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class EducationInline(admin.TabularInline):
+    model = EducationPath
+    extra = 0
+    fields = ["name", "description", "sort_order", "is_hidden"]
+
+
+class SalaryInline(admin.TabularInline):
+    model = SalaryFigure
+    extra = 0
+    fields = [
+        "label", "statistic", "amount", "low", "high", "currency", "period", "region", "as_of",
+        "publisher", "is_hidden",
+    ]
+
+
+class OutlookInline(admin.TabularInline):
+    model = OutlookFigure
+    extra = 0
+    fields = [
+        "label", "growth_percent", "period_start", "period_end", "openings", "openings_label",
+        "region", "publisher", "is_hidden",
+    ]
+
+
+@admin.register(CareerRole)
+class CareerRoleAdmin(CuratedAdmin):
+    list_display = ["name", "slug", "sort_order", "is_hidden"]
+    search_fields = ["name", "other_names"]
+    autocomplete_fields = ["skills", "next_roles"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [EducationInline, SalaryInline, OutlookInline]
+
+
+@admin.register(SalaryFigure)
+class SalaryFigureAdmin(CuratedAdmin):
+    list_display = [
+        "label", "role", "statistic", "amount", "low", "high", "period", "region", "as_of",
+        "sort_order", "is_hidden",
+    ]
+    list_filter = ["role", "period", "statistic"]
+    search_fields = ["label", "region", "publisher"]
+
+
+@admin.register(OutlookFigure)
+class OutlookFigureAdmin(CuratedAdmin):
+    list_display = [
+        "label", "role", "growth_percent", "period_start", "period_end", "openings",
+        "sort_order", "is_hidden",
+    ]
+    list_filter = ["role"]
+    search_fields = ["label", "publisher"]
+
+
+@admin.register(EducationPath)
+class EducationPathAdmin(CuratedAdmin):
+    list_display = ["name", "role", "sort_order", "is_hidden"]
+    list_filter = ["role"]
+    search_fields = ["name"]

@@ -1,0 +1,22 @@
+"""Markdown from employers and seekers, rendered to HTML that is safe to show."""
+
+import markdown as md
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "li", "ol", "p", "pre",
+    "strong", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+def render_markdown(text: str) -> str:
+    """Render Markdown and keep only harmless tags: no script, style, event handler or js: URL."""
+    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener ugc",
+    )

@@ -1,0 +1,238 @@
+"""Core records: users, the skill taxonomy and the curated career resources."""
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class User(AbstractUser):
+    email = models.EmailField("email address", unique=True)
+    is_hiring = models.BooleanField(
+        "hires people", default=False, help_text="Posts roles for a company."
+    )
+    is_seeking = models.BooleanField(
+        "seeks work", default=False, help_text="Looks for a role on the board."
+    )
+
+    REQUIRED_FIELDS = ["email"]
+
+
+class CuratedQuerySet(models.QuerySet):
+    def visible(self):
+        return self.filter(is_hidden=False)
+
+
+class Curated(models.Model):
+    """A record an admin curates, possibly loaded from our seed files.
+
+    `seed_checksum` is the fingerprint of the values the seed loader last wrote; when the
+    record's values no longer match it, an admin has edited the record and reloading the seeds
+    leaves it alone.
+    """
+
+    seed_key = models.SlugField(max_length=120, unique=True, null=True, blank=True, editable=False)
+    seed_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    sources = ArrayField(
+        models.CharField(max_length=120),
+        default=list,
+        blank=True,
+        help_text="Source documents the facts come from.",
+    )
+    is_hidden = models.BooleanField(default=False, help_text="Hidden records appear on no page.")
+    sort_order = models.PositiveIntegerField(default=0)
+
+    objects = CuratedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Skill(Curated):
+    class Category(models.TextChoices):
+        LANGUAGE = "language", "Languages"
+        FRAMEWORK = "framework", "Frameworks"
+        DATABASE = "database", "Databases"
+        API = "api", "APIs"
+        VERSION_CONTROL = "version_control", "Version control"
+        TESTING = "testing", "Testing and debugging"
+        SECURITY = "security", "Security"
+        CLOUD = "cloud", "Cloud and serverless"
+        DEVOPS = "devops", "DevOps and operations"
+        ARCHITECTURE = "architecture", "Architecture"
+        PRACTICE = "practice", "Engineering practice"
+        SOFT_SKILL = "soft_skill", "People skills"
+        TOOL = "tool", "Tools"
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    description = models.TextField(blank=True)
+    aliases = ArrayField(
+        models.CharField(max_length=80),
+        default=list,
+        blank=True,
+        help_text="Other names people search for, comma separated.",
+    )
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+        indexes = [GinIndex(fields=["aliases"], name="skill_aliases_gin")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("skill_detail", args=[self.slug])
+
+
+class Sector(Curated):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Resource(Curated):
+    class Kind(models.TextChoices):
+        JOB_BOARD = "job_board", "Job boards"
+        COMMUNITY = "community", "Communities"
+        LEARNING = "learning", "Learning"
+        BLOG_NEWS = "blog_news", "Blogs and news"
+        TOOL = "tool", "Tools"
+        CERTIFICATION = "certification", "Certifications"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    url = models.URLField(max_length=300)
+    description = models.TextField(blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="resources")
+    is_featured = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-is_featured", "sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CareerRole(Curated):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    other_names = ArrayField(models.CharField(max_length=120), default=list, blank=True)
+    summary = models.TextField(blank=True)
+    responsibilities = ArrayField(models.TextField(), default=list, blank=True)
+    typical_tasks = ArrayField(models.TextField(), default=list, blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="career_roles")
+    next_roles = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="previous_roles"
+    )
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("career_detail", args=[self.slug])
+
+
+class EducationPath(Curated):
+    role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="education")
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Period(models.TextChoices):
+    HOUR = "hour", "per hour"
+    DAY = "day", "per day"
+    WEEK = "week", "per week"
+    MONTH = "month", "per month"
+    YEAR = "year", "per year"
+
+
+class SalaryFigure(Curated):
+    class Statistic(models.TextChoices):
+        MEDIAN = "median", "Median"
+        AVERAGE = "average", "Average"
+        LOW = "low", "Low end"
+        HIGH = "high", "High end"
+        RANGE = "range", "Range"
+        PERCENTILE_10 = "percentile_10", "10th percentile"
+        PERCENTILE_25 = "percentile_25", "25th percentile"
+        PERCENTILE_75 = "percentile_75", "75th percentile"
+        PERCENTILE_90 = "percentile_90", "90th percentile"
+
+    role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="salary_figures")
+    label = models.CharField(max_length=160)
+    statistic = models.CharField(max_length=20, choices=Statistic.choices)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    period = models.CharField(max_length=10, choices=Period.choices, default=Period.YEAR)
+    region = models.CharField(max_length=120, blank=True)
+    as_of = models.CharField("year or period", max_length=60, blank=True)
+    publisher = models.CharField(max_length=160, blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "period", "statistic"]
+        constraints = [
+            models.CheckConstraint(
+                name="salaryfigure_amount_or_range",
+                condition=(
+                    Q(amount__isnull=False, low__isnull=True, high__isnull=True)
+                    | Q(amount__isnull=True, low__isnull=False, high__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(
+                name="salaryfigure_low_le_high",
+                condition=Q(low__isnull=True) | Q(low__lte=models.F("high")),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.label} ({self.region})"
+
+
+class OutlookFigure(Curated):
+    role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="outlook_figures")
+    label = models.CharField(max_length=160)
+    growth_percent = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    period_start = models.PositiveSmallIntegerField(null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    openings = models.PositiveIntegerField(default=0)
+    openings_label = models.CharField(max_length=160, blank=True)
+    region = models.CharField(max_length=120, blank=True)
+    publisher = models.CharField(max_length=160, blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "period_start"]
+        constraints = [
+            models.CheckConstraint(
+                name="outlookfigure_period_order",
+                condition=(
+                    Q(period_start__isnull=True)
+                    | Q(period_end__isnull=True)
+                    | Q(period_start__lte=models.F("period_end"))
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.label

@@ -1,0 +1,19 @@
+"""Root URLs: each app's pages under its own prefix, the admin under ADMIN_URL."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from careerboard import views as core_views
+from jobs import views as job_views
+
+urlpatterns = [
+    path("", job_views.home, name="home"),
+    path("jobs/", include("jobs.urls")),
+    path("skills/", job_views.SkillListView.as_view(), name="skill_list"),
+    path("skills/<slug:slug>/", job_views.skill_detail, name="skill_detail"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path(settings.ADMIN_URL, admin.site.urls),
+]

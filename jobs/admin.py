@@ -1,0 +1,113 @@
+"""Admin for companies and jobs; status changes go through the services."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from jobs import services
+from jobs.models import Company, CompanyMembership, Job, JobSkill, Location, SearchTerm
+
+
+class MembershipInline(admin.TabularInline):
+    model = CompanyMembership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Company)
+class CompanyAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "size", "is_verified", "created_at"]
+    list_filter = ["is_verified", "size", "sectors"]
+    list_editable = ["is_verified"]
+    search_fields = ["name", "slug", "website"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["sectors"]
+    inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and "name" in form.changed_data:
+            services.company_reindex_jobs(company=form.instance)
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["city", "region", "country"]
+    list_filter = ["country"]
+    search_fields = ["city", "region"]
+
+
+class JobSkillInline(admin.TabularInline):
+    model = JobSkill
+    extra = 1
+    autocomplete_fields = ["skill"]
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    list_display = [
+        "title", "company", "status", "workplace", "seniority", "published_at", "expires_at",
+    ]
+    list_filter = ["status", "workplace", "employment_type", "seniority", "company__is_verified"]
+    list_select_related = ["company"]
+    search_fields = ["title", "company__name"]
+    autocomplete_fields = ["company", "locations"]
+    readonly_fields = ["status", "published_at", "created_at", "updated_at", "created_by"]
+    date_hierarchy = "published_at"
+    inlines = [JobSkillInline]
+    actions = ["publish", "reject", "close"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "company", "description"]}),
+        ("Where", {"fields": ["locations", "workplace", "remote_anywhere", "applicant_countries"]}),
+        ("Terms", {"fields": ["employment_type", "seniority"]}),
+        (
+            "Salary",
+            {"fields": ["salary_min", "salary_max", "salary_currency", "salary_period"]},
+        ),
+        ("Applying", {"fields": ["apply_url", "apply_email"]}),
+        (
+            "Status",
+            {
+                "fields": [
+                    "status", "published_at", "expires_at", "created_by", "created_at",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        services.job_reindex(job_ids=[form.instance.pk])
+
+    def _transition(self, request, queryset, to):
+        moved, refused = 0, []
+        for job in queryset:
+            try:
+                with transaction.atomic():
+                    services.job_transition(job=job, to=to, by=request.user)
+                moved += 1
+            except ValidationError as error:
+                refused.append(f"{job.title}: {' '.join(error.messages)}")
+        if moved:
+            self.message_user(request, f"{moved} job(s) are now {Job.Status(to).label.lower()}.")
+        for line in refused:
+            self.message_user(request, line, level=messages.WARNING)
+
+    @admin.action(description="Publish the selected jobs")
+    def publish(self, request, queryset):
+        self._transition(request, queryset, Job.Status.PUBLISHED)
+
+    @admin.action(description="Reject the selected jobs")
+    def reject(self, request, queryset):
+        self._transition(request, queryset, Job.Status.REJECTED)
+
+    @admin.action(description="Close the selected jobs (filled)")
+    def close(self, request, queryset):
+        self._transition(request, queryset, Job.Status.CLOSED)
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(admin.ModelAdmin):
+    list_display = ["term", "frequency"]
+    search_fields = ["term"]

@@ -1,0 +1,106 @@
+"""Turning what people type ("London, UK", "Berlin, Deutschland") into normalised places."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django_countries import countries
+
+# Names people use that are neither the ISO name nor the ISO code.
+COUNTRY_ALIASES = {
+    "uk": "GB",
+    "u.k.": "GB",
+    "great britain": "GB",
+    "britain": "GB",
+    "england": "GB",
+    "scotland": "GB",
+    "wales": "GB",
+    "northern ireland": "GB",
+    "usa": "US",
+    "u.s.": "US",
+    "u.s.a.": "US",
+    "united states of america": "US",
+    "america": "US",
+    "deutschland": "DE",
+    "holland": "NL",
+    "the netherlands": "NL",
+    "españa": "ES",
+    "uae": "AE",
+    "south korea": "KR",
+    "korea": "KR",
+    "russia": "RU",
+    "czechia": "CZ",
+    "czech republic": "CZ",
+    "viet nam": "VN",
+}
+
+
+@dataclass(frozen=True)
+class Place:
+    city: str
+    region: str
+    country: str  # ISO 3166-1 alpha-2
+
+    def __str__(self):
+        return ", ".join(part for part in (self.city, self.region, countries.name(self.country)) if part)
+
+
+def country_code(text: str) -> str | None:
+    """The ISO code of a country name, alias or code, or None when it names no country."""
+    value = " ".join(text.split()).strip().lower()
+    if not value:
+        return None
+    if value in COUNTRY_ALIASES:
+        return COUNTRY_ALIASES[value]
+    if len(value) in (2, 3) and value.isalpha():
+        code = countries.alpha2(value.upper())
+        if code:
+            return code
+    return countries.by_name(value, insensitive=True) or None
+
+
+def parse_place(text: str) -> Place | None:
+    """Read "City, Region, Country" (region optional); the last part must name a country."""
+    parts = [" ".join(part.split()) for part in text.split(",")]
+    parts = [part for part in parts if part]
+    if not parts or len(parts) > 3:
+        return None
+    code = country_code(parts[-1])
+    if code is None:
+        return None
+    city = parts[0] if len(parts) >= 2 else ""
+    region = parts[1] if len(parts) == 3 else ""
+    return Place(city=city[:100], region=region[:100], country=code)
+
+
+def get_or_create_location(place: Place):
+    from jobs.models import Location
+
+    location = (
+        Location.objects.annotate(city_lower=Lower("city"), region_lower=Lower("region"))
+        .filter(
+            city_lower=place.city.lower(),
+            region_lower=place.region.lower(),
+            country=place.country,
+        )
+        .first()
+    )
+    if location is None:
+        location = Location.objects.create(
+            city=place.city, region=place.region, country=place.country
+        )
+    return location
+
+
+def location_condition(text: str) -> Q:
+    """Which locations a search for `text` means: a country, a city, or "city, country"."""
+    parts = [" ".join(part.split()) for part in text.split(",") if part.strip()]
+    if not parts:
+        return Q()
+    code = country_code(parts[-1])
+    if len(parts) == 1:
+        city_match = Q(city__iexact=parts[0]) | Q(region__iexact=parts[0])
+        return Q(country=code) | city_match if code else city_match
+    if code is None:
+        return Q(city__iexact=parts[0]) & (Q(region__iexact=parts[-1]))
+    return Q(city__iexact=parts[0], country=code) | Q(region__iexact=parts[0], country=code)

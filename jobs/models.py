@@ -1,0 +1,372 @@
+"""Companies, locations and jobs, with the QuerySets that decide what the public sees."""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+
+from careerboard.markdown import render_markdown
+from careerboard.models import Period, Sector, Skill
+
+
+class Location(models.Model):
+    """A place, normalised so that "UK" and "United Kingdom" are one country."""
+
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    country = CountryField()
+
+    class Meta:
+        ordering = ["country", "region", "city"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("city"), Lower("region"), "country", name="location_unique_place"
+            ),
+        ]
+        indexes = [models.Index(Lower("city"), name="location_city_lower")]
+
+    def __str__(self):
+        return ", ".join(part for part in (self.city, self.region, self.country.name) if part)
+
+
+class Company(models.Model):
+    class Size(models.TextChoices):
+        TINY = "1-10", "1-10 people"
+        SMALL = "11-50", "11-50 people"
+        MEDIUM = "51-200", "51-200 people"
+        LARGE = "201-1000", "201-1,000 people"
+        HUGE = "1000+", "More than 1,000 people"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    website = models.URLField(max_length=300, blank=True)
+    about = models.TextField(blank=True, help_text="Markdown.")
+    logo = models.ImageField(upload_to="logos/", blank=True)
+    size = models.CharField(max_length=10, choices=Size.choices, blank=True)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="companies")
+    is_verified = models.BooleanField(
+        "verified", default=False, help_text="Postings of a verified company publish at once."
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="CompanyMembership", related_name="companies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "companies"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("jobs:company_detail", args=[self.slug])
+
+    @cached_property
+    def about_html(self):
+        return render_markdown(self.about)
+
+
+class CompanyMembership(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["company", "user"], name="membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} at {self.company}"
+
+
+class JobQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published and not past its expiry, whatever cron did."""
+        return self.filter(status=Job.Status.PUBLISHED, expires_at__gt=timezone.now())
+
+    def for_company_member(self, user):
+        return self.filter(company__members=user)
+
+    def with_card_data(self):
+        """What a job card shows, fetched in bulk: company, locations and skills."""
+        return self.select_related("company").prefetch_related(
+            "locations",
+            models.Prefetch(
+                "job_skills", queryset=JobSkill.objects.select_related("skill").order_by(
+                    "-is_required", "skill__name"
+                )
+            ),
+        )
+
+
+HOURS_PER_YEAR = 2080
+ANNUAL_FACTORS = {
+    Period.HOUR: HOURS_PER_YEAR,
+    Period.DAY: 260,
+    Period.WEEK: 52,
+    Period.MONTH: 12,
+    Period.YEAR: 1,
+}
+
+
+def annualised(field: str) -> Case:
+    return Case(
+        *[
+            When(salary_period=period, then=F(field) * Value(factor))
+            for period, factor in ANNUAL_FACTORS.items()
+        ],
+        default=None,
+        output_field=models.BigIntegerField(),
+    )
+
+
+class JobStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    CLOSED = "closed", "Closed (filled)"
+    EXPIRED = "expired", "Expired"
+
+
+class Workplace(models.TextChoices):
+    ONSITE = "onsite", "On-site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class Job(models.Model):
+    Status = JobStatus
+    Workplace = Workplace
+
+    class EmploymentType(models.TextChoices):
+        FULL_TIME = "full_time", "Full-time"
+        PART_TIME = "part_time", "Part-time"
+        CONTRACT = "contract", "Contract"
+        TEMPORARY = "temporary", "Temporary"
+        INTERNSHIP = "internship", "Internship"
+
+    class Seniority(models.TextChoices):
+        INTERN = "intern", "Intern"
+        JUNIOR = "junior", "Junior"
+        MID = "mid", "Mid-level"
+        SENIOR = "senior", "Senior"
+        LEAD = "lead", "Lead / principal"
+
+    # Which status may follow which: the one place this is decided.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING, Status.PUBLISHED},
+        Status.PENDING: {Status.PUBLISHED, Status.REJECTED, Status.DRAFT},
+        Status.PUBLISHED: {Status.CLOSED, Status.EXPIRED, Status.PENDING},
+        Status.REJECTED: {Status.DRAFT},
+        Status.CLOSED: {Status.DRAFT},
+        Status.EXPIRED: {Status.PUBLISHED, Status.DRAFT},
+    }
+
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="jobs")
+    description = models.TextField(help_text="Markdown.")
+    locations = models.ManyToManyField(Location, blank=True, related_name="jobs")
+    workplace = models.CharField(max_length=10, choices=Workplace.choices)
+    remote_anywhere = models.BooleanField(
+        "applicants may live anywhere", default=False, help_text="Remote jobs only."
+    )
+    applicant_countries = ArrayField(
+        models.CharField(max_length=2),
+        default=list,
+        blank=True,
+        help_text="Remote jobs: ISO codes of the countries applicants may live in.",
+    )
+    employment_type = models.CharField(max_length=12, choices=EmploymentType.choices)
+    seniority = models.CharField(max_length=10, choices=Seniority.choices)
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_max = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, blank=True)
+    salary_period = models.CharField(max_length=10, choices=Period.choices, blank=True)
+    salary_min_annual = models.GeneratedField(
+        expression=annualised("salary_min"),
+        output_field=models.BigIntegerField(null=True),
+        db_persist=True,
+    )
+    salary_max_annual = models.GeneratedField(
+        expression=annualised("salary_max"),
+        output_field=models.BigIntegerField(null=True),
+        db_persist=True,
+    )
+    skills = models.ManyToManyField(Skill, through="JobSkill", related_name="jobs")
+    apply_url = models.URLField("apply at (URL)", max_length=500, blank=True)
+    apply_email = models.EmailField("apply by email", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Derived from the rows above by services.job_reindex(), so that search is one index scan.
+    search_vector = SearchVectorField(null=True, editable=False)
+    skill_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    location_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="job_salary_min_le_max",
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=F("salary_max")),
+            ),
+            models.CheckConstraint(
+                name="job_salary_has_currency_and_period",
+                condition=(Q(salary_min__isnull=True) & Q(salary_max__isnull=True))
+                | (~Q(salary_currency="") & ~Q(salary_period="")),
+            ),
+            models.CheckConstraint(
+                name="job_has_way_to_apply",
+                condition=~Q(apply_url="") | ~Q(apply_email=""),
+            ),
+            models.CheckConstraint(
+                name="job_published_has_dates",
+                condition=~Q(status="published")
+                | Q(published_at__isnull=False, expires_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="job_expires_after_published",
+                condition=Q(published_at__isnull=True)
+                | Q(expires_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+            ),
+            models.CheckConstraint(
+                name="job_remote_scope_only_when_remote",
+                condition=Q(workplace="remote")
+                | (Q(remote_anywhere=False) & Q(applicant_countries=[])),
+            ),
+            models.CheckConstraint(
+                name="job_status_valid",
+                condition=Q(status__in=JobStatus.values),
+            ),
+            models.CheckConstraint(
+                name="job_workplace_valid",
+                condition=Q(workplace__in=Workplace.values),
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["search_vector"], name="job_search_vector_gin"),
+            GinIndex(fields=["skill_ids"], name="job_skill_ids_gin"),
+            GinIndex(fields=["location_ids"], name="job_location_ids_gin"),
+            models.Index(
+                F("published_at").desc(),
+                "id",
+                name="job_published_newest",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                F("salary_max_annual").desc(nulls_last=True),
+                "id",
+                name="job_published_salary",
+                condition=Q(status="published"),
+            ),
+            models.Index(fields=["company", "status"], name="job_company_status"),
+            models.Index(fields=["status", "expires_at"], name="job_status_expiry"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:160] or "job"
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if (
+            self.salary_min is not None
+            and self.salary_max is not None
+            and self.salary_min > self.salary_max
+        ):
+            errors["salary_max"] = "The maximum salary must not be below the minimum."
+        has_salary = self.salary_min is not None or self.salary_max is not None
+        if has_salary and not self.salary_currency:
+            errors["salary_currency"] = "Give the currency of the salary."
+        if has_salary and not self.salary_period:
+            errors["salary_period"] = "Say whether the salary is per hour, day, month or year."
+        if not self.apply_url and not self.apply_email:
+            errors["apply_url"] = "Give a link or an email address where people can apply."
+        if self.workplace != self.Workplace.REMOTE and (
+            self.remote_anywhere or self.applicant_countries
+        ):
+            errors["remote_anywhere"] = "Where applicants may live applies to remote jobs only."
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("jobs:job_detail", args=[self.pk, self.slug])
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.expires_at is not None
+            and self.expires_at > timezone.now()
+        )
+
+    @cached_property
+    def description_html(self):
+        return render_markdown(self.description)
+
+    @property
+    def has_salary(self) -> bool:
+        return self.salary_min is not None or self.salary_max is not None
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+
+class JobSkill(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="job_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="job_skills")
+    is_required = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "skill"], name="jobskill_unique"),
+        ]
+        indexes = [models.Index(fields=["skill", "job"], name="jobskill_skill_job")]
+
+    def __str__(self):
+        kind = "required" if self.is_required else "nice to have"
+        return f"{self.skill} ({kind})"
+
+
+class SearchTerm(models.Model):
+    """A word people may mean when they mistype: skill names and words of job titles."""
+
+    term = models.CharField(max_length=80, unique=True)
+    frequency = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [GinIndex(OpClass("term", name="gin_trgm_ops"), name="searchterm_trgm")]
+
+    def __str__(self):
+        return self.term

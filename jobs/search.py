@@ -1,0 +1,65 @@
+"""Full-text query building and typo correction for job search (PostgreSQL FTS and pg_trgm)."""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+
+SEARCH_CONFIG = "english"
+# A plain last word still being typed: letters and digits, not negated, not inside quotes.
+TRAILING_WORD = re.compile(r'(?:^|\s)([^\W_]{2,})$')
+WORD = re.compile(r"[^\W_][\w+#.-]*")
+MAX_CORRECTED_WORDS = 6
+
+
+def build_search_query(text: str) -> SearchQuery | None:
+    """Websearch syntax ("exact phrase", OR, -not); the last word also matches as a prefix.
+
+    The whole words and the prefixed form are OR-ed, so a job with the exact word matches both
+    and ranks above one that only shares the prefix ("java" before "javascript").
+    """
+    text = " ".join(text.split())
+    if not WORD.search(text):
+        return None
+    exact = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    match = TRAILING_WORD.search(text) if text.count('"') % 2 == 0 else None
+    if match is None:
+        return exact
+    prefix = SearchQuery(f"{match.group(1)}:*", search_type="raw", config=SEARCH_CONFIG)
+    head = text[: match.start(1)].strip()
+    either = re.match(r"^(.*)\s+or$", head, flags=re.IGNORECASE)
+    if either and WORD.search(either.group(1)):
+        partial = SearchQuery(either.group(1), search_type="websearch", config=SEARCH_CONFIG)
+        return exact | partial | prefix
+    if WORD.search(head) and head.lower() != "or":
+        head_query = SearchQuery(head, search_type="websearch", config=SEARCH_CONFIG)
+        return exact | (head_query & prefix)
+    return exact | prefix
+
+
+def suggest_correction(text: str) -> str | None:
+    """The query with each unknown word replaced by the closest known skill or title word."""
+    words = WORD.findall(text.lower())[:MAX_CORRECTED_WORDS]
+    if not words:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT w.word, best.term
+            FROM unnest(%s::text[]) WITH ORDINALITY AS w(word, n)
+            LEFT JOIN LATERAL (
+                SELECT t.term FROM jobs_searchterm t
+                WHERE t.term %% w.word
+                ORDER BY t.term = w.word DESC, similarity(t.term, w.word) DESC,
+                         t.frequency DESC, t.term
+                LIMIT 1
+            ) AS best ON true
+            ORDER BY w.n
+            """,
+            [words],
+        )
+        rows = cursor.fetchall()
+    corrected = [term or word for word, term in rows]
+    if corrected == words:
+        return None
+    return " ".join(corrected)

@@ -1,0 +1,212 @@
+"""Job search: full text, ranking, every filter, facets, typos and bad input."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from jobs.filters import JobFilterSet
+from jobs.models import Job
+from jobs.services import search_terms_rebuild
+from tests.factories import (
+    ClosedJobFactory,
+    CompanyFactory,
+    ExpiredJobFactory,
+    PendingJobFactory,
+    PublishedJobFactory,
+    SkillFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def search(**params):
+    filterset = JobFilterSet(params, queryset=Job.objects.published())
+    return list(filterset.qs)
+
+
+def titles(**params):
+    return [job.title for job in search(**params)]
+
+
+def test_title_match_outranks_description_match():
+    PublishedJobFactory(title="Office manager", description="We use Kafka everywhere. Kafka!")
+    PublishedJobFactory(title="Kafka platform engineer", description="Streams at scale.")
+    assert titles(q="kafka") == ["Kafka platform engineer", "Office manager"]
+
+
+def test_skill_and_company_names_are_searchable():
+    rust = SkillFactory(name="Rust", aliases=["rustlang"])
+    PublishedJobFactory(title="Systems developer", skills=[rust])
+    PublishedJobFactory(title="Accountant", company=CompanyFactory(name="Zebracorp"))
+    assert titles(q="rustlang") == ["Systems developer"]
+    assert titles(q="zebracorp") == ["Accountant"]
+
+
+def test_websearch_syntax_phrases_or_and_negation():
+    PublishedJobFactory(title="Python developer", description="Django and Celery.")
+    PublishedJobFactory(title="Java developer", description="Spring services.")
+    PublishedJobFactory(title="Go developer", description="Python scripts too.")
+    assert set(titles(q="python -go")) == {"Python developer"}
+    assert set(titles(q="java or django")) == {"Python developer", "Java developer"}
+    assert titles(q='"spring services"') == ["Java developer"]
+
+
+def test_last_word_matches_as_a_prefix_while_typing():
+    PublishedJobFactory(title="PostgreSQL administrator")
+    assert titles(q="postg") == ["PostgreSQL administrator"]
+    assert titles(q="administrator postg") == ["PostgreSQL administrator"]
+    assert titles(q="gardener postg") == []
+
+
+def test_an_exact_word_ranks_above_a_prefix_match():
+    PublishedJobFactory(title="JavaScript developer")
+    PublishedJobFactory(title="Java developer")
+    assert titles(q="java") == ["Java developer", "JavaScript developer"]
+
+
+def test_only_public_jobs_are_found_even_before_expiry_cleanup():
+    PublishedJobFactory(title="Visible role")
+    ExpiredJobFactory(title="Expired role")
+    ClosedJobFactory(title="Closed role")
+    PendingJobFactory(title="Pending role")
+    assert titles(q="role") == ["Visible role"]
+
+
+def test_location_filter_treats_country_names_and_codes_as_one_place():
+    PublishedJobFactory(title="London job", places=["London, UK"])
+    PublishedJobFactory(title="Leeds job", places=["Leeds, United Kingdom"])
+    PublishedJobFactory(title="Berlin job", places=["Berlin, Germany"])
+    assert set(titles(location="United Kingdom")) == {"London job", "Leeds job"}
+    assert set(titles(location="gb")) == {"London job", "Leeds job"}
+    assert titles(location="london") == ["London job"]
+    assert titles(location="Berlin, DE") == ["Berlin job"]
+    assert titles(location="Atlantis") == []
+
+
+def test_choice_filters_combine_within_and_across_dimensions():
+    PublishedJobFactory(title="A", workplace="remote", remote_anywhere=True, seniority="senior")
+    PublishedJobFactory(title="B", workplace="hybrid", seniority="senior")
+    PublishedJobFactory(title="C", workplace="hybrid", seniority="junior")
+    assert set(titles(workplace=["remote", "hybrid"], seniority=["senior"])) == {"A", "B"}
+    assert titles(workplace=["hybrid"], seniority=["junior"]) == ["C"]
+
+
+def test_minimum_salary_compares_yearly_equivalents():
+    PublishedJobFactory(
+        title="Hourly", salary_min=40, salary_max=60, salary_currency="USD", salary_period="hour"
+    )
+    PublishedJobFactory(
+        title="Yearly", salary_min=70000, salary_max=90000, salary_currency="USD",
+        salary_period="year",
+    )
+    PublishedJobFactory(title="Unpaid info")
+    assert set(titles(salary_min="100000")) == {"Hourly"}
+    assert set(titles(salary_min="80000")) == {"Hourly", "Yearly"}
+
+
+def test_skills_filter_requires_every_chosen_skill():
+    python, sql = SkillFactory(name="Python"), SkillFactory(name="SQL")
+    PublishedJobFactory(title="Both", skills=[python], skills__nice=[sql])
+    PublishedJobFactory(title="Python only", skills=[python])
+    assert titles(skill=["python", "sql"]) == ["Both"]
+    assert set(titles(skill=["python"])) == {"Both", "Python only"}
+
+
+def test_posted_within_and_company_filters():
+    now = timezone.now()
+    acme = CompanyFactory(name="Acme")
+    PublishedJobFactory(title="Fresh", company=acme, published_at=now - timedelta(hours=2))
+    PublishedJobFactory(title="Week old", published_at=now - timedelta(days=5))
+    PublishedJobFactory(title="Old", published_at=now - timedelta(days=20))
+    assert titles(posted="1") == ["Fresh"]
+    assert set(titles(posted="7")) == {"Fresh", "Week old"}
+    assert titles(company="acme") == ["Fresh"]
+
+
+def test_sort_by_newest_and_by_highest_yearly_salary():
+    now = timezone.now()
+    PublishedJobFactory(
+        title="Old rich", published_at=now - timedelta(days=3), salary_min=100,
+        salary_max=120, salary_currency="USD", salary_period="hour",
+    )
+    PublishedJobFactory(
+        title="New modest", published_at=now - timedelta(hours=1), salary_max=90000,
+        salary_currency="USD", salary_period="year",
+    )
+    PublishedJobFactory(title="No salary", published_at=now - timedelta(days=1))
+    assert titles() == ["New modest", "No salary", "Old rich"]
+    assert titles(sort="salary") == ["Old rich", "New modest", "No salary"]
+
+
+def test_facets_count_each_option_as_if_it_were_ticked():
+    PublishedJobFactory(workplace="remote", remote_anywhere=True, seniority="senior")
+    PublishedJobFactory(workplace="hybrid", seniority="senior")
+    PublishedJobFactory(workplace="hybrid", seniority="junior")
+    filterset = JobFilterSet({"workplace": ["hybrid"]}, queryset=Job.objects.published())
+    counts = filterset.facet_counts(Job.objects.published())
+    assert counts["total"] == 2
+    # The workplace facet ignores its own choice; the others respect it.
+    assert counts["workplace"] == {"onsite": 0, "hybrid": 2, "remote": 1}
+    assert counts["seniority"]["senior"] == 1
+    assert counts["seniority"]["junior"] == 1
+
+
+def test_typo_suggests_the_closest_known_term(client):
+    python = SkillFactory(name="Python")
+    PublishedJobFactory(title="Python developer", skills=[python])
+    search_terms_rebuild()
+    response = client.get(reverse("jobs:job_list"), {"q": "pyhton"})
+    assert response.status_code == 200
+    assert response.context["suggestion"] == "python"
+    assert "q=python" in response.context["suggestion_params"]
+
+
+@pytest.mark.parametrize(
+    ("params", "field_with_error"),
+    [
+        ({"workplace": "moon"}, "workplace"),
+        ({"salary_min": "-5"}, "salary_min"),
+        ({"salary_min": "lots"}, "salary_min"),
+        ({"q": "x" * 10240}, "q"),
+        ({"q": "\x00"}, "q"),
+        ({"skill": "no-such-skill"}, "skill"),
+        ({"posted": "365"}, "posted"),
+        ({"sort": "random"}, "sort"),
+        ({"currency": "XXX"}, "currency"),
+        ({"q": "𝔭𝔶𝔱𝔥𝔬𝔫 ∀∃ \u202e"}, None),
+        ({"q": "&|!():*<->"}, None),
+        ({"q": '"unclosed'}, None),
+        ({"location": ",,,"}, None),
+    ],
+)
+def test_bad_parameters_are_reported_and_never_crash(client, params, field_with_error):
+    PublishedJobFactory(title="Python developer")
+    response = client.get(reverse("jobs:job_list"), params)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    if field_with_error:
+        assert field_with_error in errors
+    else:
+        assert not errors
+
+
+@pytest.mark.parametrize("page", ["999999", "abc", "-1"])
+def test_a_page_out_of_range_says_so_and_shows_a_real_page(client, page):
+    PublishedJobFactory(title="Python developer")
+    response = client.get(reverse("jobs:job_list"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
+    assert "showing page 1" in response.context["page_note"]
+
+
+def test_search_page_query_count_does_not_grow_with_results(
+    client, django_assert_max_num_queries
+):
+    python = SkillFactory(name="Python")
+    for n in range(25):
+        PublishedJobFactory(title=f"Python dev {n}", skills=[python], places=["Paris, France"])
+    with django_assert_max_num_queries(7):
+        response = client.get(reverse("jobs:job_list"), {"q": "python", "skill": "python"})
+    assert len(response.context["jobs"]) == 20
