@@ -72,8 +72,17 @@ class SalaryInline(admin.TabularInline):
     model = SalaryFigure
     extra = 0
     fields = [
-        "label", "statistic", "amount", "low", "high", "currency", "period", "region", "as_of",
-        "publisher", "is_hidden",
+        "label",
+        "statistic",
+        "amount",
+        "low",
+        "high",
+        "currency",
+        "period",
+        "region",
+        "as_of",
+        "publisher",
+        "is_hidden",
     ]
 
 
@@ -81,8 +90,15 @@ class OutlookInline(admin.TabularInline):
     model = OutlookFigure
     extra = 0
     fields = [
-        "label", "growth_percent", "period_start", "period_end", "openings", "openings_label",
-        "region", "publisher", "is_hidden",
+        "label",
+        "growth_percent",
+        "period_start",
+        "period_end",
+        "openings",
+        "openings_label",
+        "region",
+        "publisher",
+        "is_hidden",
     ]
 
 
@@ -98,8 +114,17 @@ class CareerRoleAdmin(CuratedAdmin):
 @admin.register(SalaryFigure)
 class SalaryFigureAdmin(CuratedAdmin):
     list_display = [
-        "label", "role", "statistic", "amount", "low", "high", "period", "region", "as_of",
-        "sort_order", "is_hidden",
+        "label",
+        "role",
+        "statistic",
+        "amount",
+        "low",
+        "high",
+        "period",
+        "region",
+        "as_of",
+        "sort_order",
+        "is_hidden",
     ]
     list_filter = ["role", "period", "statistic"]
     search_fields = ["label", "region", "publisher"]
@@ -108,8 +133,14 @@ class SalaryFigureAdmin(CuratedAdmin):
 @admin.register(OutlookFigure)
 class OutlookFigureAdmin(CuratedAdmin):
     list_display = [
-        "label", "role", "growth_percent", "period_start", "period_end", "openings",
-        "sort_order", "is_hidden",
+        "label",
+        "role",
+        "growth_percent",
+        "period_start",
+        "period_end",
+        "openings",
+        "sort_order",
+        "is_hidden",
     ]
     list_filter = ["role"]
     search_fields = ["label", "publisher"]

@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
 
 from careerboard.models import (
@@ -49,7 +50,12 @@ SPECS = [
         "skills.toml",
         "skill",
         Skill,
-        {"name": "name", "category": "category", "description": "description", "aliases": "aliases"},
+        {
+            "name": "name",
+            "category": "category",
+            "description": "description",
+            "aliases": "aliases",
+        },
     ),
     SeedSpec(
         "sectors", "careers.toml", "sector", Sector, {"name": "name", "description": "description"}
@@ -137,16 +143,18 @@ class SeedError(Exception):
 
 
 def _normalise(model_field, value):
-    if value is None or value == "":
-        if isinstance(model_field, models.DecimalField | models.IntegerField) and model_field.null:
-            return None
-    if isinstance(model_field, models.DecimalField) and value is not None:
+    """A seed or database value in one comparable form."""
+    if value in (None, "") and isinstance(model_field, models.DecimalField | models.IntegerField):
+        return None
+    if value is None and isinstance(model_field, ArrayField):
+        return []
+    if value is None and isinstance(model_field, models.CharField | models.TextField):
+        return ""
+    if isinstance(model_field, models.DecimalField):
         step = Decimal(1).scaleb(-model_field.decimal_places)
         return str(Decimal(str(value)).quantize(step))
     if isinstance(model_field, models.BooleanField):
         return bool(value)
-    if value is None:
-        return "" if isinstance(model_field, models.CharField | models.TextField) else None
     return value
 
 

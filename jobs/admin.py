@@ -46,7 +46,13 @@ class JobSkillInline(admin.TabularInline):
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
     list_display = [
-        "title", "company", "status", "workplace", "seniority", "published_at", "expires_at",
+        "title",
+        "company",
+        "status",
+        "workplace",
+        "seniority",
+        "published_at",
+        "expires_at",
     ]
     list_filter = ["status", "workplace", "employment_type", "seniority", "company__is_verified"]
     list_select_related = ["company"]
@@ -69,7 +75,11 @@ class JobAdmin(admin.ModelAdmin):
             "Status",
             {
                 "fields": [
-                    "status", "published_at", "expires_at", "created_by", "created_at",
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "created_by",
+                    "created_at",
                     "updated_at",
                 ]
             },

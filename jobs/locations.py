@@ -42,7 +42,9 @@ class Place:
     country: str  # ISO 3166-1 alpha-2
 
     def __str__(self):
-        return ", ".join(part for part in (self.city, self.region, countries.name(self.country)) if part)
+        return ", ".join(
+            part for part in (self.city, self.region, countries.name(self.country)) if part
+        )
 
 
 def country_code(text: str) -> str | None:

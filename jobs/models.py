@@ -106,9 +106,10 @@ class JobQuerySet(models.QuerySet):
         return self.select_related("company").prefetch_related(
             "locations",
             models.Prefetch(
-                "job_skills", queryset=JobSkill.objects.select_related("skill").order_by(
+                "job_skills",
+                queryset=JobSkill.objects.select_related("skill").order_by(
                     "-is_required", "skill__name"
-                )
+                ),
             ),
         )
 
@@ -298,6 +299,9 @@ class Job(models.Model):
             self.slug = slugify(self.title)[:160] or "job"
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("jobs:job_detail", args=[self.pk, self.slug])
+
     def clean(self):
         errors = {}
         if (
@@ -319,9 +323,6 @@ class Job(models.Model):
             errors["remote_anywhere"] = "Where applicants may live applies to remote jobs only."
         if errors:
             raise ValidationError(errors)
-
-    def get_absolute_url(self):
-        return reverse("jobs:job_detail", args=[self.pk, self.slug])
 
     @property
     def is_public(self) -> bool:

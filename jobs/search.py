@@ -7,7 +7,7 @@ from django.db import connection
 
 SEARCH_CONFIG = "english"
 # A plain last word still being typed: letters and digits, not negated, not inside quotes.
-TRAILING_WORD = re.compile(r'(?:^|\s)([^\W_]{2,})$')
+TRAILING_WORD = re.compile(r"(?:^|\s)([^\W_]{2,})$")
 WORD = re.compile(r"[^\W_][\w+#.-]*")
 MAX_CORRECTED_WORDS = 6
 

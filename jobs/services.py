@@ -91,7 +91,9 @@ def search_terms_add_title(*, title: str) -> None:
         cursor.execute(ADD_TERMS_SQL, [title])
 
 
-def job_set_skills(*, job: Job, required: Iterable[Skill], nice_to_have: Iterable[Skill] = ()) -> None:
+def job_set_skills(
+    *, job: Job, required: Iterable[Skill], nice_to_have: Iterable[Skill] = ()
+) -> None:
     required = list(required)
     nice = [skill for skill in nice_to_have if skill not in required]
     JobSkill.objects.filter(job=job).delete()

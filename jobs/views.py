@@ -58,9 +58,7 @@ def home(request):
 def job_list(request):
     filterset = JobFilterSet(request.GET or None, queryset=Job.objects.published())
     counts = filterset.facet_counts(Job.objects.published())
-    paginator = KnownCountPaginator(
-        filterset.qs.with_card_data(), PAGE_SIZE, count=counts["total"]
-    )
+    paginator = KnownCountPaginator(filterset.qs.with_card_data(), PAGE_SIZE, count=counts["total"])
     page_number = request.GET.get("page") or 1
     page = paginator.get_page(page_number)
     page_note = None
@@ -214,4 +212,3 @@ def skill_detail(request, slug):
         "jobs/skill_detail.html",
         {"skill": skill, "page": page, "jobs": page.object_list, "resources": resources},
     )
-

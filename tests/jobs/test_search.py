@@ -98,7 +98,10 @@ def test_minimum_salary_compares_yearly_equivalents():
         title="Hourly", salary_min=40, salary_max=60, salary_currency="USD", salary_period="hour"
     )
     PublishedJobFactory(
-        title="Yearly", salary_min=70000, salary_max=90000, salary_currency="USD",
+        title="Yearly",
+        salary_min=70000,
+        salary_max=90000,
+        salary_currency="USD",
         salary_period="year",
     )
     PublishedJobFactory(title="Unpaid info")
@@ -128,12 +131,19 @@ def test_posted_within_and_company_filters():
 def test_sort_by_newest_and_by_highest_yearly_salary():
     now = timezone.now()
     PublishedJobFactory(
-        title="Old rich", published_at=now - timedelta(days=3), salary_min=100,
-        salary_max=120, salary_currency="USD", salary_period="hour",
+        title="Old rich",
+        published_at=now - timedelta(days=3),
+        salary_min=100,
+        salary_max=120,
+        salary_currency="USD",
+        salary_period="hour",
     )
     PublishedJobFactory(
-        title="New modest", published_at=now - timedelta(hours=1), salary_max=90000,
-        salary_currency="USD", salary_period="year",
+        title="New modest",
+        published_at=now - timedelta(hours=1),
+        salary_max=90000,
+        salary_currency="USD",
+        salary_period="year",
     )
     PublishedJobFactory(title="No salary", published_at=now - timedelta(days=1))
     assert titles() == ["New modest", "No salary", "Old rich"]
@@ -201,9 +211,7 @@ def test_a_page_out_of_range_says_so_and_shows_a_real_page(client, page):
     assert "showing page 1" in response.context["page_note"]
 
 
-def test_search_page_query_count_does_not_grow_with_results(
-    client, django_assert_max_num_queries
-):
+def test_search_page_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
     python = SkillFactory(name="Python")
     for n in range(25):
         PublishedJobFactory(title=f"Python dev {n}", skills=[python], places=["Paris, France"])

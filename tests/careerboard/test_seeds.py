@@ -1,0 +1,216 @@
+"""Seed loading: idempotent, follows the files, never undoes an admin's edit."""
+
+import io
+import textwrap
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from careerboard.models import CareerRole, Resource, SalaryFigure, Skill
+from careerboard.services import SEEDS_DIR, SeedError, seeds_load
+
+pytestmark = pytest.mark.django_db
+
+SKILLS = """
+[[skill]]
+key = "python"
+name = "Python"
+category = "language"
+description = "A general-purpose language."
+aliases = ["py"]
+sources = ["doc-a.txt"]
+
+[[skill]]
+key = "sql"
+name = "SQL"
+category = "database"
+description = "The language of relational databases."
+aliases = []
+sources = ["doc-b.txt"]
+"""
+
+CAREERS = """
+[[sector]]
+key = "government"
+name = "Government agencies"
+description = "Public bodies."
+sources = ["doc-a.txt"]
+
+[[role]]
+key = "backend-developer"
+name = "Back-end Developer"
+other_names = ["Back-end Engineer"]
+summary = "Builds the server side."
+responsibilities = ["Design APIs"]
+typical_tasks = ["Review code"]
+skills = ["python", "sql"]
+next_roles = ["senior-backend-developer"]
+sources = ["doc-a.txt"]
+
+[[role]]
+key = "senior-backend-developer"
+name = "Senior Back-end Developer"
+summary = "Leads larger pieces of work."
+skills = ["python"]
+next_roles = []
+sources = ["doc-a.txt"]
+
+[[education]]
+key = "cs-degree"
+role = "backend-developer"
+name = "Computer science degree"
+description = "Four years."
+sources = ["doc-b.txt"]
+"""
+
+RESOURCES = """
+[[resource]]
+key = "stack-overflow"
+name = "Stack Overflow"
+kind = "community"
+url = "https://stackoverflow.com/"
+description = "Questions and answers."
+skills = ["python"]
+featured = true
+sources = ["doc-c.txt"]
+"""
+
+FIGURES = """
+[[salary]]
+key = "median-hourly"
+role = "backend-developer"
+label = "Median hourly wage"
+statistic = "median"
+amount = 61.18
+currency = "USD"
+period = "hour"
+region = "United States"
+as_of = "2023"
+publisher = "BLS"
+source = "doc-a.txt"
+
+[[salary]]
+key = "range-yearly"
+role = "backend-developer"
+label = "Typical range"
+statistic = "range"
+low = 72000
+high = 146000
+currency = "USD"
+period = "year"
+region = "United States"
+as_of = ""
+publisher = ""
+source = "doc-b.txt"
+
+[[outlook]]
+key = "growth"
+role = "backend-developer"
+label = "Projected growth"
+growth_percent = 22.0
+period_start = 2020
+period_end = 2030
+openings = 0
+openings_label = ""
+region = "United States"
+publisher = "BLS"
+source = "doc-c.txt"
+"""
+
+
+@pytest.fixture
+def seed_dir(tmp_path):
+    files = {
+        "skills.toml": SKILLS,
+        "careers.toml": CAREERS,
+        "resources.toml": RESOURCES,
+        "figures.toml": FIGURES,
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+def test_first_load_creates_every_record_with_links_and_sources(seed_dir):
+    report = seeds_load(directory=seed_dir)
+    assert report["skills"]["created"] == 2
+    role = CareerRole.objects.get(slug="backend-developer")
+    assert {s.slug for s in role.skills.all()} == {"python", "sql"}
+    assert [r.slug for r in role.next_roles.all()] == ["senior-backend-developer"]
+    assert role.education.get().name == "Computer science degree"
+    assert Resource.objects.get().skills.get().slug == "python"
+    hourly = SalaryFigure.objects.get(seed_key="median-hourly")
+    assert str(hourly.amount) == "61.18"
+    assert hourly.sources == ["doc-a.txt"]
+
+
+def test_second_load_changes_nothing(seed_dir):
+    seeds_load(directory=seed_dir)
+    before = list(Skill.objects.values())
+    report = seeds_load(directory=seed_dir)
+    assert all(set(counts) == {"unchanged"} for counts in report.values())
+    assert list(Skill.objects.values()) == before
+
+
+def test_admin_edit_survives_reseeding_while_unedited_records_follow_the_files(seed_dir):
+    seeds_load(directory=seed_dir)
+    python = Skill.objects.get(slug="python")
+    python.description = "Our admin's better description."
+    python.save()
+    role = CareerRole.objects.get(slug="backend-developer")
+    role.skills.remove(Skill.objects.get(slug="sql"))
+    (seed_dir / "skills.toml").write_text(
+        textwrap.dedent(SKILLS)
+        .replace("A general-purpose language.", "Changed upstream.")
+        .replace("The language of relational databases.", "Updated in the file.")
+    )
+    report = seeds_load(directory=seed_dir)
+    assert Skill.objects.get(slug="python").description == "Our admin's better description."
+    assert Skill.objects.get(slug="sql").description == "Updated in the file."
+    assert [s.slug for s in role.skills.all()] == ["python"]
+    assert report["skills"] == {"kept admin edit": 1, "updated": 1}
+    assert report["career roles"]["kept admin edit"] == 1
+
+
+def test_reseeding_adds_new_entries_and_keeps_hidden_records_hidden(seed_dir):
+    seeds_load(directory=seed_dir)
+    Resource.objects.update(is_hidden=True)
+    with (seed_dir / "skills.toml").open("a") as handle:
+        handle.write(
+            '\n[[skill]]\nkey = "go"\nname = "Go"\ncategory = "language"\nsources = ["doc-a.txt"]\n'
+        )
+    report = seeds_load(directory=seed_dir)
+    assert report["skills"]["created"] == 1
+    assert Skill.objects.filter(slug="go").exists()
+    assert Resource.objects.get().is_hidden
+
+
+def test_dry_run_writes_nothing(seed_dir):
+    report = seeds_load(directory=seed_dir, dry_run=True)
+    assert report["skills"]["created"] == 2
+    assert not Skill.objects.exists()
+
+
+def test_a_broken_reference_is_reported_and_nothing_is_half_loaded(seed_dir):
+    (seed_dir / "resources.toml").write_text(
+        textwrap.dedent(RESOURCES).replace('skills = ["python"]', 'skills = ["cobol"]')
+    )
+    with pytest.raises(SeedError, match="cobol"):
+        seeds_load(directory=seed_dir)
+    assert not Skill.objects.exists()
+
+
+def test_command_reports_counts_and_turns_errors_into_command_errors(seed_dir, tmp_path_factory):
+    out = io.StringIO()
+    call_command("load_seeds", path=seed_dir, stdout=out)
+    assert "skills: 2 created" in out.getvalue()
+    with pytest.raises(CommandError, match="Missing seed file"):
+        call_command("load_seeds", path=tmp_path_factory.mktemp("empty"), stdout=out)
+
+
+def test_the_project_seed_files_load_cleanly_twice():
+    seeds_load(directory=SEEDS_DIR)
+    report = seeds_load(directory=SEEDS_DIR)
+    assert all(set(counts) <= {"unchanged"} for counts in report.values())
+    assert Skill.objects.count() >= 30
+    assert CareerRole.objects.filter(slug="backend-developer").exists()
