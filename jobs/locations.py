@@ -19,6 +19,7 @@ COUNTRY_ALIASES = {
     "usa": "US",
     "u.s.": "US",
     "u.s.a.": "US",
+    "united states": "US",
     "united states of america": "US",
     "america": "US",
     "deutschland": "DE",
