@@ -92,10 +92,12 @@ DATABASES["default"].setdefault("OPTIONS", {})
 # Fail fast when the database is unreachable instead of hanging a worker.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+COUNTERS_KEY_PREFIX = os.environ.get("COUNTERS_KEY_PREFIX", "careerboard:counters")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+        "LOCATION": REDIS_URL,
         "KEY_PREFIX": "careerboard",
         "TIMEOUT": 300,
     }
@@ -123,8 +125,14 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files (logos) live outside the static tree; MEDIA_ROOT is never served as static files.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Resumes: never under MEDIA_ROOT or STATIC_ROOT; only permission-checked views read them.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-media-is-not-served/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -152,6 +160,8 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 # How many days a newly published job stays up unless the employer picks another date.
 JOB_DEFAULT_LIFETIME_DAYS = 30
 JOB_MAX_LIFETIME_DAYS = 90
+# Anti-abuse: how many jobs one account may create in 24 hours.
+JOB_SUBMISSIONS_PER_DAY = int(os.environ.get("JOB_SUBMISSIONS_PER_DAY", "10"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

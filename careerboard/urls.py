@@ -10,6 +10,9 @@ from jobs import views as job_views
 urlpatterns = [
     path("", job_views.home, name="home"),
     path("jobs/", include("jobs.urls")),
+    path("accounts/signup/", core_views.signup, name="signup"),
+    path("accounts/", core_views.account, name="account"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("skills/", job_views.SkillListView.as_view(), name="skill_list"),
     path("skills/<slug:slug>/", job_views.skill_detail, name="skill_detail"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,9 +1,16 @@
-"""Core pages that need no job data: health checks and robots.txt."""
+"""Core pages that need no job data: accounts, health checks and robots.txt."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+
+from careerboard.forms import AccountForm, SignupForm
 
 
 @never_cache
@@ -24,5 +31,36 @@ def readyz(request):
 
 
 def robots_txt(request):
-    lines = ["User-agent: *", "Disallow: /accounts/", "Disallow: /dashboard/", ""]
+    lines = [
+        "User-agent: *",
+        "Disallow: /accounts/",
+        "Disallow: /jobs/dashboard/",
+        "Disallow: /jobs/moderation/",
+        "Disallow: /jobs/invitations/",
+        "",
+    ]
     return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome to CareerBoard, {user.username}.")
+        if user.is_hiring:
+            return redirect("jobs:company_create")
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def account(request):
+    form = AccountForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your account is saved.")
+        return redirect("account")
+    return render(request, "registration/account.html", {"form": form})

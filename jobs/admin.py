@@ -5,7 +5,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from jobs import services
-from jobs.models import Company, CompanyMembership, Job, JobSkill, Location, SearchTerm
+from jobs.models import (
+    Application,
+    Company,
+    CompanyInvitation,
+    CompanyMembership,
+    Job,
+    JobEdit,
+    JobReport,
+    JobSkill,
+    Location,
+    SearchTerm,
+)
 
 
 class MembershipInline(admin.TabularInline):
@@ -43,6 +54,13 @@ class JobSkillInline(admin.TabularInline):
     autocomplete_fields = ["skill"]
 
 
+class JobReportInline(admin.TabularInline):
+    model = JobReport
+    extra = 0
+    fields = ["reason", "details", "reporter_email", "created_at", "is_resolved"]
+    readonly_fields = ["reason", "details", "reporter_email", "created_at"]
+
+
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
     list_display = [
@@ -60,7 +78,7 @@ class JobAdmin(admin.ModelAdmin):
     autocomplete_fields = ["company", "locations"]
     readonly_fields = ["status", "published_at", "created_at", "updated_at", "created_by"]
     date_hierarchy = "published_at"
-    inlines = [JobSkillInline]
+    inlines = [JobSkillInline, JobReportInline]
     actions = ["publish", "reject", "close"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "company", "description"]}),
@@ -121,3 +139,41 @@ class JobAdmin(admin.ModelAdmin):
 class SearchTermAdmin(admin.ModelAdmin):
     list_display = ["term", "frequency"]
     search_fields = ["term"]
+
+
+@admin.register(JobReport)
+class JobReportAdmin(admin.ModelAdmin):
+    list_display = ["job", "reason", "created_at", "reporter_email", "is_resolved"]
+    list_filter = ["is_resolved", "reason"]
+    list_select_related = ["job"]
+    search_fields = ["job__title", "details", "reporter_email"]
+    readonly_fields = ["job", "reason", "details", "reporter", "reporter_email", "created_at"]
+    actions = ["resolve"]
+
+    @admin.action(description="Mark the selected reports as handled")
+    def resolve(self, request, queryset):
+        self.message_user(request, f"{queryset.update(is_resolved=True)} reports handled.")
+
+
+@admin.register(JobEdit)
+class JobEditAdmin(admin.ModelAdmin):
+    list_display = ["job", "submitted_by", "submitted_at"]
+    list_select_related = ["job", "submitted_by"]
+    readonly_fields = ["job", "changes", "submitted_by", "submitted_at"]
+
+
+@admin.register(CompanyInvitation)
+class CompanyInvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "company", "invited_by", "created_at", "accepted_at"]
+    list_select_related = ["company", "invited_by"]
+    search_fields = ["email", "company__name"]
+    readonly_fields = ["token"]
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    list_display = ["job", "applicant", "status", "created_at"]
+    list_filter = ["status"]
+    list_select_related = ["job", "applicant"]
+    search_fields = ["job__title", "applicant__username", "applicant__email"]
+    raw_id_fields = ["job", "applicant"]

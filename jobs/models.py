@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Lower
@@ -212,9 +213,21 @@ class Job(models.Model):
     skills = models.ManyToManyField(Skill, through="JobSkill", related_name="jobs")
     apply_url = models.URLField("apply at (URL)", max_length=500, blank=True)
     apply_email = models.EmailField("apply by email", blank=True)
+    apply_on_site = models.BooleanField(
+        "accept applications on CareerBoard",
+        default=False,
+        help_text="Seekers apply here with their profile and resume.",
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it last went to review."
+    )
+    rejection_reason = models.TextField(blank=True)
+    expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    view_count = models.PositiveIntegerField(default=0, editable=False)
+    apply_click_count = models.PositiveIntegerField(default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -244,7 +257,7 @@ class Job(models.Model):
             ),
             models.CheckConstraint(
                 name="job_has_way_to_apply",
-                condition=~Q(apply_url="") | ~Q(apply_email=""),
+                condition=~Q(apply_url="") | ~Q(apply_email="") | Q(apply_on_site=True),
             ),
             models.CheckConstraint(
                 name="job_published_has_dates",
@@ -289,6 +302,9 @@ class Job(models.Model):
             ),
             models.Index(fields=["company", "status"], name="job_company_status"),
             models.Index(fields=["status", "expires_at"], name="job_status_expiry"),
+            models.Index(
+                fields=["submitted_at"], name="job_review_queue", condition=Q(status="pending")
+            ),
         ]
 
     def __str__(self):
@@ -315,8 +331,11 @@ class Job(models.Model):
             errors["salary_currency"] = "Give the currency of the salary."
         if has_salary and not self.salary_period:
             errors["salary_period"] = "Say whether the salary is per hour, day, month or year."
-        if not self.apply_url and not self.apply_email:
-            errors["apply_url"] = "Give a link or an email address where people can apply."
+        if not self.apply_url and not self.apply_email and not self.apply_on_site:
+            errors["apply_url"] = (
+                "Give a link or an email address where people can apply, "
+                "or accept applications on CareerBoard."
+            )
         if self.workplace != self.Workplace.REMOTE and (
             self.remote_anywhere or self.applicant_countries
         ):
@@ -371,3 +390,97 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class JobEdit(models.Model):
+    """Changes to a published job's substance, waiting for review while the job stays up."""
+
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="pending_edit")
+    changes = models.JSONField(help_text="The edited fields, as the employer submitted them.")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["submitted_at"]
+
+    def __str__(self):
+        return f"Edit of {self.job}"
+
+
+class JobReport(models.Model):
+    class Reason(models.TextChoices):
+        FRAUD = "fraud", "Fraud or scam"
+        WRONG = "wrong", "Wrong or misleading information"
+        FILLED = "filled", "Already filled or no longer open"
+        OFFENSIVE = "offensive", "Offensive or discriminatory"
+        OTHER = "other", "Something else"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=12, choices=Reason.choices)
+    details = models.TextField(blank=True, max_length=2000)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reporter_email = models.EmailField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    is_resolved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["is_resolved", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()}: {self.job}"
+
+
+class CompanyInvitation(models.Model):
+    company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.email} to {self.company}"
+
+
+def private_storage():
+    """Where resumes live: outside the static and public media trees, served only by views."""
+    return storages["private"]
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Submitted"
+        VIEWED = "viewed", "Viewed"
+        INTERVIEWING = "interviewing", "Interviewing"
+        OFFERED = "offered", "Offered"
+        REJECTED = "rejected", "Not selected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="applications"
+    )
+    resume = models.FileField(storage=private_storage, upload_to="resumes/%Y/%m/", blank=True)
+    note = models.TextField(blank=True, max_length=3000)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "applicant"], name="application_once_per_job"),
+        ]
+        indexes = [models.Index(fields=["job", "status"], name="application_job_status")]
+
+    def __str__(self):
+        return f"{self.applicant} for {self.job}"

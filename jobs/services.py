@@ -1,9 +1,12 @@
 """Writes and state changes of jobs and companies: one function per action."""
 
+import secrets
 import tomllib
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
@@ -12,9 +15,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from careerboard.mail import send_templated_mail
 from careerboard.models import Sector, Skill, User
 from jobs.locations import get_or_create_location, parse_place
-from jobs.models import Company, Job, JobSkill, SearchTerm
+from jobs.models import (
+    Company,
+    CompanyInvitation,
+    CompanyMembership,
+    Job,
+    JobEdit,
+    JobReport,
+    JobSkill,
+    SearchTerm,
+)
 
 REINDEX_SQL = """
 UPDATE jobs_job AS j SET
@@ -132,7 +145,7 @@ def _unique_company_slug(name: str) -> str:
     return slug
 
 
-def job_transition(*, job: Job, to: str, by: User | None = None, now=None) -> Job:
+def job_transition(*, job: Job, to: str, by: User | None = None, reason: str = "", now=None) -> Job:
     """Move a job to another status, refusing an illegal move before anything is written."""
     if not job.can_transition_to(to):
         raise ValidationError(
@@ -142,12 +155,20 @@ def job_transition(*, job: Job, to: str, by: User | None = None, now=None) -> Jo
     now = now or timezone.now()
     with transaction.atomic():
         job.status = to
+        fields = ["status", "updated_at"]
         if to == Job.Status.PUBLISHED:
             job.published_at = now
-            lifetime = timedelta(days=settings.JOB_DEFAULT_LIFETIME_DAYS)
             if job.expires_at is None or job.expires_at <= now:
-                job.expires_at = now + lifetime
-        job.save(update_fields=["status", "published_at", "expires_at", "updated_at"])
+                job.expires_at = now + timedelta(days=settings.JOB_DEFAULT_LIFETIME_DAYS)
+            job.expiry_warned_at = None
+            fields += ["published_at", "expires_at", "expiry_warned_at"]
+        elif to == Job.Status.PENDING:
+            job.submitted_at = now
+            fields.append("submitted_at")
+        elif to == Job.Status.REJECTED:
+            job.rejection_reason = reason
+            fields.append("rejection_reason")
+        job.save(update_fields=fields)
         if to == Job.Status.PUBLISHED:
             search_terms_add_title(title=job.title)
     return job
@@ -219,3 +240,315 @@ def demo_load(*, path: Path) -> Counter:
         job_reindex(job_ids=new_ids)
         search_terms_rebuild()
     return counts
+
+
+# Employers ------------------------------------------------------------------------------------
+
+# The fields of a posting whose change on a published job needs another review.
+SUBSTANTIVE_FIELDS = (
+    "title",
+    "description",
+    "workplace",
+    "remote_anywhere",
+    "applicant_countries",
+    "employment_type",
+    "seniority",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "apply_url",
+    "apply_email",
+    "apply_on_site",
+)
+
+
+@dataclass
+class Posting:
+    """What an employer submits for a job: its fields plus places and skills."""
+
+    fields: dict
+    places: list[str]
+    required: list[Skill]
+    nice: list[Skill]
+
+    def changes(self) -> dict:
+        return {
+            "fields": {name: self.fields[name] for name in SUBSTANTIVE_FIELDS},
+            "places": self.places,
+            "required": [skill.pk for skill in self.required],
+            "nice": [skill.pk for skill in self.nice],
+        }
+
+    @classmethod
+    def from_changes(cls, changes: dict) -> "Posting":
+        skills = Skill.objects.in_bulk(changes["required"] + changes["nice"])
+        return cls(
+            fields=changes["fields"],
+            places=changes["places"],
+            required=[skills[pk] for pk in changes["required"] if pk in skills],
+            nice=[skills[pk] for pk in changes["nice"] if pk in skills],
+        )
+
+
+def _members_emails(company: Company) -> list[str]:
+    return list(company.members.exclude(email="").values_list("email", flat=True))
+
+
+def _notify_members(job: Job, template: str, **context) -> None:
+    recipients = _members_emails(job.company)
+    if recipients:
+        send_templated_mail(
+            template=f"jobs/email/{template}", to=recipients, context={"job": job, **context}
+        )
+
+
+def _check_daily_limit(user: User) -> None:
+    since = timezone.now() - timedelta(days=1)
+    posted = Job.objects.filter(created_by=user, created_at__gte=since).count()
+    if posted >= settings.JOB_SUBMISSIONS_PER_DAY:
+        raise ValidationError(
+            f"You have created {posted} jobs in the last 24 hours, the most we allow. "
+            "Please try again tomorrow or ask us to raise the limit."
+        )
+
+
+def _apply_posting(job: Job, posting: Posting) -> None:
+    for name, value in posting.fields.items():
+        setattr(job, name, value)
+    job.full_clean(exclude=["slug", "company"])
+    job.save()
+    job_set_locations(job=job, places=posting.places)
+    job_set_skills(job=job, required=posting.required, nice_to_have=posting.nice)
+    job_reindex(job_ids=[job.pk])
+
+
+def job_create(*, company: Company, by: User, posting: Posting, submit: bool) -> Job:
+    """A new posting: saved as a draft, or sent to review (published at once if verified)."""
+    _check_daily_limit(by)
+    with transaction.atomic():
+        job = Job(company=company, created_by=by)
+        _apply_posting(job, posting)
+        if submit:
+            job_submit(job=job, by=by)
+    return job
+
+
+def job_update(*, job: Job, by: User, posting: Posting, submit: bool = False) -> Job:
+    """Save an employer's edit.
+
+    Unpublished jobs change at once. On a published job, a change of substance from an unverified
+    company waits for review in a JobEdit while the published version stays up; the closing date
+    is a minor change and applies at once.
+    """
+    with transaction.atomic():
+        job = Job.objects.select_for_update().get(pk=job.pk)
+        if job.status != Job.Status.PUBLISHED:
+            if job.status == Job.Status.REJECTED:
+                job_transition(job=job, to=Job.Status.DRAFT, by=by)
+            _apply_posting(job, posting)
+            if submit and job.status == Job.Status.DRAFT:
+                job_submit(job=job, by=by)
+            return job
+        expires_at = posting.fields.get("expires_at")
+        if expires_at and expires_at != job.expires_at:
+            job.expires_at = expires_at
+            job.expiry_warned_at = None
+            job.save(update_fields=["expires_at", "expiry_warned_at", "updated_at"])
+        if posting.changes() == _current_posting(job).changes():
+            JobEdit.objects.filter(job=job).delete()
+            return job
+        if job.company.is_verified:
+            _apply_posting(job, posting)
+            JobEdit.objects.filter(job=job).delete()
+            return job
+        JobEdit.objects.update_or_create(
+            job=job, defaults={"changes": _json_ready(posting.changes()), "submitted_by": by}
+        )
+    return job
+
+
+def _current_posting(job: Job) -> Posting:
+    job_skills = list(job.job_skills.select_related("skill"))
+    return Posting(
+        fields={name: getattr(job, name) for name in SUBSTANTIVE_FIELDS},
+        places=[str(location) for location in job.locations.all()],
+        required=[js.skill for js in job_skills if js.is_required],
+        nice=[js.skill for js in job_skills if not js.is_required],
+    )
+
+
+def _json_ready(changes: dict) -> dict:
+    fields = {
+        name: (str(value) if isinstance(value, Decimal) else value)
+        for name, value in changes["fields"].items()
+    }
+    return {**changes, "fields": fields}
+
+
+def job_submit(*, job: Job, by: User) -> Job:
+    """Send a draft to review; a verified company's job is published straight away."""
+    if job.company.is_verified:
+        job_transition(job=job, to=Job.Status.PUBLISHED, by=by)
+    else:
+        job_transition(job=job, to=Job.Status.PENDING, by=by)
+    return job
+
+
+def job_approve(*, job: Job, by: User) -> Job:
+    if job.status != Job.Status.PENDING:
+        raise ValidationError("Only a job waiting for review can be approved.")
+    job_transition(job=job, to=Job.Status.PUBLISHED, by=by)
+    transaction.on_commit(lambda: _notify_members(job, "job_approved"))
+    return job
+
+
+def job_reject(*, job: Job, by: User, reason: str) -> Job:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the job is rejected; the employer will read it.")
+    if job.status != Job.Status.PENDING:
+        raise ValidationError("Only a job waiting for review can be rejected.")
+    job_transition(job=job, to=Job.Status.REJECTED, by=by, reason=reason)
+    transaction.on_commit(lambda: _notify_members(job, "job_rejected", reason=reason))
+    return job
+
+
+def job_edit_approve(*, edit: JobEdit, by: User) -> Job:
+    job = edit.job
+    with transaction.atomic():
+        _apply_posting(job, Posting.from_changes(edit.changes))
+        edit.delete()
+        search_terms_add_title(title=job.title)
+    transaction.on_commit(lambda: _notify_members(job, "edit_approved"))
+    return job
+
+
+def job_edit_reject(*, edit: JobEdit, by: User, reason: str) -> Job:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the edit is rejected; the employer will read it.")
+    job = edit.job
+    edit.delete()
+    transaction.on_commit(lambda: _notify_members(job, "edit_rejected", reason=reason))
+    return job
+
+
+def job_close(*, job: Job, by: User) -> Job:
+    """The role is filled: it leaves the board at once."""
+    return job_transition(job=job, to=Job.Status.CLOSED, by=by)
+
+
+def job_renew(*, job: Job, by: User, days: int | None = None, now=None) -> Job:
+    """Keep a published or expired job up for another period (at most the maximum lifetime)."""
+    now = now or timezone.now()
+    days = min(days or settings.JOB_DEFAULT_LIFETIME_DAYS, settings.JOB_MAX_LIFETIME_DAYS)
+    if job.status not in (Job.Status.PUBLISHED, Job.Status.EXPIRED):
+        raise ValidationError("Only a published or expired job can be renewed.")
+    with transaction.atomic():
+        job.expires_at = now + timedelta(days=days)
+        job.expiry_warned_at = None
+        job.save(update_fields=["expires_at", "expiry_warned_at", "updated_at"])
+        if job.status == Job.Status.EXPIRED:
+            job_transition(job=job, to=Job.Status.PUBLISHED, by=by, now=now)
+    return job
+
+
+def job_duplicate(*, job: Job, by: User) -> Job:
+    """A new draft with the same content, to post a similar role."""
+    posting = _current_posting(job)
+    posting.fields["title"] = f"{job.title} (copy)"[:150]
+    with transaction.atomic():
+        return job_create(company=job.company, by=by, posting=posting, submit=False)
+
+
+def job_delete_draft(*, job: Job, by: User) -> None:
+    if job.status != Job.Status.DRAFT:
+        raise ValidationError("Only drafts can be deleted; close a published job instead.")
+    job.delete()
+
+
+def jobs_expire(*, now=None, warn_days: int = 3) -> tuple[int, int]:
+    """Expire published jobs past their date and warn employers of those about to expire.
+
+    Safe to run often and after a crash: each job is expired once and warned once, in its own
+    transaction, and the email is sent only once that transaction commits.
+    """
+    now = now or timezone.now()
+    expired = 0
+    for job in Job.objects.filter(status=Job.Status.PUBLISHED, expires_at__lte=now).iterator():
+        with transaction.atomic():
+            job_transition(job=job, to=Job.Status.EXPIRED, now=now)
+        expired += 1
+    warned = 0
+    soon = Job.objects.filter(
+        status=Job.Status.PUBLISHED,
+        expires_at__gt=now,
+        expires_at__lte=now + timedelta(days=warn_days),
+        expiry_warned_at__isnull=True,
+    ).select_related("company")
+    for job in soon.iterator():
+        with transaction.atomic():
+            updated = Job.objects.filter(pk=job.pk, expiry_warned_at__isnull=True).update(
+                expiry_warned_at=now
+            )
+            if updated:
+                transaction.on_commit(lambda job=job: _notify_members(job, "job_expiring"))
+                warned += 1
+    return expired, warned
+
+
+def job_report(
+    *, job: Job, reason: str, details: str = "", reporter: User | None = None, email: str = ""
+) -> JobReport:
+    report = JobReport(
+        job=job, reason=reason, details=details, reporter=reporter, reporter_email=email
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+def company_update(*, company: Company, by: User, **fields) -> Company:
+    renamed = "name" in fields and fields["name"] != company.name
+    for name, value in fields.items():
+        setattr(company, name, value)
+    with transaction.atomic():
+        company.full_clean()
+        company.save()
+        if renamed:
+            company_reindex_jobs(company=company)
+    return company
+
+
+def company_invite(*, company: Company, email: str, by: User) -> CompanyInvitation:
+    """Invite someone to manage the company's jobs; they accept through the emailed link."""
+    email = email.strip().lower()
+    if company.members.filter(email__iexact=email).exists():
+        raise ValidationError(f"{email} is already a member of {company.name}.")
+    invitation = CompanyInvitation.objects.create(
+        company=company, email=email, invited_by=by, token=secrets.token_urlsafe(32)
+    )
+    transaction.on_commit(
+        lambda: send_templated_mail(
+            template="jobs/email/company_invitation",
+            to=[email],
+            context={"invitation": invitation, "company": company, "inviter": by},
+        )
+    )
+    return invitation
+
+
+def invitation_accept(*, invitation: CompanyInvitation, user: User) -> Company:
+    if invitation.accepted_at is not None:
+        raise ValidationError("This invitation has already been used.")
+    if invitation.created_at < timezone.now() - timedelta(days=14):
+        raise ValidationError("This invitation has expired; ask for a new one.")
+    with transaction.atomic():
+        CompanyMembership.objects.get_or_create(company=invitation.company, user=user)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        if not user.is_hiring:
+            user.is_hiring = True
+            user.save(update_fields=["is_hiring"])
+    return invitation.company

@@ -1,16 +1,24 @@
 """Public pages of the board: home, search, job, company and skill pages."""
 
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, F, Func
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
 
 from careerboard.models import Skill
+from jobs import counters, services
 from jobs.filters import JobFilterSet
-from jobs.models import Company, Job
+from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
+from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport
 from jobs.search import suggest_correction
 
 PAGE_SIZE = 20
@@ -134,6 +142,8 @@ def job_detail(request, pk, slug):
         raise Http404("No such job.")
     if slug != job.slug:
         return redirect(job, permanent=True)
+    if job.is_public:
+        counters.count("views", job.pk)
     return render(
         request,
         "jobs/job_detail.html",
@@ -212,3 +222,293 @@ def skill_detail(request, slug):
         "jobs/skill_detail.html",
         {"skill": skill, "page": page, "jobs": page.object_list, "resources": resources},
     )
+
+
+# Counting -------------------------------------------------------------------------------------
+
+
+def job_apply(request, pk):
+    """Follow the employer's apply link; the click is counted for the employer's dashboard."""
+    job = get_object_or_404(Job.objects.published(), pk=pk)
+    if not job.apply_url:
+        return redirect(job)
+    counters.count("apply_clicks", job.pk)
+    return redirect(job.apply_url)
+
+
+@require_POST
+def job_report(request, pk):
+    job = get_object_or_404(Job.objects.published(), pk=pk)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "jobs/job_report.html", {"job": job, "form": form}, status=400)
+    services.job_report(
+        job=job,
+        reason=form.cleaned_data["reason"],
+        details=form.cleaned_data["details"],
+        reporter=request.user if request.user.is_authenticated else None,
+        email=form.cleaned_data["reporter_email"],
+    )
+    messages.success(request, "Thank you. Our moderators will look at this listing.")
+    return redirect(job)
+
+
+# Employers ------------------------------------------------------------------------------------
+
+
+def member_companies(user):
+    return Company.objects.filter(members=user)
+
+
+def member_jobs(user):
+    return Job.objects.for_company_member(user).select_related("company")
+
+
+@login_required
+def employer_dashboard(request):
+    companies = list(member_companies(request.user).order_by("name"))
+    if len(companies) == 1:
+        return redirect("jobs:company_dashboard", slug=companies[0].slug)
+    return render(request, "jobs/employer_dashboard.html", {"companies": companies})
+
+
+@login_required
+def company_create(request):
+    form = CompanyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        company = services.company_create(
+            name=data["name"],
+            created_by=request.user,
+            website=data["website"],
+            about=data["about"],
+            size=data["size"],
+            logo=data["logo"],
+        )
+        company.sectors.set(data["sectors"])
+        if not request.user.is_hiring:
+            request.user.is_hiring = True
+            request.user.save(update_fields=["is_hiring"])
+        messages.success(request, f"{company.name} is ready. Post its first role.")
+        return redirect("jobs:company_dashboard", slug=company.slug)
+    return render(request, "jobs/company_form.html", {"form": form, "company": None})
+
+
+@login_required
+def company_edit(request, slug):
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    form = CompanyForm(request.POST or None, request.FILES or None, instance=company)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            form.save()
+            if "name" in form.changed_data:
+                services.company_reindex_jobs(company=company)
+        messages.success(request, "Company details saved.")
+        return redirect("jobs:company_dashboard", slug=company.slug)
+    return render(request, "jobs/company_form.html", {"form": form, "company": company})
+
+
+@login_required
+def company_dashboard(request, slug):
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    filters = DashboardFilterForm(request.GET or None)
+    jobs = (
+        Job.objects.filter(company=company)
+        .select_related("pending_edit")
+        .annotate(application_count=Count("applications"))
+        .order_by("-updated_at", "-id")
+    )
+    if filters.is_valid():
+        if filters.cleaned_data["q"]:
+            jobs = jobs.filter(title__icontains=filters.cleaned_data["q"])
+        if filters.cleaned_data["status"]:
+            jobs = jobs.filter(status=filters.cleaned_data["status"])
+    page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "jobs/company_dashboard.html",
+        {
+            "company": company,
+            "page": page,
+            "jobs": page.object_list,
+            "filters": filters,
+            "invite_form": InviteForm(),
+            "members": company.members.order_by("username"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def company_invite(request, slug):
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.company_invite(
+                company=company, email=form.cleaned_data["email"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
+    else:
+        messages.error(request, "Give a valid email address to invite.")
+    return redirect("jobs:company_dashboard", slug=company.slug)
+
+
+@login_required
+def invitation_accept(request, token):
+    invitation = get_object_or_404(CompanyInvitation.objects.select_related("company"), token=token)
+    if request.method == "POST":
+        try:
+            company = services.invitation_accept(invitation=invitation, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("home")
+        messages.success(request, f"You now manage {company.name}'s jobs.")
+        return redirect("jobs:company_dashboard", slug=company.slug)
+    return render(request, "jobs/invitation_accept.html", {"invitation": invitation})
+
+
+def _job_form_page(request, form, company, job):
+    return render(
+        request,
+        "jobs/job_form.html",
+        {
+            "form": form,
+            "company": company,
+            "job": job,
+            "preview": request.POST.get("action") == "preview",
+        },
+    )
+
+
+@login_required
+def job_create(request, slug):
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    form = JobForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") != "preview" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            job = services.job_create(
+                company=company, by=request.user, posting=form.to_posting(), submit=submit
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _saved_message(job))
+            return redirect("jobs:company_dashboard", slug=company.slug)
+    return _job_form_page(request, form, company, None)
+
+
+@login_required
+def job_edit(request, pk):
+    job = get_object_or_404(member_jobs(request.user), pk=pk)
+    form = JobForm(request.POST or None, instance=job)
+    if request.method == "POST" and request.POST.get("action") != "preview" and form.is_valid():
+        submit = request.POST.get("action") == "submit"
+        try:
+            job = services.job_update(
+                job=job, by=request.user, posting=form.to_posting(), submit=submit
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _saved_message(job))
+            return redirect("jobs:company_dashboard", slug=job.company.slug)
+    return _job_form_page(request, form, job.company, job)
+
+
+def _saved_message(job: Job) -> str:
+    if job.status == Job.Status.PUBLISHED:
+        if JobEdit.objects.filter(job=job).exists():
+            return "Your changes are waiting for review; the current version stays up meanwhile."
+        return f"“{job.title}” is live on the board."
+    if job.status == Job.Status.PENDING:
+        return f"“{job.title}” was sent for review. We email you when it is approved."
+    return f"“{job.title}” is saved as a draft."
+
+
+JOB_ACTIONS = {
+    "submit": (services.job_submit, "Sent."),
+    "close": (services.job_close, "Closed: the job has left the board."),
+    "renew": (services.job_renew, "Renewed: the job stays up for another period."),
+    "duplicate": (services.job_duplicate, "A copy was saved as a draft."),
+    "delete": (services.job_delete_draft, "The draft was deleted."),
+}
+
+
+@login_required
+@require_POST
+def job_action(request, pk, action):
+    job = get_object_or_404(member_jobs(request.user), pk=pk)
+    if action not in JOB_ACTIONS:
+        raise Http404("No such action.")
+    service, done = JOB_ACTIONS[action]
+    try:
+        result = service(job=job, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _saved_message(result) if action == "submit" else done)
+    return redirect("jobs:company_dashboard", slug=job.company.slug)
+
+
+# Moderation -----------------------------------------------------------------------------------
+
+
+@staff_member_required
+def moderation_queue(request):
+    pending = (
+        Job.objects.filter(status=Job.Status.PENDING)
+        .select_related("company")
+        .order_by("submitted_at", "id")
+    )
+    edits = JobEdit.objects.select_related("job__company", "submitted_by").order_by("submitted_at")
+    reports = JobReport.objects.filter(is_resolved=False).select_related("job__company")[:50]
+    return render(
+        request,
+        "jobs/moderation_queue.html",
+        {"pending": pending, "edits": edits, "reports": reports, "reject_form": RejectForm()},
+    )
+
+
+@staff_member_required
+@require_POST
+def moderation_decide(request):
+    """Approve or reject the ticked jobs and edits; each is decided on its own."""
+    decision = request.POST.get("decision")
+    reason = request.POST.get("reason", "")
+    job_ids = [int(v) for v in request.POST.getlist("job") if v.isdigit()]
+    edit_ids = [int(v) for v in request.POST.getlist("edit") if v.isdigit()]
+    if decision not in ("approve", "reject") or not (job_ids or edit_ids):
+        messages.error(request, "Tick at least one item and choose approve or reject.")
+        return redirect("jobs:moderation_queue")
+    done, refused = 0, []
+    for job in Job.objects.filter(pk__in=job_ids).select_related("company"):
+        try:
+            with transaction.atomic():
+                if decision == "approve":
+                    services.job_approve(job=job, by=request.user)
+                else:
+                    services.job_reject(job=job, by=request.user, reason=reason)
+            done += 1
+        except ValidationError as error:
+            refused.append(f"{job.title}: {' '.join(error.messages)}")
+    for edit in JobEdit.objects.filter(pk__in=edit_ids).select_related("job__company"):
+        try:
+            with transaction.atomic():
+                if decision == "approve":
+                    services.job_edit_approve(edit=edit, by=request.user)
+                else:
+                    services.job_edit_reject(edit=edit, by=request.user, reason=reason)
+            done += 1
+        except ValidationError as error:
+            refused.append(f"{edit.job.title}: {' '.join(error.messages)}")
+    if done:
+        verb = "approved" if decision == "approve" else "rejected"
+        messages.success(request, f"{done} item(s) {verb}; the employers have been emailed.")
+    for line in refused:
+        messages.error(request, line)
+    return redirect("jobs:moderation_queue")

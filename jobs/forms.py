@@ -1,0 +1,245 @@
+"""Forms of employers (posting, company, invitations), of moderators and of reporters."""
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from careerboard.markdown import render_markdown
+from careerboard.models import Skill
+from jobs.locations import country_code, parse_place
+from jobs.models import Company, Job, JobReport
+from jobs.services import Posting
+
+MAX_LOGO_BYTES = 1024 * 1024
+MAX_DESCRIPTION_CHARS = 20_000
+
+
+def https_by_default(db_field, **kwargs):
+    """Form fields for model fields; a URL typed without a scheme is taken as https."""
+    if isinstance(db_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return db_field.formfield(**kwargs)
+
+
+class JobForm(forms.ModelForm):
+    places = forms.CharField(
+        label="Locations",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One place per line as “City, Country”, e.g. “Berlin, Germany”.",
+    )
+    applicant_countries_text = forms.CharField(
+        label="Countries applicants may live in",
+        required=False,
+        max_length=1000,
+        help_text="Remote jobs not open to everyone: comma separated, e.g. “Germany, France”.",
+    )
+    required_skills = forms.ModelMultipleChoiceField(
+        label="Required skills",
+        queryset=Skill.objects.visible().order_by("name"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        error_messages={"required": "Choose at least one skill the role requires."},
+    )
+    nice_skills = forms.ModelMultipleChoiceField(
+        label="Nice-to-have skills",
+        queryset=Skill.objects.visible().order_by("name"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    expires_on = forms.DateField(
+        label="Closing date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=f"At most {settings.JOB_MAX_LIFETIME_DAYS} days ahead; "
+        f"{settings.JOB_DEFAULT_LIFETIME_DAYS} days after publication if left empty.",
+    )
+    # A honeypot: hidden from people by CSS, filled in by bots.
+    website = forms.CharField(label="Leave this field empty", required=False)
+
+    class Meta:
+        model = Job
+        formfield_callback = https_by_default
+        fields = [
+            "title",
+            "description",
+            "workplace",
+            "remote_anywhere",
+            "employment_type",
+            "seniority",
+            "salary_min",
+            "salary_max",
+            "salary_currency",
+            "salary_period",
+            "apply_url",
+            "apply_email",
+            "apply_on_site",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 14}),
+            "workplace": forms.RadioSelect,
+        }
+        help_texts = {
+            "description": "Markdown: **bold**, lists with “-”, headings with “###”, links.",
+            "salary_currency": "ISO code, e.g. USD, EUR, GBP.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        job = self.instance
+        if job.pk and not self.is_bound:
+            self.initial["places"] = "\n".join(str(location) for location in job.locations.all())
+            self.initial["applicant_countries_text"] = ", ".join(job.applicant_countries)
+            job_skills = list(job.job_skills.all())
+            self.initial["required_skills"] = [js.skill_id for js in job_skills if js.is_required]
+            self.initial["nice_skills"] = [js.skill_id for js in job_skills if not js.is_required]
+            if job.expires_at:
+                self.initial["expires_on"] = timezone.localdate(job.expires_at)
+        self.fields["salary_currency"].widget.attrs.update({"maxlength": 3, "size": 4})
+
+    def clean_description(self):
+        description = self.cleaned_data["description"]
+        if len(description) > MAX_DESCRIPTION_CHARS:
+            raise ValidationError(f"Keep the description under {MAX_DESCRIPTION_CHARS} characters.")
+        return description
+
+    def clean_salary_currency(self):
+        currency = self.cleaned_data["salary_currency"].strip().upper()
+        if currency and (len(currency) != 3 or not currency.isalpha()):
+            raise ValidationError("Use a three-letter currency code such as USD or EUR.")
+        return currency
+
+    def clean_places(self):
+        places, unknown = [], []
+        for line in self.cleaned_data["places"].splitlines():
+            if not line.strip():
+                continue
+            place = parse_place(line)
+            (places if place else unknown).append(str(place) if place else line.strip())
+        if unknown:
+            raise ValidationError(
+                "We could not read these places; end each with a country: "
+                + "; ".join(f"“{line[:80]}”" for line in unknown)
+            )
+        if len(places) > 10:
+            raise ValidationError("List at most 10 places.")
+        return places
+
+    def clean_applicant_countries_text(self):
+        codes, unknown = [], []
+        for part in self.cleaned_data["applicant_countries_text"].split(","):
+            if part.strip():
+                code = country_code(part)
+                (codes if code else unknown).append(code or part.strip())
+        if unknown:
+            raise ValidationError(
+                "These are not countries we know: " + ", ".join(f"“{u[:40]}”" for u in unknown)
+            )
+        return sorted(set(codes))
+
+    def clean_expires_on(self):
+        expires_on = self.cleaned_data["expires_on"]
+        if expires_on is None:
+            return None
+        today = timezone.localdate()
+        if expires_on <= today:
+            raise ValidationError("The closing date must be in the future.")
+        if expires_on > today + timedelta(days=settings.JOB_MAX_LIFETIME_DAYS):
+            raise ValidationError(
+                f"The closing date can be at most {settings.JOB_MAX_LIFETIME_DAYS} days ahead."
+            )
+        return expires_on
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise ValidationError("Your submission looks automated; it was not saved.")
+        workplace = cleaned.get("workplace")
+        countries = cleaned.get("applicant_countries_text") or []
+        if workplace == Job.Workplace.REMOTE:
+            if not cleaned.get("remote_anywhere") and not countries:
+                self.add_error(
+                    "applicant_countries_text",
+                    "Say where applicants may live: tick “anywhere” or list the countries.",
+                )
+            if cleaned.get("remote_anywhere") and countries:
+                self.add_error(
+                    "applicant_countries_text",
+                    "Either applicants may live anywhere or only in these countries, not both.",
+                )
+        elif workplace:
+            cleaned["remote_anywhere"] = False
+            self.instance.remote_anywhere = False
+            countries = []
+            if "places" in cleaned and not cleaned["places"]:
+                self.add_error("places", "Say where the job is: on-site and hybrid jobs need one.")
+        self.instance.applicant_countries = countries
+        required = set(cleaned.get("required_skills") or [])
+        nice = cleaned.get("nice_skills") or []
+        cleaned["nice_skills"] = [skill for skill in nice if skill not in required]
+        return cleaned
+
+    @property
+    def description_preview(self) -> str:
+        return render_markdown(self.data.get("description", ""))
+
+    def to_posting(self) -> Posting:
+        data = self.cleaned_data
+        fields = {name: data[name] for name in self.Meta.fields}
+        fields["applicant_countries"] = data["applicant_countries_text"]
+        if data.get("expires_on"):
+            fields["expires_at"] = timezone.make_aware(
+                datetime.combine(data["expires_on"], time(23, 59))
+            )
+        return Posting(
+            fields=fields,
+            places=data["places"],
+            required=list(data["required_skills"]),
+            nice=list(data["nice_skills"]),
+        )
+
+
+class CompanyForm(forms.ModelForm):
+    class Meta:
+        model = Company
+        formfield_callback = https_by_default
+        fields = ["name", "website", "about", "logo", "size", "sectors"]
+        widgets = {
+            "about": forms.Textarea(attrs={"rows": 8}),
+            "sectors": forms.CheckboxSelectMultiple,
+        }
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and hasattr(logo, "size") and logo.size > MAX_LOGO_BYTES:
+            raise ValidationError("The logo must be at most 1 MB.")
+        return logo
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Their email address")
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason (the employer reads this)", widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = JobReport
+        fields = ["reason", "details", "reporter_email"]
+        widgets = {"details": forms.Textarea(attrs={"rows": 3}), "reason": forms.RadioSelect}
+        labels = {"reporter_email": "Your email (optional, if we may reply)"}
+
+
+class DashboardFilterForm(forms.Form):
+    q = forms.CharField(label="Title contains", required=False, max_length=100)
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=[("", "Any status"), *Job.Status.choices]
+    )

@@ -1,0 +1,470 @@
+"""Employers: companies, posting, editing, closing; moderation and expiry; who may do what."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from jobs import counters
+from jobs.models import CompanyMembership, Job, JobEdit, JobReport
+from tests.factories import (
+    AdminFactory,
+    CompanyFactory,
+    EmployerFactory,
+    JobFactory,
+    PendingJobFactory,
+    PublishedJobFactory,
+    SeekerFactory,
+    SkillFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory(name="Acme")
+
+
+@pytest.fixture
+def member(company):
+    user = EmployerFactory(email="boss@acme.example")
+    CompanyMembership.objects.create(company=company, user=user)
+    return user
+
+
+@pytest.fixture
+def python():
+    return SkillFactory(name="Python")
+
+
+def posting(python, **overrides):
+    data = {
+        "title": "Python back-end developer",
+        "description": "## About\n\nBuild **APIs**.",
+        "workplace": "hybrid",
+        "employment_type": "full_time",
+        "seniority": "mid",
+        "salary_min": "50000",
+        "salary_max": "70000",
+        "salary_currency": "eur",
+        "salary_period": "year",
+        "apply_url": "https://acme.example/jobs/1",
+        "places": "Berlin, Germany",
+        "required_skills": [str(python.pk)],
+        "action": "submit",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+# Permission matrix -------------------------------------------------------------------------
+
+
+def employer_urls(company, job):
+    return [
+        ("get", reverse("jobs:company_dashboard", args=[company.slug])),
+        ("get", reverse("jobs:company_edit", args=[company.slug])),
+        ("get", reverse("jobs:job_create", args=[company.slug])),
+        ("get", reverse("jobs:job_edit", args=[job.pk])),
+        ("post", reverse("jobs:job_action", args=[job.pk, "close"])),
+        ("post", reverse("jobs:job_action", args=[job.pk, "duplicate"])),
+        ("post", reverse("jobs:company_invite", args=[company.slug])),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("who", "allowed"),
+    [
+        ("anonymous", False),
+        ("seeker", False),
+        ("member", True),
+        ("other_company_member", False),
+        ("admin", False),
+    ],
+)
+def test_only_members_reach_their_company_pages(client, company, member, who, allowed):
+    job = PublishedJobFactory(company=company)
+    users = {
+        "seeker": SeekerFactory,
+        "member": lambda: member,
+        "admin": AdminFactory,
+    }
+    if who == "other_company_member":
+        other = EmployerFactory()
+        CompanyMembership.objects.create(company=CompanyFactory(), user=other)
+        client.force_login(other)
+    elif who != "anonymous":
+        client.force_login(users[who]())
+    for method, url in employer_urls(company, job):
+        response = getattr(client, method)(url)
+        if who == "anonymous":
+            assert response.status_code == 302 and "/accounts/login/" in response.url, url
+        elif allowed:
+            assert response.status_code in (200, 302), url
+        else:
+            assert response.status_code == 404, url
+    job.refresh_from_db()
+    assert (job.status == Job.Status.CLOSED) == allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 302), ("seeker", 302), ("member", 302), ("admin", 200)]
+)
+def test_only_staff_see_the_review_queue(client, member, who, status):
+    if who == "seeker":
+        client.force_login(SeekerFactory())
+    elif who == "member":
+        client.force_login(member)
+    elif who == "admin":
+        client.force_login(AdminFactory())
+    assert client.get(reverse("jobs:moderation_queue")).status_code == status
+
+
+def test_a_state_change_is_never_made_by_get(client, company, member):
+    job = PublishedJobFactory(company=company)
+    client.force_login(member)
+    response = client.get(reverse("jobs:job_action", args=[job.pk, "close"]))
+    assert response.status_code == 405
+    job.refresh_from_db()
+    assert job.status == Job.Status.PUBLISHED
+
+
+# Posting ------------------------------------------------------------------------------------
+
+
+def test_company_creation_makes_the_creator_a_member(client):
+    user = SeekerFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("jobs:company_create"), {"name": "Blue Owl", "website": "https://owl.example"}
+    )
+    assert response.status_code == 302
+    assert user.companies.get().name == "Blue Owl"
+    user.refresh_from_db()
+    assert user.is_hiring
+
+
+def test_unverified_company_posting_goes_to_review(client, company, member, python):
+    client.force_login(member)
+    response = client.post(reverse("jobs:job_create", args=[company.slug]), posting(python))
+    assert response.status_code == 302
+    job = Job.objects.get()
+    assert job.status == Job.Status.PENDING
+    assert job.salary_currency == "EUR"
+    assert job.created_by == member
+    assert job not in Job.objects.published()
+    assert [str(location) for location in job.locations.all()] == ["Berlin, Germany"]
+
+
+def test_verified_company_posting_publishes_at_once(client, company, member, python):
+    company.is_verified = True
+    company.save()
+    client.force_login(member)
+    client.post(reverse("jobs:job_create", args=[company.slug]), posting(python))
+    assert Job.objects.published().get().title == "Python back-end developer"
+
+
+def test_a_draft_is_kept_for_later(client, company, member, python):
+    client.force_login(member)
+    client.post(reverse("jobs:job_create", args=[company.slug]), posting(python, action="draft"))
+    assert Job.objects.get().status == Job.Status.DRAFT
+
+
+def test_preview_renders_the_markdown_and_saves_nothing(client, company, member, python):
+    client.force_login(member)
+    response = client.post(
+        reverse("jobs:job_create", args=[company.slug]), posting(python, action="preview")
+    )
+    assert response.status_code == 200
+    assert "<strong>APIs</strong>" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"salary_min": "90000"}, "salary_max", "below the minimum"),
+        ({"salary_min": "-1"}, "salary_min", "greater than or equal to 0"),
+        ({"apply_url": ""}, "apply_url", "where people can apply"),
+        ({"apply_url": "javascript:alert(1)"}, "apply_url", "valid URL"),
+        ({"workplace": "remote", "places": ""}, "applicant_countries_text", "where applicants"),
+        ({"places": ""}, "places", "need one"),
+        ({"places": "Gotham"}, "places", "could not read"),
+        (
+            {"applicant_countries_text": "Mordor", "workplace": "remote"},
+            "applicant_countries_text",
+            "not countries",
+        ),
+        ({"expires_on": "2999-01-01"}, "expires_on", "at most 90 days"),
+        ({"expires_on": "2000-01-01"}, "expires_on", "in the future"),
+        ({"expires_on": "soon"}, "expires_on", "valid date"),
+        ({"required_skills": []}, "required_skills", "at least one skill"),
+        ({"required_skills": ["999999"]}, "required_skills", "valid choice"),
+        ({"title": "x" * 500}, "title", "at most 150"),
+        ({"salary_currency": "€€€"}, "salary_currency", "three-letter"),
+        ({"workplace": "moon"}, "workplace", "valid choice"),
+    ],
+)
+def test_posting_validation_explains_each_mistake(
+    client, company, member, python, overrides, field, message
+):
+    client.force_login(member)
+    response = client.post(
+        reverse("jobs:job_create", args=[company.slug]), posting(python, **overrides)
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message in " ".join(errors.get(field, [])), errors
+    assert not Job.objects.exists()
+
+
+def test_remote_job_open_to_listed_countries(client, company, member, python):
+    client.force_login(member)
+    client.post(
+        reverse("jobs:job_create", args=[company.slug]),
+        posting(python, workplace="remote", places="", applicant_countries_text="Germany, FR"),
+    )
+    job = Job.objects.get()
+    assert job.applicant_countries == ["DE", "FR"]
+    assert not job.remote_anywhere
+
+
+def test_honeypot_filled_in_saves_nothing(client, company, member, python):
+    client.force_login(member)
+    response = client.post(
+        reverse("jobs:job_create", args=[company.slug]),
+        posting(python, website="http://spam.example"),
+    )
+    assert "looks automated" in response.content.decode()
+    assert not Job.objects.exists()
+
+
+def test_daily_submission_limit_is_enforced(client, company, member, python, settings):
+    settings.JOB_SUBMISSIONS_PER_DAY = 2
+    client.force_login(member)
+    url = reverse("jobs:job_create", args=[company.slug])
+    for _ in range(2):
+        assert client.post(url, posting(python)).status_code == 302
+    response = client.post(url, posting(python))
+    assert response.status_code == 200
+    assert "the most we allow" in response.content.decode()
+    assert Job.objects.count() == 2
+
+
+# Editing ------------------------------------------------------------------------------------
+
+
+def test_substantive_edit_of_a_live_job_waits_for_review_while_it_stays_up(
+    client, company, member, python, django_capture_on_commit_callbacks
+):
+    job = PublishedJobFactory(company=company, title="Original title", places=["Berlin, DE"])
+    client.force_login(member)
+    response = client.post(
+        reverse("jobs:job_edit", args=[job.pk]), posting(python, title="Better title")
+    )
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.title == "Original title"
+    assert job in Job.objects.published()
+    edit = JobEdit.objects.get(job=job)
+    assert edit.changes["fields"]["title"] == "Better title"
+
+    admin = AdminFactory()
+    client.force_login(admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("jobs:moderation_decide"), {"edit": [edit.pk], "decision": "approve"})
+    job.refresh_from_db()
+    assert job.title == "Better title"
+    assert not JobEdit.objects.exists()
+    assert mail.outbox[-1].to == ["boss@acme.example"]
+
+
+def test_new_closing_date_on_a_live_job_applies_at_once(client, company, member, python):
+    job = PublishedJobFactory(company=company, title="Python back-end developer")
+    client.force_login(member)
+    current = posting(
+        python,
+        salary_min=None,
+        salary_max=None,
+        salary_currency="",
+        salary_period="",
+        places="Berlin, Germany",
+    )
+    new_date = (timezone.localdate() + timedelta(days=60)).isoformat()
+    client.post(reverse("jobs:job_edit", args=[job.pk]), {**current, "expires_on": new_date})
+    job.refresh_from_db()
+    assert job.expires_at.date().isoformat() == new_date
+
+
+def test_close_renew_duplicate_and_delete(client, company, member):
+    live = PublishedJobFactory(company=company)
+    draft = JobFactory(company=company)
+    client.force_login(member)
+    client.post(reverse("jobs:job_action", args=[live.pk, "renew"]))
+    live.refresh_from_db()
+    assert live.expires_at > timezone.now() + timedelta(days=29)
+    client.post(reverse("jobs:job_action", args=[live.pk, "duplicate"]))
+    copy = Job.objects.get(title__endswith="(copy)")
+    assert copy.status == Job.Status.DRAFT
+    client.post(reverse("jobs:job_action", args=[live.pk, "close"]))
+    live.refresh_from_db()
+    assert live.status == Job.Status.CLOSED
+    assert live not in Job.objects.published()
+    client.post(reverse("jobs:job_action", args=[draft.pk, "delete"]))
+    assert not Job.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_illegal_action_is_refused_with_a_message(client, company, member):
+    live = PublishedJobFactory(company=company)
+    client.force_login(member)
+    response = client.post(reverse("jobs:job_action", args=[live.pk, "delete"]), follow=True)
+    assert "Only drafts can be deleted" in response.content.decode()
+    assert Job.objects.filter(pk=live.pk).exists()
+    response = client.post(reverse("jobs:job_action", args=[live.pk, "explode"]))
+    assert response.status_code == 404
+
+
+def test_dashboard_query_count_is_fixed(client, company, member, django_assert_max_num_queries):
+    for _ in range(30):
+        PublishedJobFactory(company=company)
+    client.force_login(member)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("jobs:company_dashboard", args=[company.slug]))
+    assert len(response.context["jobs"]) == 30
+
+
+def test_dashboard_filters_by_status_and_title(client, company, member):
+    PublishedJobFactory(company=company, title="Live Python role")
+    JobFactory(company=company, title="Draft Go role")
+    client.force_login(member)
+    url = reverse("jobs:company_dashboard", args=[company.slug])
+    assert [j.title for j in client.get(url, {"status": "draft"}).context["jobs"]] == [
+        "Draft Go role"
+    ]
+    assert [j.title for j in client.get(url, {"q": "python"}).context["jobs"]] == [
+        "Live Python role"
+    ]
+    assert client.get(url, {"status": "bogus"}).status_code == 200
+
+
+# Moderation ---------------------------------------------------------------------------------
+
+
+def test_bulk_approval_publishes_and_emails_each_employer(
+    client, company, member, django_capture_on_commit_callbacks
+):
+    jobs = [PendingJobFactory(company=company) for _ in range(2)]
+    client.force_login(AdminFactory())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("jobs:moderation_decide"),
+            {"job": [j.pk for j in jobs], "decision": "approve"},
+        )
+    assert Job.objects.published().count() == 2
+    assert len(mail.outbox) == 2
+    assert "is live" in mail.outbox[0].subject
+
+
+def test_rejection_needs_a_reason_which_the_employer_receives(
+    client, company, member, django_capture_on_commit_callbacks
+):
+    job = PendingJobFactory(company=company)
+    client.force_login(AdminFactory())
+    response = client.post(
+        reverse("jobs:moderation_decide"), {"job": [job.pk], "decision": "reject"}, follow=True
+    )
+    assert "Say why" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == Job.Status.PENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("jobs:moderation_decide"),
+            {"job": [job.pk], "decision": "reject", "reason": "Salary is missing."},
+        )
+    job.refresh_from_db()
+    assert job.status == Job.Status.REJECTED
+    assert "Salary is missing." in mail.outbox[-1].body
+
+
+def test_queue_lists_oldest_first(client, company):
+    now = timezone.now()
+    newer = PendingJobFactory(company=company, submitted_at=now)
+    older = PendingJobFactory(company=company, submitted_at=now - timedelta(days=2))
+    client.force_login(AdminFactory())
+    response = client.get(reverse("jobs:moderation_queue"))
+    assert list(response.context["pending"]) == [older, newer]
+
+
+def test_anyone_can_report_a_listing_and_garbage_is_refused(client):
+    job = PublishedJobFactory()
+    url = reverse("jobs:job_report", args=[job.pk])
+    response = client.post(url, {"reason": "fraud", "details": "Asks for a fee."})
+    assert response.status_code == 302
+    assert JobReport.objects.get().reason == "fraud"
+    assert client.post(url, {"reason": "whatever"}).status_code == 400
+    assert JobReport.objects.count() == 1
+
+
+# Expiry and counters ------------------------------------------------------------------------
+
+
+def test_expire_jobs_expires_past_jobs_and_warns_once(
+    company, member, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    past = PublishedJobFactory(
+        company=company, published_at=now - timedelta(days=40), expires_at=now - timedelta(hours=1)
+    )
+    soon = PublishedJobFactory(
+        company=company, published_at=now - timedelta(days=28), expires_at=now + timedelta(days=2)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("expire_jobs", verbosity=0)
+        call_command("expire_jobs", verbosity=0)
+    past.refresh_from_db()
+    soon.refresh_from_db()
+    assert past.status == Job.Status.EXPIRED
+    assert soon.status == Job.Status.PUBLISHED
+    assert [m.subject for m in mail.outbox] == [
+        f"“{soon.title}” closes on {soon.expires_at:%-d %B}"
+    ]
+
+
+def test_views_and_apply_clicks_are_counted_in_batches(client, settings):
+    settings.COUNTERS_KEY_PREFIX = f"test:{timezone.now().timestamp()}"
+    job = PublishedJobFactory(apply_url="https://acme.example/apply")
+    client.get(job.get_absolute_url())
+    client.get(job.get_absolute_url())
+    response = client.get(reverse("jobs:job_apply", args=[job.pk]))
+    assert response.status_code == 302 and response.url == "https://acme.example/apply"
+    job.refresh_from_db()
+    assert job.view_count == 0
+    counters.flush()
+    job.refresh_from_db()
+    assert (job.view_count, job.apply_click_count) == (2, 1)
+    counters.flush()
+    job.refresh_from_db()
+    assert job.view_count == 2
+
+
+# Invitations --------------------------------------------------------------------------------
+
+
+def test_invited_colleague_joins_the_company(
+    client, company, member, django_capture_on_commit_callbacks
+):
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("jobs:company_invite", args=[company.slug]), {"email": "new@x.example"})
+    assert mail.outbox[-1].to == ["new@x.example"]
+    token = company.invitations.get().token
+    colleague = SeekerFactory()
+    client.force_login(colleague)
+    client.post(reverse("jobs:invitation_accept", args=[token]))
+    assert company.members.filter(pk=colleague.pk).exists()
+    response = client.post(reverse("jobs:invitation_accept", args=[token]), follow=True)
+    assert "already been used" in response.content.decode()
