@@ -3,13 +3,14 @@
 import re
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
+from django.db import connection, transaction
 
 SEARCH_CONFIG = "english"
 # A plain last word still being typed: letters and digits, not negated, not inside quotes.
 TRAILING_WORD = re.compile(r"(?:^|\s)([^\W_]{2,})$")
 WORD = re.compile(r"[^\W_][\w+#.-]*")
 MAX_CORRECTED_WORDS = 6
+SIMILARITY_THRESHOLD = 0.2
 
 
 def build_search_query(text: str) -> SearchQuery | None:
@@ -42,7 +43,10 @@ def suggest_correction(text: str) -> str | None:
     words = WORD.findall(text.lower())[:MAX_CORRECTED_WORDS]
     if not words:
         return None
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Short words with swapped letters ("pyhton") share few trigrams; the default 0.3
+        # threshold would miss them.
+        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SIMILARITY_THRESHOLD])
         cursor.execute(
             """
             SELECT w.word, best.term
