@@ -68,6 +68,7 @@ class RequestContextMiddleware:
         log.info(
             "request",
             extra={
+                "request_id": request.id,
                 "method": request.method,
                 "path": request.path,
                 "status": response.status_code,
