@@ -44,3 +44,6 @@ format: install
 
 clean:
 	rm -rf $(VENV) staticfiles
+
+bench: install
+	$(PY) benchmarks/run.py $(BENCH_ARGS)

@@ -64,7 +64,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "careerboard.urls"
+ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "careerboard.urls")
 WSGI_APPLICATION = "careerboard.wsgi.application"
 
 TEMPLATES = [

@@ -20,3 +20,5 @@ urlpatterns = [
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+
+handler500 = "careerboard.views.server_error"

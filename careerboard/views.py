@@ -1,16 +1,31 @@
-"""Core pages that need no job data: accounts, health checks and robots.txt."""
+"""Core pages that need no job data: accounts, health checks, errors and robots.txt."""
+
+import sys
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from careerboard.forms import AccountForm, SignupForm
+
+
+def server_error(request):
+    """The 500 handler; a lost database connection gets a friendly 503 that asks to retry.
+
+    Both pages are self-contained: rendering them touches neither the database nor the session.
+    """
+    if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
 
 
 @never_cache
