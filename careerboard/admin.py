@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 
 from careerboard.models import (
     CareerRole,
@@ -14,6 +15,9 @@ from careerboard.models import (
     User,
 )
 
+# A URL typed without a scheme is taken as https (Django 6's default, chosen now).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
 
 @admin.register(User)
 class CareerBoardUserAdmin(UserAdmin):
@@ -23,6 +27,7 @@ class CareerBoardUserAdmin(UserAdmin):
 
 
 class CuratedAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_editable = ["sort_order", "is_hidden"]
     readonly_fields = ["seed_key", "sources"]
 

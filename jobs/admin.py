@@ -1,10 +1,14 @@
 """Admin for companies and jobs; status changes go through the services."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.response import TemplateResponse
 
+from careerboard.admin import HTTPS_URLS
 from jobs import services
+from jobs.forms import RejectForm
 from jobs.models import (
     Application,
     Company,
@@ -27,6 +31,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "slug", "size", "is_verified", "created_at"]
     list_filter = ["is_verified", "size", "sectors"]
     list_editable = ["is_verified"]
@@ -63,6 +68,7 @@ class JobReportInline(admin.TabularInline):
 
 @admin.register(Job)
 class JobAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = [
         "title",
         "company",
@@ -108,31 +114,61 @@ class JobAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         services.job_reindex(job_ids=[form.instance.pk])
 
-    def _transition(self, request, queryset, to):
-        moved, refused = 0, []
-        for job in queryset:
+    def _decide(self, request, queryset, decide, done_label):
+        """Apply one service to each selected job; a refusal is reported, not half-applied."""
+        done, refused = 0, []
+        for job in queryset.select_related("company"):
             try:
                 with transaction.atomic():
-                    services.job_transition(job=job, to=to, by=request.user)
-                moved += 1
+                    decide(job)
+                done += 1
             except ValidationError as error:
                 refused.append(f"{job.title}: {' '.join(error.messages)}")
-        if moved:
-            self.message_user(request, f"{moved} job(s) are now {Job.Status(to).label.lower()}.")
+        if done:
+            self.message_user(request, f"{done} job(s) {done_label}.")
         for line in refused:
             self.message_user(request, line, level=messages.WARNING)
 
-    @admin.action(description="Publish the selected jobs")
+    @admin.action(description="Approve and publish the selected jobs")
     def publish(self, request, queryset):
-        self._transition(request, queryset, Job.Status.PUBLISHED)
+        def decide(job):
+            if job.status == Job.Status.PENDING:
+                services.job_approve(job=job, by=request.user)
+            else:
+                services.job_transition(job=job, to=Job.Status.PUBLISHED, by=request.user)
 
-    @admin.action(description="Reject the selected jobs")
+        self._decide(request, queryset, decide, "published")
+
+    @admin.action(description="Reject the selected jobs (asks for a reason)")
     def reject(self, request, queryset):
-        self._transition(request, queryset, Job.Status.REJECTED)
+        form = RejectForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            reason = form.cleaned_data["reason"]
+            self._decide(
+                request,
+                queryset,
+                lambda job: services.job_reject(job=job, by=request.user, reason=reason),
+                "rejected; the employers have been emailed",
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/jobs/job/reject_reason.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Why are these jobs rejected?",
+                "jobs": queryset,
+                "form": form,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.action(description="Close the selected jobs (filled)")
     def close(self, request, queryset):
-        self._transition(request, queryset, Job.Status.CLOSED)
+        self._decide(
+            request, queryset, lambda job: services.job_close(job=job, by=request.user), "closed"
+        )
 
 
 @admin.register(SearchTerm)

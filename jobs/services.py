@@ -174,6 +174,25 @@ def job_transition(*, job: Job, to: str, by: User | None = None, reason: str = "
     return job
 
 
+def demo_accounts_create(*, password: str) -> None:
+    """The demo's admin, employer (member of the first demo company) and seeker accounts."""
+    accounts = {
+        "admin": {"is_staff": True, "is_superuser": True},
+        "employer": {"is_hiring": True},
+        "seeker": {"is_seeking": True},
+    }
+    for username, flags in accounts.items():
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@careerboard.example", **flags}
+        )
+        if created:
+            user.set_password(password)
+            user.save(update_fields=["password"])
+    first_company = Company.objects.exclude(slug__startswith="gen-").order_by("pk").first()
+    if first_company is not None:
+        first_company.memberships.get_or_create(user=User.objects.get(username="employer"))
+
+
 def demo_load(*, path: Path) -> Counter:
     """Load the hand-made demo companies and jobs; what already exists is left alone."""
     with path.open("rb") as handle:

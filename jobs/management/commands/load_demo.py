@@ -6,9 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from careerboard.models import User
-from jobs.models import Company
-from jobs.services import demo_load
+from jobs.services import demo_accounts_create, demo_load
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo.toml"
 DEMO_PASSWORD = "demo-password"
@@ -28,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, path, dry_run, verbosity, **options):
         with transaction.atomic():
             counts = demo_load(path=path)
-            self.create_accounts()
+            demo_accounts_create(password=DEMO_PASSWORD)
             if dry_run:
                 transaction.set_rollback(True)
         if verbosity >= 1:
@@ -37,20 +35,3 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Demo accounts admin, employer and seeker; password “{DEMO_PASSWORD}”."
             )
-
-    def create_accounts(self):
-        accounts = {
-            "admin": {"is_staff": True, "is_superuser": True},
-            "employer": {"is_hiring": True},
-            "seeker": {"is_seeking": True},
-        }
-        for username, flags in accounts.items():
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"email": f"{username}@careerboard.example", **flags}
-            )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.save(update_fields=["password"])
-        first_company = Company.objects.order_by("pk").first()
-        if first_company is not None:
-            first_company.memberships.get_or_create(user=User.objects.get(username="employer"))
