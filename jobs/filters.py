@@ -1,18 +1,33 @@
 """The job search FilterSet: one definition of search for pages, feeds and the API."""
 
+import hashlib
+import json
+from dataclasses import dataclass
 from datetime import timedelta
 
 import django_filters
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
-from django.db.models import Count, F, Func, Q
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Count, F, Func, Q, Value
 from django.utils import timezone
 
 from careerboard.models import Skill
 from jobs.locations import location_condition
 from jobs.models import Job, Location
 from jobs.search import build_search_query
+
+# Above this many rows in the jobs table, counts come from a sample of its pages...
+EXACT_STATS_UP_TO = 50_000
+# ... of about this many rows ...
+STATS_SAMPLE_ROWS = 10_000
+# ... unless so few sampled rows match that counting them exactly is cheap.
+MIN_SAMPLE_HITS = 40
+STATS_CACHE_SECONDS = 300
+# Relevance ranks only the newest matches, so a broad query never ranks the whole board.
+RANK_CANDIDATES = 1000
 
 POSTED_WITHIN = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
 CURRENCIES = [
@@ -158,8 +173,13 @@ class JobFilterSet(django_filters.FilterSet):
     def order(self, queryset):
         order = self.sort_order
         if order == Sort.RELEVANCE:
+            candidates = queryset.order_by("-published_at", "-id").values("pk")[:RANK_CANDIDATES]
             rank = SearchRank(F("search_vector"), self.search_query)
-            return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+            return (
+                queryset.model.objects.filter(pk__in=candidates)
+                .annotate(rank=rank)
+                .order_by("-rank", "-published_at", "-id")
+            )
         if order == Sort.SALARY:
             return queryset.order_by(
                 F("salary_max_annual").desc(nulls_last=True), "-published_at", "-id"
@@ -171,13 +191,17 @@ class JobFilterSet(django_filters.FilterSet):
     def facet_choices(self, name):
         return list(self.filters[name].extra["choices"])
 
-    def facet_counts(self, queryset) -> dict:
-        """Total and per-option counts in one query: {"total": n, "workplace": {"remote": n}}."""
+    def facet_counts(self, queryset, *, sample_percent: float | None = None) -> dict:
+        """Total and per-option counts in one query: {"total": n, "workplace": {"remote": n}}.
+
+        With `sample_percent`, the counts are taken over that share of the table's pages and
+        scaled up; "base" is how many sampled rows match the non-facet filters.
+        """
         conditions = self.conditions()
         base = queryset.filter(
             *[condition for name, condition in conditions.items() if name not in self.FACETS]
         )
-        aggregates, keys = {}, {}
+        aggregates, keys = {"base": Count("pk")}, {}
 
         def count_where(*qs):
             qs = [q for q in qs if q is not None]
@@ -193,15 +217,17 @@ class JobFilterSet(django_filters.FilterSet):
                 option = value if facet == "posted" else [value]
                 condition = getattr(self, f"condition_{facet}")(option)
                 aggregates[alias] = count_where(*others, condition)
-        result = base.aggregate(**aggregates)
-        counts = {"total": result["total"]} | {facet: {} for facet in self.FACETS}
+        query = base.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates)
+        (result,) = _run(query, sample_percent)
+        counts = {"total": result["total"], "base": result["base"]}
+        counts |= {facet: {} for facet in self.FACETS}
         for alias, (facet, value) in keys.items():
             counts[facet][value] = result[alias]
         return counts
 
-    def top_skills(self, queryset, limit=12) -> list[tuple[Skill, int]]:
+    def top_skills(self, queryset, limit=12, *, sample_percent=None) -> list[tuple[Skill, int]]:
         """The skills most asked for among the results, with how many results ask for each."""
-        rows = list(
+        query = (
             queryset.filter(*self.conditions().values())
             .order_by()
             .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
@@ -209,5 +235,100 @@ class JobFilterSet(django_filters.FilterSet):
             .annotate(n=Count("*"))
             .order_by("-n", "skill_id")[:limit]
         )
+        rows = _run(query, sample_percent)
         skills = Skill.objects.visible().in_bulk([row["skill_id"] for row in rows])
         return [(skills[row["skill_id"]], row["n"]) for row in rows if row["skill_id"] in skills]
+
+    def stats(self, queryset) -> "SearchStats":
+        """Counts for the page: exact on small boards and small result sets, else estimated.
+
+        Counting hundreds of thousands of matches costs more than the page is allowed, so on a
+        large board the counts come from a sample of the table's pages (what search engines do),
+        are marked as estimates, and every result is cached for a few minutes.
+        """
+        key = "search-stats:" + hashlib.sha256(self._cache_identity().encode()).hexdigest()
+        stats = cache.get(key)
+        if stats is None:
+            stats = self._compute_stats(queryset)
+            cache.set(key, stats, STATS_CACHE_SECONDS)
+        return stats
+
+    def _cache_identity(self) -> str:
+        data = {
+            name: value
+            for name, value in self.cleaned_data().items()
+            if name != "sort" and not _is_empty(value)
+        }
+        data["skill"] = sorted(skill.slug for skill in data.get("skill", []))
+        day = self.now.date().isoformat()  # "posted within" windows move with the date
+        return json.dumps(data, sort_keys=True, default=str) + day
+
+    def _compute_stats(self, queryset) -> "SearchStats":
+        rows = _table_rows()
+        if rows > EXACT_STATS_UP_TO:
+            percent = min(100.0, max(0.05, 100.0 * STATS_SAMPLE_ROWS / rows))
+            sampled = self.facet_counts(queryset, sample_percent=percent)
+            if sampled["base"] >= MIN_SAMPLE_HITS:
+                scale = 100.0 / percent
+                return SearchStats(
+                    total=round(sampled["total"] * scale),
+                    facets={
+                        facet: {value: round(n * scale) for value, n in options.items()}
+                        for facet, options in sampled.items()
+                        if facet in self.FACETS
+                    },
+                    top_skills=[
+                        (skill, round(n * scale))
+                        for skill, n in self.top_skills(queryset, sample_percent=percent)
+                    ],
+                    is_estimate=True,
+                    resolution=round(scale),
+                )
+        counts = self.facet_counts(queryset)
+        return SearchStats(
+            total=counts["total"],
+            facets={facet: counts[facet] for facet in self.FACETS},
+            top_skills=self.top_skills(queryset),
+            is_estimate=False,
+            resolution=1,
+        )
+
+
+@dataclass
+class SearchStats:
+    total: int
+    facets: dict[str, dict[str, int]]
+    top_skills: list[tuple[Skill, int]]
+    is_estimate: bool
+    # With estimates, counts below this were too rare for the sample to see.
+    resolution: int
+
+
+def _run(query, sample_percent: float | None) -> list[dict]:
+    """Run a values() query, over a sample of the jobs table's pages when asked to."""
+    if sample_percent is None:
+        return list(query)
+    sql, params = query.query.sql_with_params()
+    table = f"FROM {connection.ops.quote_name(Job._meta.db_table)}"
+    if sql.count(table) != 1:
+        raise ValueError("Sampling needs exactly one reference to the jobs table.")
+    # A fixed seed samples the same pages each time, so the figures do not flicker.
+    sampled = f"{table} TABLESAMPLE SYSTEM ({float(sample_percent):.4f}) REPEATABLE (0)"
+    with connection.cursor() as cursor:
+        cursor.execute(sql.replace(table, sampled), params)
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def _table_rows() -> int:
+    """The planner's estimate of the jobs table's size (free, and fine for choosing a method)."""
+    rows = cache.get("jobs-table-rows")
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [Job._meta.db_table],
+            )
+            rows = max(0, cursor.fetchone()[0])
+        cache.set("jobs-table-rows", rows, 600)
+    return rows

@@ -16,12 +16,14 @@ from django.views.generic import DetailView, TemplateView
 
 from careerboard.models import Skill
 from jobs import counters, services
-from jobs.filters import JobFilterSet
+from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
 from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport
 from jobs.search import suggest_correction
 
 PAGE_SIZE = 20
+# Sorted by date or salary, a search pages through at most this many results.
+MAX_BROWSABLE_RESULTS = 5000
 POPULAR_SKILLS_CACHE_SECONDS = 600
 
 
@@ -65,17 +67,37 @@ def home(request):
 
 def job_list(request):
     filterset = JobFilterSet(request.GET or None, queryset=Job.objects.published())
-    counts = filterset.facet_counts(Job.objects.published())
-    paginator = KnownCountPaginator(filterset.qs.with_card_data(), PAGE_SIZE, count=counts["total"])
+    stats = filterset.stats(Job.objects.published())
+    results = filterset.qs.with_card_data()
+    limit = RANK_CANDIDATES if filterset.sort_order == Sort.RELEVANCE else MAX_BROWSABLE_RESULTS
+    # An estimate may be low; leave room for a next page until a short page proves the end.
+    pageable = stats.total if not stats.is_estimate else max(stats.total, 2 * PAGE_SIZE)
+    paginator = KnownCountPaginator(results, PAGE_SIZE, count=min(pageable, limit))
     page_number = request.GET.get("page") or 1
     page = paginator.get_page(page_number)
     page_note = None
     if str(page.number) != str(page_number):
-        page_note = f"There is no page “{page_number[:20]}”; showing page {page.number}."
+        page_note = f"There is no page “{str(page_number)[:20]}”; showing page {page.number}."
+    total, is_estimate = stats.total, stats.is_estimate
+    shown = len(page.object_list)
+    if 0 < shown < PAGE_SIZE or (shown == 0 and page.number == 1):
+        # The last page: the total is exact whatever the estimate said.
+        total, is_estimate = (page.number - 1) * PAGE_SIZE + shown, False
+    elif shown == 0:
+        page_note = page_note or "There are no more results; go back a page."
+    elif is_estimate:
+        total = max(total, page.end_index() + 1)
+    if total > limit:
+        page_note = page_note or (
+            f"Showing the first {limit:,} of {'about ' if is_estimate else ''}{total:,} jobs"
+            f"{' ranked by relevance' if filterset.sort_order == Sort.RELEVANCE else ''}; "
+            "add filters to narrow them down."
+        )
     query_text = filterset.cleaned_data().get("q") or ""
-    suggestion = suggest_correction(query_text) if counts["total"] == 0 and query_text else None
+    suggestion = suggest_correction(query_text) if total == 0 and query_text else None
     params = request.GET.copy()
     params.pop("page", None)
+    counts = {"total": total, "is_estimate": is_estimate}
     return render(
         request,
         "jobs/job_list.html",
@@ -85,8 +107,9 @@ def job_list(request):
             "page": page,
             "jobs": page.object_list,
             "counts": counts,
-            "facets": facet_table(filterset, counts),
-            "top_skills": filterset.top_skills(Job.objects.published()),
+            "facets": facet_table(filterset, stats),
+            "top_skills": stats.top_skills,
+            "stats": stats,
             "page_note": page_note,
             "suggestion": suggestion,
             "suggestion_params": _with(params, q=suggestion) if suggestion else "",
@@ -103,7 +126,7 @@ def _with(params, **changes):
     return params.urlencode()
 
 
-def facet_table(filterset, counts):
+def facet_table(filterset, stats):
     """For the template: each facet's options with their counts and whether they are ticked."""
     data = filterset.cleaned_data()
     table = []
@@ -114,7 +137,7 @@ def facet_table(filterset, counts):
             {
                 "value": value,
                 "label": label,
-                "count": counts[facet][value],
+                "count": stats.facets[facet][value],
                 "checked": value in chosen,
             }
             for value, label in filterset.facet_choices(facet)

@@ -218,3 +218,44 @@ def test_search_page_query_count_does_not_grow_with_results(client, django_asser
     with django_assert_max_num_queries(7):
         response = client.get(reverse("jobs:job_list"), {"q": "python", "skill": "python"})
     assert len(response.context["jobs"]) == 20
+
+
+class TestLargeBoard:
+    """On a large board counts are sampled estimates, cached, and the page says so."""
+
+    @pytest.fixture
+    def large_board(self, monkeypatch):
+        monkeypatch.setattr("jobs.filters._table_rows", lambda: 1_000_000)
+        # The whole table is "the sample", so estimates can be checked exactly.
+        monkeypatch.setattr("jobs.filters.STATS_SAMPLE_ROWS", 1_000_000)
+        monkeypatch.setattr("jobs.filters.MIN_SAMPLE_HITS", 1)
+        for n in range(45):
+            PublishedJobFactory(title=f"Python developer {n}", workplace="hybrid")
+
+    def test_counts_are_estimates_and_the_page_says_about(self, client, large_board):
+        response = client.get(reverse("jobs:job_list"), {"q": "python"})
+        assert response.context["counts"] == {"total": 45, "is_estimate": True}
+        assert response.context["stats"].facets["workplace"]["hybrid"] == 45
+        assert "About 45 jobs" in response.content.decode()
+
+    def test_a_short_last_page_makes_the_total_exact(self, client, large_board):
+        response = client.get(reverse("jobs:job_list"), {"q": "python", "page": "3"})
+        assert len(response.context["jobs"]) == 5
+        assert response.context["counts"] == {"total": 45, "is_estimate": False}
+
+    def test_stats_are_cached_between_requests(
+        self, client, large_board, django_assert_max_num_queries
+    ):
+        client.get(reverse("jobs:job_list"), {"q": "python"})
+        filterset = JobFilterSet({"q": "python"}, queryset=Job.objects.published())
+        with django_assert_max_num_queries(0):
+            filterset.stats(Job.objects.published())
+
+
+def test_relevance_ranks_a_bounded_set_of_the_newest_matches(monkeypatch):
+    monkeypatch.setattr("jobs.filters.RANK_CANDIDATES", 2)
+    now = timezone.now()
+    PublishedJobFactory(title="Kafka engineer", published_at=now - timedelta(days=9))
+    PublishedJobFactory(title="Support", description="kafka", published_at=now - timedelta(days=1))
+    PublishedJobFactory(title="Kafka lead", published_at=now - timedelta(days=2))
+    assert titles(q="kafka") == ["Kafka lead", "Support"]
