@@ -42,14 +42,14 @@ class JobForm(forms.ModelForm):
     required_skills = forms.ModelMultipleChoiceField(
         label="Required skills",
         queryset=Skill.objects.visible().order_by("name"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
         error_messages={"required": "Choose at least one skill the role requires."},
     )
     nice_skills = forms.ModelMultipleChoiceField(
         label="Nice-to-have skills",
         queryset=Skill.objects.visible().order_by("name"),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
     )
     expires_on = forms.DateField(
         label="Closing date",
@@ -59,7 +59,11 @@ class JobForm(forms.ModelForm):
         f"{settings.JOB_DEFAULT_LIFETIME_DAYS} days after publication if left empty.",
     )
     # A honeypot: hidden from people by CSS, filled in by bots.
-    website = forms.CharField(label="Leave this field empty", required=False)
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
     class Meta:
         model = Job
@@ -100,6 +104,19 @@ class JobForm(forms.ModelForm):
             if job.expires_at:
                 self.initial["expires_on"] = timezone.localdate(job.expires_at)
         self.fields["salary_currency"].widget.attrs.update({"maxlength": 3, "size": 4})
+        self.fields["workplace"].choices = Job.Workplace.choices
+
+    FIELDSETS = [
+        ("The role", ["title", "description", "employment_type", "seniority"]),
+        ("Where", ["workplace", "places", "remote_anywhere", "applicant_countries_text"]),
+        ("Skills", ["required_skills", "nice_skills"]),
+        ("Salary", ["salary_min", "salary_max", "salary_currency", "salary_period"]),
+        ("How to apply", ["apply_url", "apply_email", "apply_on_site", "expires_on"]),
+    ]
+
+    def fieldsets(self):
+        """The form's fields in groups, for a form a person can scan."""
+        return [(title, [self[name] for name in names]) for title, names in self.FIELDSETS]
 
     def clean_description(self):
         description = self.cleaned_data["description"]

@@ -493,7 +493,12 @@ def moderation_queue(request):
     return render(
         request,
         "jobs/moderation_queue.html",
-        {"pending": pending, "edits": edits, "reports": reports, "reject_form": RejectForm()},
+        {
+            "pending": pending,
+            "edits": edits,
+            "reports": reports,
+            "reject_form": RejectForm(use_required_attribute=False),
+        },
     )
 
 

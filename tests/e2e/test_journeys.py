@@ -1,0 +1,116 @@
+"""The board's main journeys, clicked through in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from jobs.models import CompanyMembership, Job
+from tests.factories import (
+    AdminFactory,
+    CompanyFactory,
+    EmployerFactory,
+    PublishedJobFactory,
+    SkillFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-good-password"
+
+
+def log_in(page, user):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def open_filters_on_phone(page):
+    summary = page.locator("details.filters > summary")
+    if summary.is_visible() and page.locator("details.filters[open]").count() == 0:
+        summary.click()
+
+
+def test_seeker_searches_filters_and_opens_a_job(page, shoot):
+    python = SkillFactory(name="Python")
+    PublishedJobFactory(
+        title="Python platform engineer",
+        workplace="remote",
+        remote_anywhere=True,
+        skills=[python],
+        salary_min=90000,
+        salary_max=120000,
+        salary_currency="USD",
+        salary_period="year",
+    )
+    PublishedJobFactory(title="Python data engineer", workplace="onsite", places=["Berlin, DE"])
+    PublishedJobFactory(title="Office manager")
+
+    page.goto("/")
+    shoot(page, "1-home")
+    page.get_by_role("searchbox").first.fill("python")
+    page.get_by_role("button", name="Search").first.click()
+    expect(page.get_by_role("heading", name=re.compile("2 jobs"))).to_be_visible()
+    shoot(page, "2-results")
+
+    open_filters_on_phone(page)
+    page.get_by_label(re.compile(r"^Remote")).check()
+    page.get_by_role("button", name=re.compile("Apply filters|Search")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("1 job"))).to_be_visible()
+    shoot(page, "3-filtered")
+
+    page.get_by_role("link", name="Python platform engineer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Python platform engineer")
+    expect(page.get_by_text("USD 90,000–120,000 per year", exact=True)).to_be_visible()
+    shoot(page, "4-job")
+
+
+def test_a_typo_offers_the_corrected_search(page, shoot):
+    from jobs.services import search_terms_rebuild
+
+    PublishedJobFactory(title="Kubernetes engineer")
+    search_terms_rebuild()
+    page.goto("/jobs/?q=kuberntes")
+    page.get_by_role("link", name=re.compile("kubernetes", re.I)).first.click()
+    expect(page.get_by_role("heading", name=re.compile("1 job"))).to_be_visible()
+    shoot(page, "corrected")
+
+
+def test_employer_posts_admin_approves_and_the_job_is_found(browser, live_server, shoot):
+    python = SkillFactory(name="Python")
+    employer = EmployerFactory()
+    company = CompanyFactory(name="Blue Owl")
+    CompanyMembership.objects.create(company=company, user=employer)
+    admin = AdminFactory()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.viewport_name = "desktop"
+
+    log_in(page, employer)
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/jobs/new/")
+    page.get_by_label("Title").fill("Senior Django developer")
+    page.get_by_label("Description").fill("## The role\n\nBuild our **APIs**.")
+    page.get_by_label("Hybrid").check()
+    page.get_by_label("Employment type").select_option("full_time")
+    page.get_by_label("Seniority").select_option("senior")
+    page.get_by_label("Locations").fill("Amsterdam, Netherlands")
+    page.get_by_role("group", name="Skills").get_by_label("Python").first.check()
+    page.get_by_label("Apply at (URL)").fill("https://blueowl.example/jobs")
+    shoot(page, "1-form")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(page.get_by_text("was sent for review")).to_be_visible()
+    shoot(page, "2-dashboard")
+    assert Job.objects.get().status == Job.Status.PENDING
+
+    context.clear_cookies()
+    log_in(page, admin)
+    page.goto("/jobs/moderation/")
+    page.get_by_label(re.compile("Senior Django developer")).check()
+    shoot(page, "3-queue")
+    page.get_by_role("button", name="Approve").click()
+    expect(page.get_by_text("1 item(s) approved")).to_be_visible()
+
+    page.goto("/jobs/?q=django")
+    expect(page.get_by_role("link", name="Senior Django developer")).to_be_visible()
+    shoot(page, "4-found")
+    context.close()
