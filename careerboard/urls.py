@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 

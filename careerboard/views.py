@@ -11,6 +11,7 @@ from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 
 from careerboard.forms import AccountForm, SignupForm
@@ -43,6 +44,11 @@ def readyz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links to."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 def robots_txt(request):

@@ -170,7 +170,12 @@ def job_detail(request, pk, slug):
     return render(
         request,
         "jobs/job_detail.html",
-        {"job": job, "similar_jobs": similar_jobs(job), "is_member": is_member},
+        {
+            "job": job,
+            "similar_jobs": similar_jobs(job),
+            "is_member": is_member,
+            "report_form": ReportForm(use_required_attribute=False) if job.is_public else None,
+        },
     )
 
 

@@ -77,7 +77,7 @@ def test_a_typo_offers_the_corrected_search(page, shoot):
 
 
 def test_employer_posts_admin_approves_and_the_job_is_found(browser, live_server, shoot):
-    python = SkillFactory(name="Python")
+    SkillFactory(name="Python")
     employer = EmployerFactory()
     company = CompanyFactory(name="Blue Owl")
     CompanyMembership.objects.create(company=company, user=employer)

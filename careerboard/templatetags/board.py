@@ -1,0 +1,104 @@
+"""Presentation filters for the board's pages: salaries, dates, countries and search controls."""
+
+from datetime import timedelta
+
+from django import template
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.timesince import timesince
+from django_countries import countries
+
+register = template.Library()
+
+
+def _amount(value: int) -> str:
+    return f"{value:,}"
+
+
+@register.filter
+def salary_range(job) -> str:
+    """The salary as people read it: "USD 120,000–150,000 per year"; empty when not given."""
+    low, high = job.salary_min, job.salary_max
+    if low is None and high is None:
+        return ""
+    currency = job.salary_currency
+    period = job.get_salary_period_display()
+    if low is not None and high is not None and low != high:
+        figure = f"{currency} {_amount(low)}–{_amount(high)}"
+    elif low is not None and high is not None:
+        figure = f"{currency} {_amount(low)}"
+    elif low is not None:
+        figure = f"From {currency} {_amount(low)}"
+    else:
+        figure = f"Up to {currency} {_amount(high)}"
+    return f"{figure} {period}".strip()
+
+
+@register.filter
+def ago(value) -> str:
+    """How long ago, to the largest unit only: "3 days ago", "just now"."""
+    if not value:
+        return ""
+    if timezone.now() - value < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(value, depth=1)} ago"
+
+
+@register.filter
+def country_names(codes) -> str:
+    """ISO country codes as names in a sentence: "Germany, France and Spain"."""
+    names = [countries.name(code) or code for code in codes or ()]
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+@register.filter
+def bound_field(form, name):
+    """The form's field called `name`, for templates that hold the name in a variable."""
+    try:
+        return form[name]
+    except KeyError:
+        return None
+
+
+@register.simple_tag
+def page_numbers(page):
+    """The page numbers around the current one, with `…` standing for the gaps."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag
+def skill_options(top_skills, selected):
+    """The skills to offer as filters: the most asked for, then any chosen ones not among them.
+
+    Yields (skill, count or None, checked).
+    """
+    chosen = {skill.slug for skill in selected or ()}
+    options = [(skill, count, skill.slug in chosen) for skill, count in top_skills]
+    shown = {skill.slug for skill, _count in top_skills}
+    options += [(skill, None, True) for skill in selected or () if skill.slug not in shown]
+    return options
+
+
+@register.filter
+def required_skills(job) -> list:
+    """The skills a job requires, from its prefetched `job_skills`."""
+    return [job_skill.skill for job_skill in job.job_skills.all() if job_skill.is_required]
+
+
+@register.filter
+def optional_skills(job) -> list:
+    """The skills a job would like but does not require, from its prefetched `job_skills`."""
+    return [job_skill.skill for job_skill in job.job_skills.all() if not job_skill.is_required]
+
+
+@register.simple_tag
+def active_filter_count(filterset) -> int:
+    """How many filter values apply besides keywords and location, to show on a closed panel."""
+    count = 0
+    for name, value in filterset.cleaned_data().items():
+        if name in ("q", "location", "sort") or value is None or value == "":
+            continue
+        count += len(value) if isinstance(value, list | tuple | QuerySet) else 1
+    return count
