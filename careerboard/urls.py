@@ -11,6 +11,7 @@ urlpatterns = [
     path("", job_views.home, name="home"),
     path("jobs/", include("jobs.urls")),
     path("accounts/signup/", core_views.signup, name="signup"),
+    path("accounts/password_reset/", core_views.password_reset, name="password_reset"),
     path("accounts/", core_views.account, name="account"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("skills/", job_views.SkillListView.as_view(), name="skill_list"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
 from django.db import InterfaceError, OperationalError, connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+from django_ratelimit.decorators import ratelimit
 
 from careerboard.forms import AccountForm, SignupForm
 
@@ -63,6 +65,12 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines), content_type="text/plain")
 
 
+def rate_limited(request, exception):
+    """django-ratelimit's answer when someone goes too fast: 429 with a page that says why."""
+    return render(request, "429.html", status=429)
+
+
+@ratelimit(key="ip", rate="10/h", method="POST")
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
@@ -85,3 +93,9 @@ def account(request):
         messages.success(request, "Your account is saved.")
         return redirect("account")
     return render(request, "registration/account.html", {"form": form})
+
+
+# Password resets send email: limited per address and per requested email.
+password_reset = ratelimit(key="ip", rate="5/h", method="POST")(
+    ratelimit(key="post:email", rate="3/h", method="POST")(PasswordResetView.as_view())
+)

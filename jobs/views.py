@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, TemplateView
+from django_ratelimit.decorators import ratelimit
 
 from careerboard.models import Skill
 from jobs import counters, services
@@ -265,6 +266,7 @@ def job_apply(request, pk):
 
 
 @require_POST
+@ratelimit(key="user_or_ip", rate="5/h", method="POST")
 def job_report(request, pk):
     job = get_object_or_404(Job.objects.published(), pk=pk)
     form = ReportForm(request.POST)
@@ -368,6 +370,7 @@ def company_dashboard(request, slug):
 
 @login_required
 @require_POST
+@ratelimit(key="user", rate="20/h", method="POST")
 def company_invite(request, slug):
     company = get_object_or_404(member_companies(request.user), slug=slug)
     form = InviteForm(request.POST)
@@ -413,6 +416,7 @@ def _job_form_page(request, form, company, job):
 
 
 @login_required
+@ratelimit(key="user", rate="30/h", method="POST")
 def job_create(request, slug):
     company = get_object_or_404(member_companies(request.user), slug=slug)
     form = JobForm(request.POST or None)

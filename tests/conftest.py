@@ -1,6 +1,7 @@
-"""Test settings shared by every test: a private cache and plain static storage."""
+"""Test settings shared by every test: a private, empty cache and plain static storage."""
 
 import pytest
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
@@ -12,3 +13,5 @@ def _isolated_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Local-memory caches share their storage; rate limits and cached counts start afresh.
+    cache.clear()

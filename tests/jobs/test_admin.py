@@ -23,10 +23,14 @@ def admin_client(client):
     [m for m in apps.get_models() if m in site._registry],
     ids=lambda m: m._meta.label,
 )
-def test_every_admin_list_and_add_page_loads(admin_client, model):
+def test_every_admin_list_and_add_page_loads(admin_client, model, rf):
     info = model._meta.app_label, model._meta.model_name
     assert admin_client.get(reverse("admin:{}_{}_changelist".format(*info))).status_code == 200
-    assert admin_client.get(reverse("admin:{}_{}_add".format(*info))).status_code == 200
+    request = rf.get("/")
+    request.user = AdminFactory.build(is_superuser=True)
+    can_add = site._registry[model].has_add_permission(request)
+    add_page = admin_client.get(reverse("admin:{}_{}_add".format(*info)))
+    assert add_page.status_code == (200 if can_add else 403)
 
 
 def test_bulk_reject_asks_for_a_reason_then_emails_it(
