@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -468,3 +470,17 @@ def test_invited_colleague_joins_the_company(
     assert company.members.filter(pk=colleague.pk).exists()
     response = client.post(reverse("jobs:invitation_accept", args=[token]), follow=True)
     assert "already been used" in response.content.decode()
+
+
+def test_a_posting_cut_off_by_a_lost_database_is_not_half_saved(
+    company, member, python, monkeypatch
+):
+    def lost_connection(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("jobs.services.job_set_skills", lost_connection)
+    client = Client(raise_request_exception=False)
+    client.force_login(member)
+    response = client.post(reverse("jobs:job_create", args=[company.slug]), posting(python))
+    assert response.status_code == 503
+    assert not Job.objects.exists()
