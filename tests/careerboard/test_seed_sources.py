@@ -1,0 +1,78 @@
+"""Our seed files quote their documents faithfully: every figure is in the document it cites."""
+
+import tomllib
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+
+from careerboard.services import SEEDS_DIR
+
+DOCUMENTS = settings.BASE_DIR.parent / "shared" / "seeds"
+
+
+def seed(name):
+    with (SEEDS_DIR / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def document(name):
+    return (DOCUMENTS / name).read_text(errors="ignore")
+
+
+def written_forms(field: str, number) -> list[str]:
+    """How a document prints the number: 127,260 / 61.18 / 26% or 21 percent / 2030."""
+    value = Decimal(str(number))
+    if field.startswith("period_"):
+        return [str(int(value))]
+    if field == "growth_percent":
+        return [f"{value.normalize():f}%", f"{value.normalize():f} percent"]
+    if value == value.to_integral():
+        return [f"{int(value):,}"]
+    return [f"{value:,}"]
+
+
+FIGURES = seed("figures.toml")
+NUMBERS = [
+    (entry["key"], entry["source"], field, entry[field])
+    for table in ("salary", "outlook")
+    for entry in FIGURES[table]
+    for field in (
+        "amount",
+        "low",
+        "high",
+        "growth_percent",
+        "openings",
+        "period_start",
+        "period_end",
+    )
+    if entry.get(field)
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "source", "field", "number"), NUMBERS, ids=[f"{k}-{f}" for k, _, f, _ in NUMBERS]
+)
+def test_every_figure_appears_in_the_document_it_cites(key, source, field, number):
+    forms = written_forms(field, number)
+    assert any(form in document(source) for form in forms), f"{key}: none of {forms} in {source}"
+
+
+@pytest.mark.parametrize("name", ["skills.toml", "careers.toml", "resources.toml", "figures.toml"])
+def test_every_entry_names_existing_source_documents(name):
+    existing = {path.name for path in DOCUMENTS.glob("*.txt")}
+    for table, entries in seed(name).items():
+        for entry in entries:
+            cited = entry.get("sources") or [entry.get("source")]
+            assert cited and set(cited) <= existing, f"{name} [[{table}]] {entry['key']}: {cited}"
+
+
+def test_all_five_documents_are_drawn_from():
+    cited = {
+        source
+        for name in ("skills.toml", "careers.toml", "resources.toml", "figures.toml")
+        for entries in seed(name).values()
+        for entry in entries
+        for source in entry.get("sources") or [entry["source"]]
+    }
+    assert cited == {path.name for path in DOCUMENTS.glob("*.txt")}
