@@ -1,0 +1,593 @@
+"""Deterministic synthetic job listings for benchmarks, loaded with PostgreSQL COPY.
+
+The same count and seed give the same listings (dates are relative to the moment of the run).
+Rows are streamed in batches, never held in memory. The derived search columns are written in
+the COPY itself: each text fragment (a sentence, a title, a skill, a company, a city) is turned
+into a tsvector by PostgreSQL once, and each job's vector is put together from its fragments'
+lexemes the way PostgreSQL's `||` joins tsvectors, so no UPDATE of a million rows is needed.
+"""
+
+import random
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils.text import slugify
+
+from careerboard.models import Skill
+from jobs.locations import Place, get_or_create_location
+from jobs.models import Company, Job
+
+BATCH = 20_000
+MAX_POSITION = 16383
+
+CITIES = [
+    ("Berlin", "", "DE", "EUR"),
+    ("Munich", "Bavaria", "DE", "EUR"),
+    ("Hamburg", "", "DE", "EUR"),
+    ("London", "", "GB", "GBP"),
+    ("Manchester", "", "GB", "GBP"),
+    ("Edinburgh", "", "GB", "GBP"),
+    ("Dublin", "", "IE", "EUR"),
+    ("Amsterdam", "", "NL", "EUR"),
+    ("Rotterdam", "", "NL", "EUR"),
+    ("Paris", "", "FR", "EUR"),
+    ("Lyon", "", "FR", "EUR"),
+    ("Madrid", "", "ES", "EUR"),
+    ("Barcelona", "", "ES", "EUR"),
+    ("Lisbon", "", "PT", "EUR"),
+    ("Milan", "", "IT", "EUR"),
+    ("Zurich", "", "CH", "CHF"),
+    ("Vienna", "", "AT", "EUR"),
+    ("Warsaw", "", "PL", "EUR"),
+    ("Krakow", "", "PL", "EUR"),
+    ("Prague", "", "CZ", "EUR"),
+    ("Stockholm", "", "SE", "EUR"),
+    ("Copenhagen", "", "DK", "EUR"),
+    ("Oslo", "", "NO", "EUR"),
+    ("Helsinki", "", "FI", "EUR"),
+    ("Tallinn", "", "EE", "EUR"),
+    ("New York", "New York", "US", "USD"),
+    ("San Francisco", "California", "US", "USD"),
+    ("Seattle", "Washington", "US", "USD"),
+    ("Austin", "Texas", "US", "USD"),
+    ("Boston", "Massachusetts", "US", "USD"),
+    ("Chicago", "Illinois", "US", "USD"),
+    ("Denver", "Colorado", "US", "USD"),
+    ("Atlanta", "Georgia", "US", "USD"),
+    ("Tulsa", "Oklahoma", "US", "USD"),
+    ("Toronto", "Ontario", "CA", "CAD"),
+    ("Vancouver", "British Columbia", "CA", "CAD"),
+    ("Montreal", "Quebec", "CA", "CAD"),
+    ("Sydney", "New South Wales", "AU", "AUD"),
+    ("Melbourne", "Victoria", "AU", "AUD"),
+    ("Brisbane", "Queensland", "AU", "AUD"),
+    ("Bangalore", "Karnataka", "IN", "INR"),
+    ("Pune", "Maharashtra", "IN", "INR"),
+    ("Hyderabad", "Telangana", "IN", "INR"),
+    ("Singapore", "", "SG", "USD"),
+    ("Tokyo", "", "JP", "USD"),
+    ("Seoul", "", "KR", "USD"),
+    ("Sao Paulo", "", "BR", "USD"),
+    ("Mexico City", "", "MX", "USD"),
+    ("Buenos Aires", "", "AR", "USD"),
+    ("Cape Town", "", "ZA", "USD"),
+    ("Nairobi", "", "KE", "USD"),
+    ("Tel Aviv", "", "IL", "USD"),
+    ("Dubai", "", "AE", "USD"),
+    ("Auckland", "", "NZ", "USD"),
+    ("Bucharest", "", "RO", "EUR"),
+    ("Budapest", "", "HU", "EUR"),
+    ("Athens", "", "GR", "EUR"),
+    ("Riga", "", "LV", "EUR"),
+    ("Vilnius", "", "LT", "EUR"),
+    ("Brussels", "", "BE", "EUR"),
+]
+# Typical mid-level yearly pay and its spread, per currency.
+PAY = {
+    "USD": (115_000, 45_000),
+    "EUR": (62_000, 25_000),
+    "GBP": (58_000, 22_000),
+    "CAD": (95_000, 30_000),
+    "AUD": (110_000, 35_000),
+    "INR": (1_800_000, 900_000),
+    "CHF": (110_000, 30_000),
+}
+SENIORITY = [
+    ("intern", 0.45, 4),
+    ("junior", 0.7, 18),
+    ("mid", 1.0, 36),
+    ("senior", 1.3, 30),
+    ("lead", 1.6, 12),
+]
+TITLE_PREFIX = {
+    "intern": "Intern",
+    "junior": "Junior",
+    "mid": "",
+    "senior": "Senior",
+    "lead": "Lead",
+}
+ROLES = [
+    "Back-end Developer",
+    "Backend Engineer",
+    "Software Engineer",
+    "API Engineer",
+    "Platform Engineer",
+    "Data Engineer",
+    "Database Administrator",
+    "DevOps Engineer",
+    "Site Reliability Engineer",
+    "Full Stack Developer",
+    "Server-side Developer",
+    "Integration Engineer",
+    "Payments Engineer",
+    "Search Engineer",
+    "Infrastructure Engineer",
+]
+COMPANY_FIRST = [
+    "North",
+    "Blue",
+    "Bright",
+    "Silver",
+    "Open",
+    "Iron",
+    "Swift",
+    "Clear",
+    "Deep",
+    "Green",
+    "Red",
+    "High",
+    "True",
+    "Quiet",
+    "Bold",
+    "Prime",
+    "Stone",
+    "Cloud",
+    "Star",
+    "River",
+]
+COMPANY_SECOND = [
+    "wind",
+    "field",
+    "stack",
+    "line",
+    "forge",
+    "bridge",
+    "path",
+    "harbor",
+    "leaf",
+    "point",
+    "works",
+    "gate",
+    "loop",
+    "grid",
+    "shift",
+    "mark",
+    "light",
+    "cart",
+    "ledger",
+    "signal",
+]
+COMPANY_KIND = [
+    "Labs",
+    "Systems",
+    "Software",
+    "Data",
+    "Technologies",
+    "Cloud",
+    "Health",
+    "Finance",
+    "Analytics",
+    "Logistics",
+    "Energy",
+    "Media",
+    "Games",
+    "Retail",
+]
+INTROS = [
+    "We are hiring to grow the team that builds our core services.",
+    "Join an engineering team whose systems thousands of customers rely on every day.",
+    "Our engineering team is growing and we need someone who enjoys hard problems.",
+    "You will own services from the first design to running them in production.",
+    "Help us make our platform faster, safer and easier to change.",
+    "We build software for our industry and want another engineer to join in.",
+]
+DUTIES = [
+    "Design and build APIs that other teams and partners depend on.",
+    "Model data carefully and write queries that stay fast as tables grow.",
+    "Review pull requests and help colleagues ship better code.",
+    "Take part in a fair on-call rotation with clear runbooks.",
+    "Profile slow endpoints and remove the bottlenecks you find.",
+    "Write automated tests at every level, from units to end-to-end checks.",
+    "Move batch jobs to event-driven services where it pays off.",
+    "Keep our infrastructure defined as code and our deployments boring.",
+    "Work with product managers and designers to shape new features.",
+    "Improve logging, metrics and tracing so problems are found before customers notice.",
+    "Plan and run database migrations without downtime.",
+    "Harden authentication, authorisation and encryption across our services.",
+    "Mentor junior developers through pairing and thoughtful code review.",
+    "Document decisions so the next engineer understands why, not only what.",
+    "Integrate third-party payment, search and messaging providers.",
+    "Tune caching layers and background workers for peak traffic.",
+    "Help choose the tools and libraries the team standardises on.",
+    "Investigate production incidents and lead blameless reviews.",
+]
+WANTS = [
+    "Experience building and operating production web services.",
+    "Comfort with relational databases, indexes and query plans.",
+    "A habit of writing clear code, tests and documentation.",
+    "Curiosity about how things fail and how to make them resilient.",
+    "Experience with at least one major cloud provider.",
+    "Good judgement about trade-offs between speed and quality.",
+    "Clear written communication in a distributed team.",
+    "Interest in security and privacy by design.",
+    "Familiarity with containers, queues and caches.",
+    "Willingness to learn new languages when the problem calls for them.",
+]
+OFFERS = [
+    "A learning budget, conference tickets and time for side projects.",
+    "Flexible hours and a home-office budget.",
+    "Generous parental leave and thirty days of holiday.",
+    "Equity for every employee and transparent salary bands.",
+    "A small, senior team and a short path from idea to production.",
+    "Healthcare, a pension plan and a yearly team retreat.",
+]
+HEADINGS = ["What you will do", "What we look for", "What we offer"]
+EMPLOYMENT = [("full_time", 82), ("contract", 9), ("part_time", 5), ("temporary", 4)]
+WORKPLACE = [("onsite", 40), ("hybrid", 35), ("remote", 25)]
+TSVECTOR_ENTRY = re.compile(r"'((?:[^']|'')*)':([0-9A-D,]+)")
+
+
+def _parse_tsvector(text: str) -> list[tuple[str, list[int]]]:
+    """PostgreSQL's text form of a tsvector as (lexeme, positions) pairs."""
+    return [
+        (lexeme.replace("''", "'"), [int(p.rstrip("ABCD")) for p in positions.split(",")])
+        for lexeme, positions in TSVECTOR_ENTRY.findall(text)
+    ]
+
+
+class Lexicon:
+    """tsvectors of text fragments, asked of PostgreSQL once per distinct fragment."""
+
+    def __init__(self):
+        self.vectors: dict[str, list[tuple[str, list[int]]]] = {}
+
+    def learn(self, cursor, fragments) -> None:
+        new = sorted({f for f in fragments if f not in self.vectors})
+        if new:
+            cursor.execute(
+                "SELECT f, to_tsvector('english', f)::text FROM unnest(%s::text[]) AS f", [new]
+            )
+            for fragment, vector in cursor.fetchall():
+                self.vectors[fragment] = _parse_tsvector(vector)
+
+    def compose(self, parts: list[tuple[str, list[str]]]) -> str:
+        """The tsvector literal of setweight(to_tsvector(...), w) || ... for (w, fragments)."""
+        positions: dict[str, list[str]] = {}
+        offset = 0
+        for weight, fragments in parts:
+            part_max = 0
+            for fragment in fragments:
+                fragment_max = 0
+                for lexeme, places in self.vectors[fragment]:
+                    mark = "" if weight == "D" else weight
+                    entry = positions.setdefault(lexeme, [])
+                    for place in places:
+                        position = min(place + offset + part_max, MAX_POSITION)
+                        entry.append(f"{position}{mark}")
+                        fragment_max = max(fragment_max, place)
+                part_max += fragment_max
+            offset += part_max
+        return " ".join(
+            "'" + lexeme.replace("'", "''") + "':" + ",".join(places)
+            for lexeme, places in sorted(positions.items())
+        )
+
+
+@dataclass(frozen=True)
+class SkillInfo:
+    pk: int
+    name: str
+    text: str
+
+
+def _weighted(rng: random.Random, options: list[tuple[str, int]]) -> str:
+    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+
+
+@dataclass
+class GeneratedJob:
+    id: int
+    title: str
+    company_id: int
+    company_name: str
+    sentences: list[str]
+    seniority: str
+    workplace: str
+    remote_anywhere: bool
+    applicant_countries: list[str]
+    employment_type: str
+    salary: tuple
+    published_at: datetime
+    required: list[SkillInfo]
+    nice: list[SkillInfo]
+    places: list[tuple]
+
+    @property
+    def fragments(self) -> list[str]:
+        """The description's text in order: sentences and the headings between them."""
+        s = self.sentences
+        return [s[0], HEADINGS[0], *s[1:5], HEADINGS[1], *s[5:8], HEADINGS[2], s[8]]
+
+    @property
+    def description(self) -> str:
+        s = self.sentences
+        return (
+            f"{s[0]}\n\n### {HEADINGS[0]}\n\n"
+            + "\n".join(f"- {line}" for line in s[1:5])
+            + f"\n\n### {HEADINGS[1]}\n\n"
+            + "\n".join(f"- {line}" for line in s[5:8])
+            + f"\n\n### {HEADINGS[2]}\n\n{s[8]}"
+        )
+
+
+class JobGenerator:
+    def __init__(self, *, count: int, seed: int, now: datetime):
+        self.count, self.now = count, now
+        self.rng = random.Random(seed)
+        self.lexicon = Lexicon()
+
+    def prepare(self) -> None:
+        """Skills, places and companies to draw from, and the tsvector of every fragment."""
+        skills = list(Skill.objects.visible().order_by("id"))
+        if not skills:
+            raise ValueError("There are no skills: run `manage.py load_seeds` first.")
+        popular = ["python", "sql", "git", "java", "apis", "postgresql", "cloud-platforms"]
+        skills.sort(key=lambda s: (popular.index(s.slug) if s.slug in popular else 99, s.pk))
+        self.skills = [SkillInfo(s.pk, s.name, " ".join([s.name, *s.aliases])) for s in skills]
+        # Zipf-like popularity: the first skills appear in a large share of the jobs.
+        self.skill_weights = [1 / (rank + 3) for rank in range(len(self.skills))]
+        self.languages = [
+            info for info, s in zip(self.skills, skills, strict=True) if s.category == "language"
+        ] or self.skills[:5]
+        self.titles = sorted(
+            " ".join(part for part in (TITLE_PREFIX[seniority], role, suffix) if part)
+            for seniority in TITLE_PREFIX
+            for role in ROLES
+            for suffix in ["", *(f"({s.name})" for s in self.languages)]
+        )
+        self.locations = []
+        for city, region, country, currency in CITIES:
+            location = get_or_create_location(Place(city=city, region=region, country=country))
+            self.locations.append((location.pk, f"{city} {region}".strip(), country, currency))
+        self.companies = self._companies(max(20, self.count // 200))
+        fragments = INTROS + DUTIES + WANTS + OFFERS + HEADINGS + self.titles
+        fragments += [s.text for s in self.skills] + [name for _, name in self.companies]
+        fragments += [text for _, text, _, _ in self.locations]
+        with connection.cursor() as cursor:
+            self.lexicon.learn(cursor, fragments)
+
+    def _companies(self, wanted: int) -> list[tuple[int, str]]:
+        gen = Company.objects.filter(slug__startswith="gen-").order_by("id")
+        have = gen.count()
+        new = []
+        for n in range(have, wanted):
+            name = (
+                f"{COMPANY_FIRST[n % 20]}{COMPANY_SECOND[(n // 20) % 20]} "
+                f"{COMPANY_KIND[(n // 400) % len(COMPANY_KIND)]}"
+            ) + (f" {n // 5600 + 1}" if n >= 5600 else "")
+            slug = f"gen-{n}-{slugify(name)}"
+            new.append(
+                Company(
+                    name=name, slug=slug, website=f"https://{slug}.example", is_verified=n % 3 == 0
+                )
+            )
+        Company.objects.bulk_create(new, batch_size=5000)
+        return list(gen.values_list("id", "name"))
+
+    def jobs(self, first_id: int) -> Iterator[GeneratedJob]:
+        rng = self.rng
+        for n in range(self.count):
+            seniority, factor, _ = rng.choices(SENIORITY, weights=[w for *_, w in SENIORITY])[0]
+            required = self._pick_skills(rng, rng.randint(2, 4))
+            nice = [s for s in self._pick_skills(rng, rng.randint(0, 3)) if s not in required]
+            suffix = f"({rng.choice(self.languages).name})" if rng.random() < 0.35 else ""
+            title = " ".join(p for p in (TITLE_PREFIX[seniority], rng.choice(ROLES), suffix) if p)
+            company_id, company_name = rng.choice(self.companies)
+            workplace = _weighted(rng, WORKPLACE)
+            employment = "internship" if seniority == "intern" else _weighted(rng, EMPLOYMENT)
+            remote_only = workplace == "remote" and rng.random() < 0.5
+            places = rng.sample(self.locations, 0 if remote_only else rng.choice([1, 1, 1, 2]))
+            anywhere = workplace == "remote" and rng.random() < 0.5
+            countries = []
+            if workplace == "remote" and not anywhere:
+                countries = sorted({c for _, _, c, _ in rng.sample(self.locations, 2)})
+            currency = places[0][3] if places else rng.choice(["USD", "EUR", "GBP"])
+            yield GeneratedJob(
+                id=first_id + n,
+                title=title,
+                company_id=company_id,
+                company_name=company_name,
+                sentences=[
+                    rng.choice(INTROS),
+                    *rng.sample(DUTIES, 4),
+                    *rng.sample(WANTS, 3),
+                    rng.choice(OFFERS),
+                ],
+                seniority=seniority,
+                workplace=workplace,
+                remote_anywhere=anywhere,
+                applicant_countries=countries,
+                employment_type=employment,
+                salary=self._salary(rng, currency, factor, employment),
+                published_at=self.now - timedelta(seconds=rng.randrange(0, 30 * 86400)),
+                required=required,
+                nice=nice,
+                places=places,
+            )
+
+    def _pick_skills(self, rng, k) -> list[SkillInfo]:
+        picked = []
+        while len(picked) < k:
+            skill = rng.choices(self.skills, weights=self.skill_weights)[0]
+            if skill not in picked:
+                picked.append(skill)
+        return picked
+
+    def _salary(self, rng, currency, factor, employment):
+        if rng.random() < 0.2:
+            return None, None, "", ""
+        mid, spread = PAY[currency]
+        low = round(mid * factor * rng.uniform(0.85, 1.1), -3)
+        high = low + round(spread * factor * rng.uniform(0.6, 1.2), -3)
+        if employment == "contract" and rng.random() < 0.7:
+            return int(round(low / 220, -1)), int(round(high / 220, -1)), currency, "day"
+        if employment == "part_time" and rng.random() < 0.5:
+            return round(low / 2080), round(high / 2080), currency, "hour"
+        return int(low), int(high), currency, "year"
+
+    def search_vector(self, job: GeneratedJob) -> str:
+        """What jobs.services.REINDEX_SQL computes for this job, built from known fragments."""
+        skills = job.required + job.nice
+        return self.lexicon.compose(
+            [
+                ("A", [job.title]),
+                ("B", [job.company_name, *(s.text for s in skills)]),
+                ("C", job.fragments),
+                ("D", [text for _, text, _, _ in job.places]),
+            ]
+        )
+
+
+JOB_COLUMNS = [
+    "id",
+    "title",
+    "slug",
+    "company_id",
+    "description",
+    "workplace",
+    "remote_anywhere",
+    "applicant_countries",
+    "employment_type",
+    "seniority",
+    "salary_min",
+    "salary_max",
+    "salary_currency",
+    "salary_period",
+    "apply_url",
+    "apply_email",
+    "apply_on_site",
+    "status",
+    "published_at",
+    "expires_at",
+    "created_at",
+    "updated_at",
+    "rejection_reason",
+    "view_count",
+    "apply_click_count",
+    "search_vector",
+    "skill_ids",
+    "location_ids",
+]
+
+
+def _copy_batch(cursor, generator: JobGenerator, jobs: list[GeneratedJob]) -> None:
+    now = generator.now
+    with cursor.copy(f"COPY jobs_job ({', '.join(JOB_COLUMNS)}) FROM STDIN") as copy:
+        for job in jobs:
+            low, high, currency, period = job.salary
+            skill_ids = sorted(s.pk for s in job.required + job.nice)
+            copy.write_row(
+                (
+                    job.id,
+                    job.title,
+                    slugify(job.title),
+                    job.company_id,
+                    job.description,
+                    job.workplace,
+                    job.remote_anywhere,
+                    job.applicant_countries,
+                    job.employment_type,
+                    job.seniority,
+                    low,
+                    high,
+                    currency,
+                    period,
+                    f"https://jobs.example/apply/{job.id}",
+                    "",
+                    False,
+                    Job.Status.PUBLISHED.value,
+                    job.published_at,
+                    job.published_at + timedelta(days=60),
+                    now,
+                    now,
+                    "",
+                    0,
+                    0,
+                    generator.search_vector(job),
+                    skill_ids,
+                    sorted(p[0] for p in job.places),
+                )
+            )
+    with cursor.copy("COPY jobs_jobskill (job_id, skill_id, is_required) FROM STDIN") as copy:
+        for job in jobs:
+            for skill in job.required:
+                copy.write_row((job.id, skill.pk, True))
+            for skill in job.nice:
+                copy.write_row((job.id, skill.pk, False))
+    with cursor.copy("COPY jobs_job_locations (job_id, location_id) FROM STDIN") as copy:
+        for job in jobs:
+            for place in job.places:
+                copy.write_row((job.id, place[0]))
+
+
+def _drop_indexes_for_bulk_load(cursor) -> list[str]:
+    """Drop the jobs table's secondary indexes; returns the statements that recreate them.
+
+    Building an index once over a million rows is several times faster than updating it row by
+    row. The definitions come from the catalogue, so they are exactly the migrations' own.
+    """
+    cursor.execute(
+        """
+        SELECT indexname, indexdef FROM pg_indexes
+        WHERE tablename = 'jobs_job' AND indexname NOT IN (
+            SELECT conname FROM pg_constraint WHERE conrelid = 'jobs_job'::regclass)
+        """
+    )
+    indexes = cursor.fetchall()
+    for name, _ in indexes:
+        cursor.execute(f'DROP INDEX "{name}"')
+    cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
+    return [definition for _, definition in indexes]
+
+
+def generate_jobs(
+    *, count: int, seed: int, now: datetime, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Create `count` published jobs in one transaction; returns how many were created."""
+    generator = JobGenerator(count=count, seed=seed, now=now)
+    generator.prepare()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("LOCK TABLE jobs_job IN EXCLUSIVE MODE")
+        cursor.execute("SELECT pg_get_serial_sequence('jobs_job', 'id')")
+        sequence = cursor.fetchone()[0]
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        first_id = cursor.fetchone()[0]
+        cursor.execute("SELECT setval(%s, %s)", [sequence, first_id + count - 1])
+        recreate = _drop_indexes_for_bulk_load(cursor) if count >= 100_000 else []
+        jobs = generator.jobs(first_id)
+        done = 0
+        while done < count:
+            batch = [next(jobs) for _ in range(min(BATCH, count - done))]
+            _copy_batch(cursor, generator, batch)
+            done += len(batch)
+            if progress:
+                progress(done, count)
+        for statement in recreate:
+            cursor.execute(statement)
+    with connection.cursor() as cursor:
+        for table in ("jobs_job", "jobs_jobskill", "jobs_job_locations"):
+            cursor.execute(f"ANALYZE {table}")
+    return count

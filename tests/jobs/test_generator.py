@@ -1,0 +1,80 @@
+"""The benchmark generator: deterministic, published, and searchable exactly like real jobs."""
+
+from datetime import UTC, datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from jobs.generator import JobGenerator, generate_jobs
+from jobs.models import Job, JobSkill
+from jobs.services import job_reindex
+from tests.factories import SkillFactory
+
+pytestmark = pytest.mark.django_db
+NOW = datetime(2026, 1, 15, tzinfo=UTC)
+
+
+@pytest.fixture
+def skills():
+    return [
+        SkillFactory(name=name, category=category, aliases=aliases)
+        for name, category, aliases in [
+            ("Python", "language", ["py"]),
+            ("SQL", "database", []),
+            ("Go", "language", ["golang"]),
+            ("Git", "version_control", []),
+            ("Docker", "devops", []),
+        ]
+    ]
+
+
+def lexemes_and_weights(job_ids):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT id, (SELECT array_agg(lexeme || ':' || array_to_string(weights, '')
+                                         ORDER BY lexeme) FROM unnest(search_vector))
+            FROM jobs_job WHERE id = ANY(%s) ORDER BY id
+            """,
+            [job_ids],
+        )
+        return cursor.fetchall()
+
+
+def test_creates_the_requested_number_of_public_jobs(skills):
+    assert generate_jobs(count=300, seed=3, now=NOW) == 300
+    assert Job.objects.filter(status=Job.Status.PUBLISHED).count() == 300
+    assert Job.objects.filter(company__slug__startswith="gen-").count() == 300
+
+
+def test_the_same_seed_gives_the_same_listings(skills):
+    def first_jobs():
+        generator = JobGenerator(count=50, seed=9, now=NOW)
+        generator.prepare()
+        return [(j.title, j.description, j.salary) for j in generator.jobs(first_id=1)]
+
+    assert first_jobs() == first_jobs()
+
+
+def test_stored_search_vector_matches_what_reindexing_computes(skills):
+    generate_jobs(count=200, seed=5, now=NOW)
+    ids = list(Job.objects.order_by("id").values_list("id", flat=True)[:50])
+    generated = lexemes_and_weights(ids)
+    job_reindex(job_ids=ids)
+    assert lexemes_and_weights(ids) == generated
+
+
+def test_denormalised_arrays_agree_with_the_rows(skills):
+    generate_jobs(count=100, seed=2, now=NOW)
+    for job in Job.objects.prefetch_related("locations")[:30]:
+        skill_ids = sorted(JobSkill.objects.filter(job=job).values_list("skill_id", flat=True))
+        assert sorted(job.skill_ids) == skill_ids
+        assert sorted(job.location_ids) == sorted(location.pk for location in job.locations.all())
+
+
+def test_command_needs_seeded_skills_and_a_positive_count():
+    with pytest.raises(CommandError, match="load_seeds"):
+        call_command("generate_jobs", count=10, verbosity=0)
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("generate_jobs", count=0, verbosity=0)
