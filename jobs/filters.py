@@ -295,6 +295,37 @@ class JobFilterSet(django_filters.FilterSet):
 
 
 @dataclass
+class SkillCounts:
+    """Open jobs per skill id over the whole board, estimated from a sample on large boards."""
+
+    counts: dict[int, int]
+    is_estimate: bool
+
+
+def skill_job_counts(queryset) -> SkillCounts:
+    """Counted once every few minutes at most: a million jobs ask for several million skills."""
+    counted = cache.get("skill-job-counts")
+    if counted is None:
+        rows = _table_rows()
+        percent = None
+        if rows > EXACT_STATS_UP_TO:
+            percent = min(100.0, max(0.05, 100.0 * STATS_SAMPLE_ROWS * 5 / rows))
+        query = (
+            queryset.order_by()
+            .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
+            .values("skill_id")
+            .annotate(n=Count("*"))
+        )
+        scale = 100.0 / percent if percent else 1
+        counted = SkillCounts(
+            counts={row["skill_id"]: round(row["n"] * scale) for row in _run(query, percent)},
+            is_estimate=percent is not None,
+        )
+        cache.set("skill-job-counts", counted, STATS_CACHE_SECONDS)
+    return counted
+
+
+@dataclass
 class SearchStats:
     total: int
     facets: dict[str, dict[str, int]]

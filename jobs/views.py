@@ -3,11 +3,10 @@
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, Func
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.functional import cached_property
@@ -17,7 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from careerboard.models import Skill
 from jobs import counters, services
-from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort
+from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort, skill_job_counts
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
 from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport
 from jobs.search import suggest_correction
@@ -25,7 +24,6 @@ from jobs.search import suggest_correction
 PAGE_SIZE = 20
 # Sorted by date or salary, a search pages through at most this many results.
 MAX_BROWSABLE_RESULTS = 5000
-POPULAR_SKILLS_CACHE_SECONDS = 600
 
 
 class KnownCountPaginator(Paginator):
@@ -41,20 +39,11 @@ class KnownCountPaginator(Paginator):
 
 
 def popular_skills(limit=16) -> list[tuple[Skill, int]]:
-    """The skills most open jobs ask for; counted over the whole board, so cached."""
-    rows = cache.get("popular-skills")
-    if rows is None:
-        rows = list(
-            Job.objects.published()
-            .order_by()
-            .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
-            .values_list("skill_id")
-            .annotate(n=Count("*"))
-            .order_by("-n", "skill_id")[:limit]
-        )
-        cache.set("popular-skills", rows, POPULAR_SKILLS_CACHE_SECONDS)
-    skills = Skill.objects.visible().in_bulk([skill_id for skill_id, _ in rows])
-    return [(skills[skill_id], n) for skill_id, n in rows if skill_id in skills]
+    """The skills most open jobs ask for."""
+    counts = skill_job_counts(Job.objects.published()).counts
+    top = sorted(counts, key=lambda skill_id: (-counts[skill_id], skill_id))[: limit * 2]
+    skills = Skill.objects.visible().in_bulk(top)
+    return [(skills[pk], counts[pk]) for pk in top if pk in skills][:limit]
 
 
 def home(request):
@@ -221,35 +210,44 @@ class SkillListView(TemplateView):
     template_name = "jobs/skill_list.html"
 
     def get_context_data(self, **kwargs):
-        counts = dict(
-            Job.objects.published()
-            .order_by()
-            .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
-            .values_list("skill_id")
-            .annotate(n=Count("*"))
-        )
+        counted = skill_job_counts(Job.objects.published())
         categories = {}
         for skill in Skill.objects.visible().order_by("category", "sort_order", "name"):
-            skill.open_jobs = counts.get(skill.pk, 0)
+            skill.open_jobs = counted.counts.get(skill.pk, 0)
             categories.setdefault(skill.get_category_display(), []).append(skill)
-        return super().get_context_data(categories=categories, **kwargs)
+        return super().get_context_data(
+            categories=categories, counts_are_estimates=counted.is_estimate, **kwargs
+        )
 
 
 def skill_detail(request, slug):
     skill = get_object_or_404(Skill.objects.visible(), slug=slug)
+    counted = skill_job_counts(Job.objects.published())
+    open_jobs = counted.counts.get(skill.pk, 0)
     jobs = (
         Job.objects.published()
         .filter(skill_ids__contains=[skill.pk])
         .with_card_data()
         .order_by("-published_at", "-id")
     )
-    paginator = Paginator(jobs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    # The count is known (or estimated, or a few minutes old) already: the paginator must not
+    # count again, and the first page is always fetched in case the count is behind.
+    pageable = min(max(open_jobs, PAGE_SIZE), MAX_BROWSABLE_RESULTS)
+    page = KnownCountPaginator(jobs, PAGE_SIZE, count=pageable).get_page(request.GET.get("page"))
+    if len(page.object_list) < PAGE_SIZE:
+        open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     resources = skill.resources.visible()
     return render(
         request,
         "jobs/skill_detail.html",
-        {"skill": skill, "page": page, "jobs": page.object_list, "resources": resources},
+        {
+            "skill": skill,
+            "page": page,
+            "jobs": page.object_list,
+            "resources": resources,
+            "open_jobs": open_jobs,
+            "counts_are_estimates": counted.is_estimate,
+        },
     )
 
 
