@@ -1,0 +1,61 @@
+"""Skill pages: counts of open jobs, the jobs themselves, hidden skills, fixed query counts."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ExpiredJobFactory, PublishedJobFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def board():
+    python, go = SkillFactory(name="Python"), SkillFactory(name="Go")
+    for n in range(3):
+        PublishedJobFactory(title=f"Python role {n}", skills=[python])
+    PublishedJobFactory(title="Go role", skills=[go], skills__nice=[python])
+    ExpiredJobFactory(title="Old Python role", skills=[python])
+    return python, go
+
+
+def test_skill_list_counts_open_jobs_per_skill(client, board):
+    response = client.get(reverse("skill_list"))
+    counts = {
+        skill.slug: skill.open_jobs
+        for skills in response.context["categories"].values()
+        for skill in skills
+    }
+    assert counts == {"python": 4, "go": 1}
+
+
+def test_skill_page_lists_open_jobs_needing_the_skill(client, board):
+    response = client.get(reverse("skill_detail", args=["python"]))
+    assert response.context["open_jobs"] == 4
+    titles = {job.title for job in response.context["jobs"]}
+    assert titles == {"Python role 0", "Python role 1", "Python role 2", "Go role"}
+    assert "4 open jobs asking for Python" in response.content.decode()
+
+
+def test_a_hidden_skill_has_no_page(client, board):
+    python, _ = board
+    python.is_hidden = True
+    python.save()
+    assert client.get(reverse("skill_detail", args=["python"])).status_code == 404
+    assert client.get(reverse("skill_detail", args=["nope"])).status_code == 404
+
+
+def test_home_shows_the_most_asked_for_skills(client, board):
+    response = client.get(reverse("home"))
+    assert [(s.slug, n) for s, n in response.context["popular_skills"]] == [
+        ("python", 4),
+        ("go", 1),
+    ]
+
+
+@pytest.mark.parametrize("url", ["/", "/skills/", "/skills/python/"])
+def test_skill_pages_have_a_fixed_query_count(client, board, url, django_assert_max_num_queries):
+    python, _ = board
+    for n in range(30):
+        PublishedJobFactory(title=f"Another {n}", skills=[python], places=["Oslo, Norway"])
+    with django_assert_max_num_queries(7):
+        assert client.get(url).status_code == 200
