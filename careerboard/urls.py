@@ -2,10 +2,13 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
 
 from careerboard import views as core_views
 from jobs import views as job_views
+from jobs.feeds import AtomJobFeed, JobFeed
+from jobs.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", job_views.home, name="home"),
@@ -19,6 +22,20 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("robots.txt", core_views.robots_txt, name="robots_txt"),
+    path("feeds/jobs.rss", JobFeed(), name="job_feed_rss"),
+    path("feeds/jobs.atom", AtomJobFeed(), name="job_feed_atom"),
+    path(
+        "sitemap.xml",
+        sitemaps_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]

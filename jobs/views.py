@@ -20,6 +20,7 @@ from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort, skill_job_counts
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
 from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport
 from jobs.search import suggest_correction
+from jobs.structured_data import absolute, as_script, job_posting
 
 PAGE_SIZE = 20
 # Sorted by date or salary, a search pages through at most this many results.
@@ -165,6 +166,8 @@ def job_detail(request, pk, slug):
             "similar_jobs": similar_jobs(job),
             "is_member": is_member,
             "report_form": ReportForm(use_required_attribute=False) if job.is_public else None,
+            "job_posting": as_script(data) if (data := job_posting(job)) else None,
+            "canonical_url": absolute(job.get_absolute_url()),
         },
     )
 

@@ -1,0 +1,90 @@
+"""schema.org JobPosting data for Google's job search, built from a public job."""
+
+import json
+
+from django.conf import settings
+from django_countries import countries
+
+from jobs.models import Job
+
+EMPLOYMENT_TYPES = {
+    Job.EmploymentType.FULL_TIME: "FULL_TIME",
+    Job.EmploymentType.PART_TIME: "PART_TIME",
+    Job.EmploymentType.CONTRACT: "CONTRACTOR",
+    Job.EmploymentType.TEMPORARY: "TEMPORARY",
+    Job.EmploymentType.INTERNSHIP: "INTERN",
+}
+UNIT_TEXT = {"hour": "HOUR", "day": "DAY", "week": "WEEK", "month": "MONTH", "year": "YEAR"}
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def job_posting(job: Job) -> dict | None:
+    """The JobPosting of a public job, or None: closed and expired jobs carry none."""
+    if not job.is_public:
+        return None
+    company = job.company
+    organization = {"@type": "Organization", "name": company.name}
+    if company.website:
+        organization["sameAs"] = company.website
+    if company.logo:
+        organization["logo"] = absolute(company.logo.url)
+    data = {
+        "@context": "https://schema.org/",
+        "@type": "JobPosting",
+        "title": job.title,
+        "description": job.description_html,
+        "datePosted": job.published_at.isoformat(),
+        "validThrough": job.expires_at.isoformat(),
+        "employmentType": EMPLOYMENT_TYPES[job.employment_type],
+        "hiringOrganization": organization,
+        "identifier": {"@type": "PropertyValue", "name": company.name, "value": str(job.pk)},
+        "url": absolute(job.get_absolute_url()),
+        "directApply": job.apply_on_site,
+        "skills": ", ".join(js.skill.name for js in job.job_skills.all()),
+    }
+    locations = [
+        {
+            "@type": "Place",
+            "address": {
+                "@type": "PostalAddress",
+                "addressLocality": location.city,
+                "addressRegion": location.region,
+                "addressCountry": location.country.code,
+            },
+        }
+        for location in job.locations.all()
+    ]
+    if job.workplace == Job.Workplace.REMOTE:
+        # Google: a fully remote job says TELECOMMUTE, and lists applicantLocationRequirements
+        # when applicants must live in certain places; a job open to anywhere lists none.
+        data["jobLocationType"] = "TELECOMMUTE"
+        if job.applicant_countries:
+            data["applicantLocationRequirements"] = [
+                {"@type": "Country", "name": countries.name(code)}
+                for code in job.applicant_countries
+            ]
+        if locations:
+            data["jobLocation"] = locations
+    else:
+        data["jobLocation"] = locations
+    if job.has_salary:
+        value = {"@type": "QuantitativeValue", "unitText": UNIT_TEXT[job.salary_period]}
+        if job.salary_min is not None:
+            value["minValue"] = job.salary_min
+        if job.salary_max is not None:
+            value["maxValue"] = job.salary_max
+        data["baseSalary"] = {
+            "@type": "MonetaryAmount",
+            "currency": job.salary_currency,
+            "value": value,
+        }
+    return data
+
+
+def as_script(data: dict) -> str:
+    """JSON safe to place inside <script type="application/ld+json">: no tag can be closed."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

@@ -1,0 +1,169 @@
+"""Search engines and feed readers: JobPosting data, feeds, sitemap and robots.txt."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    ClosedJobFactory,
+    CompanyFactory,
+    ExpiredJobFactory,
+    PublishedJobFactory,
+    SkillFactory,
+)
+
+pytestmark = pytest.mark.django_db
+LD_JSON = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def json_ld(client, job):
+    html = client.get(job.get_absolute_url()).content.decode()
+    found = LD_JSON.findall(html)
+    return json.loads(found[0]) if found else None
+
+
+def salaried(**fields):
+    return PublishedJobFactory(
+        salary_min=50000, salary_max=70000, salary_currency="EUR", salary_period="year", **fields
+    )
+
+
+def assert_google_basics(data, job):
+    assert data["@type"] == "JobPosting"
+    assert data["title"] == job.title
+    assert "<" in data["description"]  # HTML, as Google asks
+    assert data["datePosted"] and data["validThrough"]
+    assert data["hiringOrganization"]["name"] == job.company.name
+    assert data["hiringOrganization"]["sameAs"] == job.company.website
+    assert data["identifier"]["value"] == str(job.pk)
+    assert data["employmentType"] == "FULL_TIME"
+    assert data["baseSalary"] == {
+        "@type": "MonetaryAmount",
+        "currency": "EUR",
+        "value": {
+            "@type": "QuantitativeValue",
+            "minValue": 50000,
+            "maxValue": 70000,
+            "unitText": "YEAR",
+        },
+    }
+    assert data["directApply"] is False
+
+
+def test_on_site_job_has_a_postal_address_per_location(client):
+    job = salaried(workplace="onsite", places=["Berlin, Germany", "Munich, Bavaria, DE"])
+    data = json_ld(client, job)
+    assert_google_basics(data, job)
+    addresses = [place["address"] for place in data["jobLocation"]]
+    assert {a["addressLocality"] for a in addresses} == {"Berlin", "Munich"}
+    assert {a["addressCountry"] for a in addresses} == {"DE"}
+    assert "jobLocationType" not in data
+
+
+def test_hybrid_job_has_its_office_and_no_telecommute(client):
+    job = salaried(workplace="hybrid", places=["London, UK"])
+    data = json_ld(client, job)
+    assert data["jobLocation"][0]["address"]["addressCountry"] == "GB"
+    assert "jobLocationType" not in data
+
+
+def test_remote_anywhere_job_is_telecommute_without_country_limits(client):
+    job = salaried(workplace="remote", remote_anywhere=True)
+    data = json_ld(client, job)
+    assert data["jobLocationType"] == "TELECOMMUTE"
+    assert "applicantLocationRequirements" not in data
+
+
+def test_remote_restricted_job_lists_the_countries_applicants_may_live_in(client):
+    job = salaried(workplace="remote", applicant_countries=["DE", "FR"])
+    data = json_ld(client, job)
+    assert data["jobLocationType"] == "TELECOMMUTE"
+    assert data["applicantLocationRequirements"] == [
+        {"@type": "Country", "name": "Germany"},
+        {"@type": "Country", "name": "France"},
+    ]
+
+
+def test_direct_apply_only_when_seekers_apply_on_our_site(client):
+    job = salaried(workplace="onsite", places=["Paris, France"], apply_on_site=True)
+    assert json_ld(client, job)["directApply"] is True
+
+
+def test_json_ld_cannot_break_out_of_its_script_tag(client):
+    job = salaried(title="</script><script>alert(1)</script>", places=["Oslo, Norway"])
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "</script><script>alert(1)" not in html
+    assert json_ld(client, job)["title"] == job.title
+
+
+@pytest.mark.parametrize("factory", [ClosedJobFactory, ExpiredJobFactory])
+def test_gone_jobs_have_no_json_ld_say_so_and_are_not_indexed(client, factory):
+    job = factory()
+    response = client.get(job.get_absolute_url())
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "application/ld+json" not in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_job_page_has_canonical_link_and_open_graph(client):
+    job = PublishedJobFactory(title="Go developer")
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert f'<link rel="canonical" href="http://127.0.0.1:8000{job.get_absolute_url()}">' in html
+    assert '<meta property="og:title" content="Go developer at' in html
+
+
+def feed_titles(client, name, params=None):
+    response = client.get(reverse(name), params or {})
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    if name.endswith("rss"):
+        return [item.findtext("title") for item in root.iter("item")]
+    atom = "{http://www.w3.org/2005/Atom}"
+    return [entry.findtext(f"{atom}title") for entry in root.iter(f"{atom}entry")]
+
+
+@pytest.mark.parametrize("name", ["job_feed_rss", "job_feed_atom"])
+def test_feeds_parse_list_newest_open_jobs_and_honour_filters(client, name):
+    python = SkillFactory(name="Python")
+    company = CompanyFactory(name="Acme")
+    PublishedJobFactory(
+        title="Python remote",
+        company=company,
+        workplace="remote",
+        remote_anywhere=True,
+        skills=[python],
+    )
+    PublishedJobFactory(title="Java office", company=company, places=["Rome, Italy"])
+    ExpiredJobFactory(title="Python expired", company=company)
+    assert set(feed_titles(client, name)) == {"Python remote at Acme", "Java office at Acme"}
+    assert feed_titles(client, name, {"q": "python"}) == ["Python remote at Acme"]
+    assert feed_titles(client, name, {"workplace": "remote"}) == ["Python remote at Acme"]
+    assert feed_titles(client, name, {"workplace": "moon"}) == feed_titles(client, name)
+
+
+def test_search_page_links_the_feed_of_its_own_filters(client):
+    html = client.get(reverse("jobs:job_list"), {"q": "python", "workplace": "remote"}).content
+    assert b'href="/feeds/jobs.rss?q=python&amp;workplace=remote"' in html
+
+
+def test_sitemap_lists_open_jobs_companies_and_skills_but_not_closed_jobs(client):
+    skill = SkillFactory(name="Rust")
+    live = PublishedJobFactory(skills=[skill])
+    gone = ClosedJobFactory()
+    index = client.get(reverse("sitemap"))
+    assert index.status_code == 200
+    sections = re.findall(r"<loc>[^<]*/sitemap-(\w+)\.xml</loc>", index.content.decode())
+    assert set(sections) == {"jobs", "companies", "skills"}
+    jobs_xml = client.get("/sitemap-jobs.xml").content.decode()
+    assert live.get_absolute_url() in jobs_xml and "<lastmod>" in jobs_xml
+    assert gone.get_absolute_url() not in jobs_xml
+    assert live.company.get_absolute_url() in client.get("/sitemap-companies.xml").content.decode()
+    assert skill.get_absolute_url() in client.get("/sitemap-skills.xml").content.decode()
+
+
+def test_robots_txt_points_at_the_sitemap(client):
+    assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
