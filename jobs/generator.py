@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import accumulate
 
 from django.db import connection, transaction
 from django.utils.text import slugify
@@ -294,7 +295,13 @@ class SkillInfo:
 
 
 def _weighted(rng: random.Random, options: list[tuple[str, int]]) -> str:
-    return rng.choices([o for o, _ in options], weights=[w for _, w in options])[0]
+    values, cumulative = _CUMULATIVE.setdefault(
+        id(options), ([o for o, _ in options], list(accumulate(w for _, w in options)))
+    )
+    return rng.choices(values, cum_weights=cumulative)[0]
+
+
+_CUMULATIVE: dict[int, tuple[list, list]] = {}
 
 
 @dataclass
@@ -348,7 +355,9 @@ class JobGenerator:
         skills.sort(key=lambda s: (popular.index(s.slug) if s.slug in popular else 99, s.pk))
         self.skills = [SkillInfo(s.pk, s.name, " ".join([s.name, *s.aliases])) for s in skills]
         # Zipf-like popularity: the first skills appear in a large share of the jobs.
-        self.skill_weights = [1 / (rank + 3) for rank in range(len(self.skills))]
+        self.skill_weights = list(accumulate(1 / (rank + 3) for rank in range(len(self.skills))))
+        self.seniority_weights = list(accumulate(w for *_, w in SENIORITY))
+        self.slugs: dict[str, str] = {}
         self.languages = [
             info for info, s in zip(self.skills, skills, strict=True) if s.category == "language"
         ] or self.skills[:5]
@@ -390,7 +399,7 @@ class JobGenerator:
     def jobs(self, first_id: int) -> Iterator[GeneratedJob]:
         rng = self.rng
         for n in range(self.count):
-            seniority, factor, _ = rng.choices(SENIORITY, weights=[w for *_, w in SENIORITY])[0]
+            seniority, factor, _ = rng.choices(SENIORITY, cum_weights=self.seniority_weights)[0]
             required = self._pick_skills(rng, rng.randint(2, 4))
             nice = [s for s in self._pick_skills(rng, rng.randint(0, 3)) if s not in required]
             suffix = f"({rng.choice(self.languages).name})" if rng.random() < 0.35 else ""
@@ -431,7 +440,7 @@ class JobGenerator:
     def _pick_skills(self, rng, k) -> list[SkillInfo]:
         picked = []
         while len(picked) < k:
-            skill = rng.choices(self.skills, weights=self.skill_weights)[0]
+            skill = rng.choices(self.skills, cum_weights=self.skill_weights)[0]
             if skill not in picked:
                 picked.append(skill)
         return picked
@@ -447,6 +456,11 @@ class JobGenerator:
         if employment == "part_time" and rng.random() < 0.5:
             return round(low / 2080), round(high / 2080), currency, "hour"
         return int(low), int(high), currency, "year"
+
+    def slug(self, title: str) -> str:
+        if title not in self.slugs:
+            self.slugs[title] = slugify(title)
+        return self.slugs[title]
 
     def search_vector(self, job: GeneratedJob) -> str:
         """What jobs.services.REINDEX_SQL computes for this job, built from known fragments."""
@@ -585,6 +599,8 @@ def generate_jobs(
             done += len(batch)
             if progress:
                 progress(done, count)
+        # Django's foreign keys are deferred; check them now, before the indexes are rebuilt.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in recreate:
             cursor.execute(statement)
     with connection.cursor() as cursor:
