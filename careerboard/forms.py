@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 
-from careerboard.models import User
+from careerboard.models import Resource, Skill, User
 
 
 class SignupForm(UserCreationForm):
@@ -45,3 +45,16 @@ class AccountForm(forms.ModelForm):
         if User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError("Another account uses this email address.")
         return email
+
+
+class ResourceFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Kind", required=False, choices=[("", "All kinds"), *Resource.Kind.choices]
+    )
+    skill = forms.ModelChoiceField(
+        label="Teaches",
+        required=False,
+        queryset=Skill.objects.visible().filter(resources__isnull=False).distinct(),
+        to_field_name="slug",
+        empty_label="Any skill",
+    )

@@ -8,6 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
 from django.db import InterfaceError, OperationalError, connection
+from django.db.models import Prefetch
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,7 +18,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
-from careerboard.forms import AccountForm, SignupForm
+from careerboard.forms import AccountForm, ResourceFilterForm, SignupForm
+from careerboard.models import Resource, Skill
 
 
 def server_error(request):
@@ -101,3 +103,25 @@ def account(request):
 password_reset = ratelimit(key="ip", rate="5/h", method="POST")(
     ratelimit(key="post:email", rate="3/h", method="POST")(PasswordResetView.as_view())
 )
+
+
+def resource_list(request):
+    """Curated resources by kind, featured first; filter by kind and by a skill they teach."""
+    form = ResourceFilterForm(request.GET or None)
+    resources = Resource.objects.visible().prefetch_related(
+        Prefetch("skills", queryset=Skill.objects.visible())
+    )
+    if form.is_valid():
+        if form.cleaned_data["kind"]:
+            resources = resources.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["skill"]:
+            resources = resources.filter(skills=form.cleaned_data["skill"])
+    kinds = {}
+    for resource in resources.order_by("-is_featured", "sort_order", "name"):
+        kinds.setdefault(resource.get_kind_display(), []).append(resource)
+    return render(
+        request,
+        "careerboard/resource_list.html",
+        {"form": form, "kinds": kinds},
+        status=200 if form.is_valid() or not form.is_bound else 400,
+    )

@@ -218,7 +218,7 @@ class JobFilterSet(django_filters.FilterSet):
                 condition = getattr(self, f"condition_{facet}")(option)
                 aggregates[alias] = count_where(*others, condition)
         query = base.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates)
-        (result,) = _run(query, sample_percent)
+        (result,) = run_sampled(query, sample_percent)
         counts = {"total": result["total"], "base": result["base"]}
         counts |= {facet: {} for facet in self.FACETS}
         for alias, (facet, value) in keys.items():
@@ -235,7 +235,7 @@ class JobFilterSet(django_filters.FilterSet):
             .annotate(n=Count("*"))
             .order_by("-n", "skill_id")[:limit]
         )
-        rows = _run(query, sample_percent)
+        rows = run_sampled(query, sample_percent)
         skills = Skill.objects.visible().in_bulk([row["skill_id"] for row in rows])
         return [(skills[row["skill_id"]], row["n"]) for row in rows if row["skill_id"] in skills]
 
@@ -264,9 +264,8 @@ class JobFilterSet(django_filters.FilterSet):
         return json.dumps(data, sort_keys=True, default=str) + day
 
     def _compute_stats(self, queryset) -> "SearchStats":
-        rows = _table_rows()
-        if rows > EXACT_STATS_UP_TO:
-            percent = min(100.0, max(0.05, 100.0 * STATS_SAMPLE_ROWS / rows))
+        percent = sample_percent()
+        if percent is not None:
             sampled = self.facet_counts(queryset, sample_percent=percent)
             if sampled["base"] >= MIN_SAMPLE_HITS:
                 scale = 100.0 / percent
@@ -306,10 +305,7 @@ def skill_job_counts(queryset) -> SkillCounts:
     """Counted once every few minutes at most: a million jobs ask for several million skills."""
     counted = cache.get("skill-job-counts")
     if counted is None:
-        rows = _table_rows()
-        percent = None
-        if rows > EXACT_STATS_UP_TO:
-            percent = min(100.0, max(0.05, 100.0 * STATS_SAMPLE_ROWS * 5 / rows))
+        percent = sample_percent(5)
         query = (
             queryset.order_by()
             .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
@@ -318,7 +314,9 @@ def skill_job_counts(queryset) -> SkillCounts:
         )
         scale = 100.0 / percent if percent else 1
         counted = SkillCounts(
-            counts={row["skill_id"]: round(row["n"] * scale) for row in _run(query, percent)},
+            counts={
+                row["skill_id"]: round(row["n"] * scale) for row in run_sampled(query, percent)
+            },
             is_estimate=percent is not None,
         )
         cache.set("skill-job-counts", counted, STATS_CACHE_SECONDS)
@@ -335,7 +333,19 @@ class SearchStats:
     resolution: int
 
 
-def _run(query, sample_percent: float | None) -> list[dict]:
+def sample_percent(rows_factor: int = 1) -> float | None:
+    """The share of the table's pages to read for about rows_factor * STATS_SAMPLE_ROWS rows.
+
+    None means the board is small enough to read whole.
+    """
+    rows_wanted = STATS_SAMPLE_ROWS * rows_factor
+    rows = jobs_table_rows()
+    if rows <= EXACT_STATS_UP_TO:
+        return None
+    return min(100.0, max(0.05, 100.0 * rows_wanted / rows))
+
+
+def run_sampled(query, sample_percent: float | None) -> list[dict]:
     """Run a values() query, over a sample of the jobs table's pages when asked to."""
     if sample_percent is None:
         return list(query)
@@ -351,7 +361,7 @@ def _run(query, sample_percent: float | None) -> list[dict]:
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _table_rows() -> int:
+def jobs_table_rows() -> int:
     """The planner's estimate of the jobs table's size (free, and fine for choosing a method)."""
     rows = cache.get("jobs-table-rows")
     if rows is None:

@@ -227,7 +227,7 @@ class TestLargeBoard:
 
     @pytest.fixture
     def large_board(self, monkeypatch):
-        monkeypatch.setattr("jobs.filters._table_rows", lambda: 1_000_000)
+        monkeypatch.setattr("jobs.filters.jobs_table_rows", lambda: 1_000_000)
         # The whole table is "the sample", so estimates can be checked exactly.
         monkeypatch.setattr("jobs.filters.STATS_SAMPLE_ROWS", 1_000_000)
         monkeypatch.setattr("jobs.filters.MIN_SAMPLE_HITS", 1)

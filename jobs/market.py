@@ -1,0 +1,107 @@
+"""The board's own market data for career pages: what open jobs for a role advertise.
+
+A job counts for a role when its title matches the role's name or one of its other names
+(full-text, so "Backend Engineer" counts for "Back-end Developer"). Salaries are compared as
+yearly equivalents (the jobs table's generated columns), per currency, from each job's midpoint.
+On a large board the figures come from a sample of the table and are marked as estimates;
+either way they are cached for a few minutes.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery
+from django.core.cache import cache
+from django.db.models import Aggregate, Count, F, FloatField, Q, Value
+
+from careerboard.models import CareerRole
+from jobs.filters import run_sampled, sample_percent
+from jobs.models import Job
+from jobs.search import SEARCH_CONFIG
+
+CACHE_SECONDS = 600
+
+
+@dataclass(frozen=True)
+class AdvertisedPay:
+    currency: str
+    jobs: int
+    low: int  # 25th percentile of yearly midpoints
+    median: int
+    high: int  # 75th percentile
+
+
+@dataclass(frozen=True)
+class RoleMarket:
+    open_jobs: int
+    pay: list[AdvertisedPay]
+    is_estimate: bool
+
+
+def role_condition(role: CareerRole) -> Q:
+    """Titles naming the role, however the hyphen is written ("Back-end", "Backend")."""
+    names = {
+        variant
+        for name in [role.name, *role.other_names]
+        for variant in (name, name.replace("-", ""), name.replace("-", " "))
+        if variant.strip()
+    }
+    query = " OR ".join(f'"{name}"' for name in sorted(names))
+    return Q(search_vector=SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG))
+
+
+def role_market(role: CareerRole) -> RoleMarket:
+    names = "|".join([role.name, *role.other_names])
+    key = f"role-market:{role.pk}:{hashlib.sha256(names.encode()).hexdigest()}"
+    market = cache.get(key)
+    if market is None:
+        market = _compute(role)
+        cache.set(key, market, CACHE_SECONDS)
+    return market
+
+
+def _compute(role: CareerRole) -> RoleMarket:
+    percent = sample_percent(5)
+    scale = 100.0 / percent if percent else 1.0
+    matching = Job.objects.published().filter(role_condition(role))
+    total = run_sampled(
+        matching.order_by().values(_all=Value(1)).annotate(n=Count("id")).values("n"), percent
+    )
+    midpoint = (F("salary_min_annual") + F("salary_max_annual")) / 2.0
+    pay_rows = run_sampled(
+        matching.filter(salary_min_annual__isnull=False, salary_max_annual__isnull=False)
+        .order_by()
+        .values("salary_currency")
+        .annotate(
+            jobs=Count("id"),
+            low=Percentile(midpoint, fraction=0.25),
+            median=Percentile(midpoint, fraction=0.5),
+            high=Percentile(midpoint, fraction=0.75),
+        )
+        .order_by("-jobs", "salary_currency")[:3],
+        percent,
+    )
+    return RoleMarket(
+        open_jobs=round(total[0]["n"] * scale) if total else 0,
+        pay=[
+            AdvertisedPay(
+                currency=row["salary_currency"],
+                jobs=round(row["jobs"] * scale),
+                low=round(row["low"]),
+                median=round(row["median"]),
+                high=round(row["high"]),
+            )
+            for row in pay_rows
+        ],
+        is_estimate=percent is not None,
+    )
+
+
+class Percentile(Aggregate):
+    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+
+    def __init__(self, expression, *, fraction: float, **extra):
+        super().__init__(expression, fraction=float(fraction), output_field=FloatField(), **extra)

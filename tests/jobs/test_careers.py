@@ -1,0 +1,112 @@
+"""Career pages and resources: seeded figures with their sources, the board's own market data."""
+
+import tomllib
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from careerboard.models import Resource, SalaryFigure
+from careerboard.services import SEEDS_DIR, seeds_load
+from jobs.market import role_market
+from tests.factories import PublishedJobFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded():
+    seeds_load(directory=SEEDS_DIR)
+
+
+def money(value) -> str:
+    value = Decimal(str(value))
+    return f"{value:,.0f}" if value == value.to_integral() else f"{value:,.2f}"
+
+
+def test_every_seeded_figure_of_a_role_is_on_its_page_with_its_source(client, seeded):
+    with (SEEDS_DIR / "figures.toml").open("rb") as handle:
+        figures = tomllib.load(handle)
+    pages = {}
+    for entry in figures["salary"] + figures["outlook"]:
+        role = entry["role"]
+        if role not in pages:
+            response = client.get(reverse("career_detail", args=[role]))
+            assert response.status_code == 200
+            pages[role] = response.content.decode()
+        html = pages[role]
+        assert entry["source"] in html, entry["key"]
+        for field in ("amount", "low", "high", "openings"):
+            if entry.get(field):
+                assert money(entry[field]) in html, (entry["key"], field)
+        if entry.get("growth_percent"):
+            assert f"{entry['growth_percent']:g}%" in html, entry["key"]
+
+
+def test_back_end_career_page_draws_its_chart_and_path_with_text_alternatives(client, seeded):
+    html = client.get(reverse("career_detail", args=["backend-developer"])).content.decode()
+    assert html.count('role="img"') == 2
+    assert '<title id="chart-title">' in html and '<desc id="chart-desc">' in html
+    assert "Senior Back-end Developer" in html and "Chief Technology Officer" in html
+    assert "<script" not in html.split("</header>")[1].split("<footer")[0]
+
+
+def test_board_salaries_for_a_role_come_from_matching_open_jobs(seeded):
+    from careerboard.models import CareerRole
+
+    for low, high in [(80_000, 100_000), (100_000, 120_000), (120_000, 140_000)]:
+        PublishedJobFactory(
+            title="Backend Engineer",
+            salary_min=low,
+            salary_max=high,
+            salary_currency="USD",
+            salary_period="year",
+        )
+    PublishedJobFactory(
+        title="Gardener", salary_min=1, salary_max=2, salary_currency="USD", salary_period="year"
+    )
+    market = role_market(CareerRole.objects.get(slug="backend-developer"))
+    assert market.open_jobs == 3
+    (usd,) = market.pay
+    assert (usd.currency, usd.jobs, usd.median) == ("USD", 3, 110_000)
+    assert (usd.low, usd.high) == (100_000, 120_000)
+
+
+def test_hidden_figures_and_resources_leave_every_page(client, seeded):
+    SalaryFigure.objects.filter(seed_key="onet-median-annual-2024").update(is_hidden=True)
+    Resource.objects.filter(seed_key="coursera").update(is_hidden=True)
+    career = client.get(reverse("career_detail", args=["backend-developer"])).content.decode()
+    assert "127,260" not in career
+    assert "Coursera" not in client.get(reverse("resource_list")).content.decode()
+    assert "Coursera" not in client.get(reverse("skill_detail", args=["python"])).content.decode()
+
+
+def test_resources_are_grouped_by_kind_featured_first_and_filterable(client, seeded):
+    response = client.get(reverse("resource_list"))
+    kinds = response.context["kinds"]
+    assert set(kinds) >= {"Job boards", "Communities", "Learning", "Blogs and news"}
+    learning = kinds["Learning"]
+    assert learning[0].is_featured
+    filtered = client.get(reverse("resource_list"), {"kind": "learning", "skill": "python"})
+    names = [r.name for rs in filtered.context["kinds"].values() for r in rs]
+    assert "Coursera" in names and "Indeed" not in names
+
+
+@pytest.mark.parametrize("params", [{"kind": "moon"}, {"skill": "no-such-skill"}])
+def test_bad_resource_filters_are_explained_not_a_500(client, seeded, params):
+    response = client.get(reverse("resource_list"), params)
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_unknown_or_hidden_role_is_404(client, seeded):
+    assert client.get(reverse("career_detail", args=["astronaut"])).status_code == 404
+
+
+def test_career_pages_have_bounded_query_counts(client, seeded, django_assert_max_num_queries):
+    with django_assert_max_num_queries(16):
+        client.get(reverse("career_detail", args=["backend-developer"]))
+    with django_assert_max_num_queries(4):
+        client.get(reverse("resource_list"))
+    with django_assert_max_num_queries(4):
+        client.get(reverse("career_list"))
