@@ -20,7 +20,7 @@ def salary_bars(bars: list[Bar], *, title: str, description: str, unit: str) -> 
     """A horizontal chart of yearly pay: dots for single figures, bars for ranges."""
     if not bars:
         return mark_safe("")
-    width, left, right, row = 720, 250, 30, 44
+    width, left, right, row = 760, 330, 30, 44
     top, height = 30, 30 + row * len(bars) + 36
     top_value = max(bar.high for bar in bars) * 1.1
     scale = (width - left - right) / top_value
@@ -45,9 +45,9 @@ def salary_bars(bars: list[Bar], *, title: str, description: str, unit: str) -> 
         y = top + i * row
         parts.append(
             f'<text class="label" x="{left - 10}" y="{y + 12}" text-anchor="end">'
-            f"{escape(bar.label)}</text>"
+            f"{escape(_clip(bar.label, 38))}</text>"
             f'<text class="note" x="{left - 10}" y="{y + 27}" text-anchor="end">'
-            f"{escape(bar.note)}</text>"
+            f"{escape(_clip(bar.note, 44))}</text>"
         )
         if bar.high > bar.low:
             parts.append(
@@ -60,6 +60,10 @@ def salary_bars(bars: list[Bar], *, title: str, description: str, unit: str) -> 
             )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _clip(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _short(value: float, unit: str) -> str:

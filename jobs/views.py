@@ -595,8 +595,8 @@ def career_detail(request, slug):
     market = role_market(role)
     bars = [
         Bar(
-            label=f"{figure.label} ({figure.region})" if figure.region else figure.label,
-            note=", ".join(filter(None, [figure.publisher, figure.as_of])) or "source document",
+            label=f"{figure.label}, {figure.region}" if figure.region else figure.label,
+            note=", ".join(filter(None, [figure.publisher, figure.as_of])) or figure.sources[0],
             low=float(figure.low if figure.amount is None else figure.amount)
             * ANNUAL[figure.period],
             high=float(figure.high if figure.amount is None else figure.amount)
