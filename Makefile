@@ -7,7 +7,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/careerboard
 
-.PHONY: install db run serve test lint format bench clean
+.PHONY: install db run serve test lint format bench backup restore clean
 
 install: $(VENV)/.installed
 
@@ -53,3 +53,20 @@ clean:
 
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+# Backups: a custom-format pg_dump of DATABASE_URL plus the private files (resumes).
+BACKUP_DIR ?= backups
+PRIVATE_MEDIA_ROOT ?= private-media
+backup:
+	mkdir -p $(BACKUP_DIR)
+	stamp=$$(date -u +%Y%m%d-%H%M%S); \
+	pg_dump -Fc --no-owner -d "$(DATABASE_URL)" -f $(BACKUP_DIR)/careerboard-$$stamp.dump && \
+	if [ -d "$(PRIVATE_MEDIA_ROOT)" ]; then \
+		tar -czf $(BACKUP_DIR)/careerboard-$$stamp-private.tar.gz -C "$(PRIVATE_MEDIA_ROOT)" .; \
+	fi && echo "$(BACKUP_DIR)/careerboard-$$stamp.dump"
+
+restore:
+	test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/careerboard-....dump" && false)
+	pg_restore --clean --if-exists --no-owner -d "$(DATABASE_URL)" "$(BACKUP)"
+	private="$(BACKUP:.dump=-private.tar.gz)"; \
+	if [ -f "$$private" ]; then mkdir -p "$(PRIVATE_MEDIA_ROOT)" && tar -xzf "$$private" -C "$(PRIVATE_MEDIA_ROOT)"; fi

@@ -176,6 +176,9 @@ SITE_NAME = "CareerBoard"
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
+# Anonymous visitors get public pages from the cache for this long (0 turns it off).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
+
 # How many days a newly published job stays up unless the employer picks another date.
 JOB_DEFAULT_LIFETIME_DAYS = 30
 JOB_MAX_LIFETIME_DAYS = 90

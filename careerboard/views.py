@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
+from careerboard.caching import cache_for_anonymous
 from careerboard.forms import AccountForm, ResourceFilterForm, SignupForm
 from careerboard.models import Resource, Skill
 
@@ -105,6 +106,7 @@ password_reset = ratelimit(key="ip", rate="5/h", method="POST")(
 )
 
 
+@cache_for_anonymous
 def resource_list(request):
     """Curated resources by kind, featured first; filter by kind and by a skill they teach."""
     form = ResourceFilterForm(request.GET or None)

@@ -22,9 +22,9 @@ from jobs.search import build_search_query
 # Above this many rows in the jobs table, counts come from a sample of its pages...
 EXACT_STATS_UP_TO = 50_000
 # ... of about this many rows ...
-STATS_SAMPLE_ROWS = 10_000
+STATS_SAMPLE_ROWS = 4_000
 # ... unless so few sampled rows match that counting them exactly is cheap.
-MIN_SAMPLE_HITS = 40
+MIN_SAMPLE_HITS = 30
 STATS_CACHE_SECONDS = 300
 # Relevance ranks only the newest matches, so a broad query never ranks the whole board.
 RANK_CANDIDATES = 1000

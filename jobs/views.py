@@ -1,5 +1,7 @@
 """Public pages of the board: home, search, job, company and skill pages."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
@@ -9,11 +11,13 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
+from careerboard.caching import cache_for_anonymous
 from careerboard.models import CareerRole, Sector, Skill
 from jobs import counters, services
 from jobs.charts import Bar, career_path, salary_bars
@@ -49,6 +53,7 @@ def popular_skills(limit=16) -> list[tuple[Skill, int]]:
     return [(skills[pk], counts[pk]) for pk in top if pk in skills][:limit]
 
 
+@cache_for_anonymous
 def home(request):
     latest = Job.objects.published().with_card_data().order_by("-published_at", "-id")[:8]
     return render(
@@ -58,6 +63,7 @@ def home(request):
     )
 
 
+@cache_for_anonymous
 def job_list(request):
     filterset = JobFilterSet(request.GET or None, queryset=Job.objects.published())
     stats = filterset.stats(Job.objects.published())
@@ -146,6 +152,21 @@ def facet_table(filterset, stats):
     return table
 
 
+def count_job_views(view):
+    """Count a view of a public job page, whether it came from the page cache or not."""
+
+    @wraps(view)
+    def wrapper(request, pk, slug):
+        response = view(request, pk=pk, slug=slug)
+        if response.status_code == 200 and getattr(response, "job_is_public", True):
+            counters.count("views", pk)
+        return response
+
+    return wrapper
+
+
+@count_job_views
+@cache_for_anonymous
 def job_detail(request, pk, slug):
     job = get_object_or_404(Job.objects.with_card_data(), pk=pk)
     is_member = request.user.is_authenticated and (
@@ -158,20 +179,19 @@ def job_detail(request, pk, slug):
         raise Http404("No such job.")
     if slug != job.slug:
         return redirect(job, permanent=True)
-    if job.is_public:
-        counters.count("views", job.pk)
-    return render(
+    response = render(
         request,
         "jobs/job_detail.html",
         {
             "job": job,
             "similar_jobs": similar_jobs(job),
             "is_member": is_member,
-            "report_form": ReportForm(use_required_attribute=False) if job.is_public else None,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
             "canonical_url": absolute(job.get_absolute_url()),
         },
     )
+    response.job_is_public = job.is_public
+    return response
 
 
 def similar_jobs(job: Job, limit=4):
@@ -194,6 +214,7 @@ def similar_jobs(job: Job, limit=4):
     return [jobs[pk] for pk in ids]
 
 
+@method_decorator(cache_for_anonymous, name="dispatch")
 class CompanyDetailView(DetailView):
     model = Company
     template_name = "jobs/company_detail.html"
@@ -211,6 +232,7 @@ class CompanyDetailView(DetailView):
         return super().get_context_data(open_jobs=jobs, **kwargs)
 
 
+@method_decorator(cache_for_anonymous, name="dispatch")
 class SkillListView(TemplateView):
     template_name = "jobs/skill_list.html"
 
@@ -225,6 +247,7 @@ class SkillListView(TemplateView):
         )
 
 
+@cache_for_anonymous
 def skill_detail(request, slug):
     skill = get_object_or_404(Skill.objects.visible(), slug=slug)
     counted = skill_job_counts(Job.objects.published())
@@ -268,13 +291,14 @@ def job_apply(request, pk):
     return redirect(job.apply_url)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @ratelimit(key="user_or_ip", rate="5/h", method="POST")
 def job_report(request, pk):
     job = get_object_or_404(Job.objects.published(), pk=pk)
-    form = ReportForm(request.POST)
-    if not form.is_valid():
-        return render(request, "jobs/job_report.html", {"job": job, "form": form}, status=400)
+    form = ReportForm(request.POST or None)
+    if request.method == "GET" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "jobs/job_report.html", {"job": job, "form": form}, status=status)
     services.job_report(
         job=job,
         reason=form.cleaned_data["reason"],
@@ -560,6 +584,7 @@ ANNUAL = {"year": 1, "hour": 2080, "day": 260, "week": 52, "month": 12}
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
+@cache_for_anonymous
 def career_list(request):
     roles = CareerRole.objects.visible().prefetch_related(
         Prefetch("next_roles", queryset=CareerRole.objects.visible())
@@ -567,6 +592,7 @@ def career_list(request):
     return render(request, "jobs/career_list.html", {"roles": roles})
 
 
+@cache_for_anonymous
 def career_detail(request, slug):
     role = get_object_or_404(CareerRole.objects.visible(), slug=slug)
     visible_roles = CareerRole.objects.visible()

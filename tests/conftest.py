@@ -13,5 +13,7 @@ def _isolated_settings(settings):
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Tests see every change at once; test_page_cache.py turns the page cache on.
+    settings.PAGE_CACHE_SECONDS = 0
     # Local-memory caches share their storage; rate limits and cached counts start afresh.
     cache.clear()
