@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
-from django.db.models import Aggregate, Count, F, FloatField, Q, Value
+from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Value
 
 from careerboard.models import CareerRole
 from jobs.filters import run_sampled, sample_percent
@@ -67,8 +67,18 @@ def _compute(role: CareerRole) -> RoleMarket:
     total = run_sampled(
         matching.order_by().values(_all=Value(1)).annotate(n=Count("id")).values("n"), percent
     )
+    return RoleMarket(
+        open_jobs=round(total[0]["n"] * scale) if total else 0,
+        pay=advertised_pay(matching, percent),
+        is_estimate=percent is not None,
+    )
+
+
+def advertised_pay(matching, percent: float | None, currencies: int = 3) -> list[AdvertisedPay]:
+    """Quartiles of the yearly midpoints advertised by these jobs, for their main currencies."""
+    scale = 100.0 / percent if percent else 1.0
     midpoint = (F("salary_min_annual") + F("salary_max_annual")) / 2.0
-    pay_rows = run_sampled(
+    rows = run_sampled(
         matching.filter(salary_min_annual__isnull=False, salary_max_annual__isnull=False)
         .order_by()
         .values("salary_currency")
@@ -78,23 +88,55 @@ def _compute(role: CareerRole) -> RoleMarket:
             median=Percentile(midpoint, fraction=0.5),
             high=Percentile(midpoint, fraction=0.75),
         )
-        .order_by("-jobs", "salary_currency")[:3],
+        .order_by("-jobs", "salary_currency")[:currencies],
         percent,
     )
-    return RoleMarket(
-        open_jobs=round(total[0]["n"] * scale) if total else 0,
-        pay=[
-            AdvertisedPay(
-                currency=row["salary_currency"],
-                jobs=round(row["jobs"] * scale),
-                low=round(row["low"]),
-                median=round(row["median"]),
-                high=round(row["high"]),
-            )
-            for row in pay_rows
-        ],
-        is_estimate=percent is not None,
-    )
+    return [
+        AdvertisedPay(
+            currency=row["salary_currency"],
+            jobs=round(row["jobs"] * scale),
+            low=round(row["low"]),
+            median=round(row["median"]),
+            high=round(row["high"]),
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class SkillMarket:
+    together: list[tuple[int, int]]  # (skill id, open jobs asking for both)
+    pay: list[AdvertisedPay]
+    is_estimate: bool
+
+
+def skill_market(skill_id: int) -> SkillMarket:
+    """Skills that open jobs ask for together with this one, and what those jobs pay."""
+    key = f"skill-market:{skill_id}"
+    market = cache.get(key)
+    if market is None:
+        percent = sample_percent(5)
+        scale = 100.0 / percent if percent else 1.0
+        matching = Job.objects.published().filter(skill_ids__contains=[skill_id])
+        together = run_sampled(
+            matching.order_by()
+            .annotate(other=Func(F("skill_ids"), function="unnest"))
+            .values("other")
+            .annotate(n=Count("*"))
+            .order_by("-n", "other")[:9],
+            percent,
+        )
+        market = SkillMarket(
+            together=[
+                (row["other"], round(row["n"] * scale))
+                for row in together
+                if row["other"] != skill_id
+            ][:8],
+            pay=advertised_pay(matching, percent, currencies=2),
+            is_estimate=percent is not None,
+        )
+        cache.set(key, market, CACHE_SECONDS)
+    return market
 
 
 class Percentile(Aggregate):

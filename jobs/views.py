@@ -23,7 +23,7 @@ from jobs import counters, services
 from jobs.charts import Bar, career_path, salary_bars
 from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort, skill_job_counts
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
-from jobs.market import role_market
+from jobs.market import role_market, skill_market
 from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport
 from jobs.search import suggest_correction
 from jobs.structured_data import absolute, as_script, job_posting
@@ -265,11 +265,15 @@ def skill_detail(request, slug):
     if len(page.object_list) < PAGE_SIZE:
         open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     resources = skill.resources.visible()
+    market = skill_market(skill.pk)
+    together = Skill.objects.visible().in_bulk([pk for pk, _ in market.together])
     return render(
         request,
         "jobs/skill_detail.html",
         {
             "skill": skill,
+            "together": [(together[pk], n) for pk, n in market.together if pk in together],
+            "market": market,
             "page": page,
             "jobs": page.object_list,
             "resources": resources,

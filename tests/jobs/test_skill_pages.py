@@ -57,5 +57,23 @@ def test_skill_pages_have_a_fixed_query_count(client, board, url, django_assert_
     python, _ = board
     for n in range(30):
         PublishedJobFactory(title=f"Another {n}", skills=[python], places=["Oslo, Norway"])
-    with django_assert_max_num_queries(7):
+    # Counts, market figures and their skills are cached after the first request.
+    with django_assert_max_num_queries(10):
         assert client.get(url).status_code == 200
+
+
+def test_skill_page_shows_skills_asked_for_together_and_the_median_salary(client, board):
+    python, go = board
+    for low, high in [(40_000, 60_000), (60_000, 80_000)]:
+        PublishedJobFactory(
+            skills=[python],
+            salary_min=low,
+            salary_max=high,
+            salary_currency="EUR",
+            salary_period="year",
+        )
+    response = client.get(reverse("skill_detail", args=["python"]))
+    assert [(skill.slug, n) for skill, n in response.context["together"]] == [("go", 1)]
+    (eur,) = response.context["market"].pay
+    assert (eur.currency, eur.median, eur.jobs) == ("EUR", 60_000, 2)
+    assert "EUR 60,000 a year" in response.content.decode()
