@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from careerboard import views as core_views
 from jobs import views as job_views
@@ -13,6 +14,9 @@ from jobs.sitemaps import SITEMAPS
 urlpatterns = [
     path("", job_views.home, name="home"),
     path("jobs/", include("jobs.urls")),
+    path("api/v1/", include("jobs.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
     path("accounts/signup/", core_views.signup, name="signup"),
     path("accounts/password_reset/", core_views.password_reset, name="password_reset"),
     path("accounts/", core_views.account, name="account"),
@@ -43,4 +47,5 @@ urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),
 ]
 
+handler404 = "careerboard.views.page_not_found"
 handler500 = "careerboard.views.server_error"

@@ -23,6 +23,13 @@ from careerboard.forms import AccountForm, ResourceFilterForm, SignupForm
 from careerboard.models import Resource, Skill
 
 
+def page_not_found(request, exception):
+    """404: JSON for the API, the site's page for people."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return render(request, "404.html", status=404)
+
+
 def server_error(request):
     """The 500 handler; a lost database connection gets a friendly 503 that asks to retry.
 

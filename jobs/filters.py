@@ -13,6 +13,8 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Func, Q, Value
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from careerboard.models import Skill
 from jobs.locations import location_condition
@@ -54,6 +56,20 @@ class Sort:
     CHOICES = [(RELEVANCE, "Best match"), (NEWEST, "Newest"), (SALARY, "Highest salary")]
 
 
+class SkillSlugsField(forms.ModelMultipleChoiceField):
+    """Skill slugs; an empty value (``?skill=``) means no skill filter, not a bad skill."""
+
+    def clean(self, value):
+        return super().clean([slug for slug in value or [] if slug])
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class SkillSlugFilter(django_filters.ModelMultipleChoiceFilter):
+    """Skills by slug, all required; repeat the parameter for several."""
+
+    field_class = SkillSlugsField
+
+
 class JobFilterSet(django_filters.FilterSet):
     """Each filter is a condition (`condition_<name>`); the search is their conjunction.
 
@@ -80,7 +96,7 @@ class JobFilterSet(django_filters.FilterSet):
         label="Minimum yearly salary", min_value=0, max_value=100_000_000, decimal_places=0
     )
     currency = django_filters.ChoiceFilter(choices=CURRENCIES, empty_label="Any currency")
-    skill = django_filters.ModelMultipleChoiceFilter(
+    skill = SkillSlugFilter(
         label="Skills (all required)",
         queryset=Skill.objects.visible(),
         to_field_name="slug",

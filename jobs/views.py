@@ -16,6 +16,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 from django_ratelimit.decorators import ratelimit
+from rest_framework.authtoken.models import Token
 
 from careerboard.caching import cache_for_anonymous
 from careerboard.models import CareerRole, Sector, Skill
@@ -395,6 +396,7 @@ def company_dashboard(request, slug):
             "filters": filters,
             "invite_form": InviteForm(),
             "members": company.members.order_by("username"),
+            "has_api_token": Token.objects.filter(user=request.user).exists(),
         },
     )
 
@@ -676,3 +678,30 @@ def career_detail(request, slug):
             "diagram": diagram,
         },
     )
+
+
+# API tokens -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def api_token_create(request):
+    """A new API token for this member (replacing any old one), shown once."""
+    if not member_companies(request.user).exists():
+        raise Http404("Only company members can have API tokens.")
+    Token.objects.filter(user=request.user).delete()
+    token = Token.objects.create(user=request.user)
+    messages.success(
+        request,
+        f"Your new API token: {token.key} — copy it now; it will not be shown again. "
+        "Send it as the header “Authorization: Token <key>”.",
+    )
+    return redirect("jobs:employer_dashboard")
+
+
+@login_required
+@require_POST
+def api_token_revoke(request):
+    deleted, _ = Token.objects.filter(user=request.user).delete()
+    messages.success(request, "Your API token was revoked." if deleted else "You had no token.")
+    return redirect("jobs:employer_dashboard")

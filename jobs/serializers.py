@@ -1,0 +1,119 @@
+"""JSON shapes of the public API (read) and of job submissions (write)."""
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from careerboard.models import Resource, Skill
+from jobs.models import Company, Job, Location
+from jobs.structured_data import absolute
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    country = serializers.CharField(source="country.code")
+
+    class Meta:
+        model = Location
+        fields = ["city", "region", "country"]
+
+
+class CompanySerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Company
+        fields = ["slug", "name", "website", "about", "size", "is_verified", "url"]
+
+    def get_url(self, company) -> str:
+        return absolute(company.get_absolute_url())
+
+
+class CompanyBriefSerializer(CompanySerializer):
+    class Meta(CompanySerializer.Meta):
+        fields = ["slug", "name", "is_verified", "url"]
+
+
+class JobSkillSerializer(serializers.Serializer):
+    slug = serializers.CharField(source="skill.slug")
+    name = serializers.CharField(source="skill.name")
+    required = serializers.BooleanField(source="is_required")
+
+
+class SalarySerializer(serializers.Serializer):
+    min = serializers.IntegerField(source="salary_min", allow_null=True)
+    max = serializers.IntegerField(source="salary_max", allow_null=True)
+    currency = serializers.CharField(source="salary_currency")
+    period = serializers.CharField(source="salary_period")
+
+
+class JobSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField()
+    company = CompanyBriefSerializer()
+    locations = LocationSerializer(many=True)
+    skills = JobSkillSerializer(source="job_skills", many=True)
+    salary = serializers.SerializerMethodField()
+    description_html = serializers.CharField()
+
+    class Meta:
+        model = Job
+        fields = [
+            "id", "url", "title", "company", "description", "description_html", "locations",
+            "workplace", "remote_anywhere", "applicant_countries", "employment_type",
+            "seniority", "salary", "skills", "apply_url", "apply_email", "apply_on_site",
+            "status", "published_at", "expires_at",
+        ]  # fmt: skip
+
+    def get_url(self, job) -> str:
+        return absolute(job.get_absolute_url())
+
+    @extend_schema_field(SalarySerializer(allow_null=True))
+    def get_salary(self, job):
+        return SalarySerializer(job).data if job.has_salary else None
+
+
+class SkillSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Skill
+        fields = ["slug", "name", "category", "description", "aliases"]
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    skills = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Resource
+        fields = ["slug", "name", "kind", "url", "description", "is_featured", "skills"]
+
+
+class JobWriteSerializer(serializers.Serializer):
+    """A job submission. The web posting form's own validation runs on it, so the API and the
+    form accept and refuse exactly the same postings."""
+
+    company = serializers.SlugField(required=False, help_text="Slug of your company (create).")
+    title = serializers.CharField(max_length=150)
+    description = serializers.CharField(help_text="Markdown.")
+    workplace = serializers.ChoiceField(choices=Job.Workplace.choices)
+    locations = serializers.ListField(
+        child=serializers.CharField(max_length=200),
+        required=False,
+        default=list,
+        help_text='Places as "City, Country".',
+    )
+    remote_anywhere = serializers.BooleanField(required=False, default=False)
+    applicant_countries = serializers.ListField(
+        child=serializers.CharField(max_length=60), required=False, default=list
+    )
+    employment_type = serializers.ChoiceField(choices=Job.EmploymentType.choices)
+    seniority = serializers.ChoiceField(choices=Job.Seniority.choices)
+    salary_min = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    salary_max = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    salary_currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    salary_period = serializers.CharField(required=False, allow_blank=True, max_length=10)
+    required_skills = serializers.ListField(child=serializers.SlugField(), min_length=1)
+    nice_skills = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+    apply_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
+    apply_email = serializers.EmailField(required=False, allow_blank=True)
+    apply_on_site = serializers.BooleanField(required=False, default=False)
+    expires_on = serializers.DateField(required=False, allow_null=True)
+    submit = serializers.BooleanField(
+        required=False, default=True, help_text="Send to review (or publish, if verified)."
+    )

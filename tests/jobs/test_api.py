@@ -1,0 +1,267 @@
+"""The JSON API: the search page's filters, paging, bad input, and who may write what."""
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from rest_framework.throttling import AnonRateThrottle
+
+from jobs.filters import JobFilterSet
+from jobs.models import CompanyMembership, Job, JobEdit
+from tests.factories import (
+    AdminFactory,
+    CompanyFactory,
+    EmployerFactory,
+    ExpiredJobFactory,
+    PublishedJobFactory,
+    SeekerFactory,
+    SkillFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def python():
+    return SkillFactory(name="Python")
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory(name="Acme")
+
+
+@pytest.fixture
+def member(company):
+    user = EmployerFactory()
+    CompanyMembership.objects.create(company=company, user=user)
+    return user
+
+
+def authorised(user):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def submission(**overrides):
+    data = {
+        "company": "acme",
+        "title": "Go developer",
+        "description": "Build **services**.",
+        "workplace": "remote",
+        "remote_anywhere": True,
+        "employment_type": "full_time",
+        "seniority": "senior",
+        "salary_min": 90000,
+        "salary_max": 120000,
+        "salary_currency": "USD",
+        "salary_period": "year",
+        "required_skills": ["python"],
+        "apply_url": "https://acme.example/jobs/go",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "python"},
+        {"workplace": ["remote"]},
+        {"skill": ["python"], "sort": "newest"},
+        {"q": "developer", "seniority": ["senior", "mid"], "sort": "salary"},
+    ],
+)
+def test_job_search_matches_the_search_page_exactly(api, python, params):
+    PublishedJobFactory(
+        title="Python developer",
+        workplace="remote",
+        remote_anywhere=True,
+        skills=[python],
+        seniority="senior",
+    )
+    PublishedJobFactory(
+        title="Java developer",
+        seniority="mid",
+        salary_min=1,
+        salary_max=2,
+        salary_currency="USD",
+        salary_period="year",
+    )
+    PublishedJobFactory(title="Python analyst", skills=[python])
+    ExpiredJobFactory(title="Python expired", skills=[python])
+    response = api.get(reverse("api:job_list"), params)
+    assert response.status_code == 200
+    expected = JobFilterSet(params, queryset=Job.objects.published()).qs
+    assert [job["id"] for job in response.json()["results"]] == [job.pk for job in expected]
+    assert response.json()["count"] == len(expected)
+    assert response.json()["count_is_estimate"] is False
+
+
+def test_job_json_carries_what_a_client_needs(api, python):
+    job = PublishedJobFactory(
+        title="Python developer",
+        skills=[python],
+        places=["Oslo, Norway"],
+        salary_min=1000,
+        salary_max=2000,
+        salary_currency="EUR",
+        salary_period="month",
+    )
+    data = api.get(reverse("api:job_detail", args=[job.pk])).json()
+    assert data["title"] == "Python developer"
+    assert data["company"]["slug"] == job.company.slug
+    assert data["locations"] == [{"city": "Oslo", "region": "", "country": "NO"}]
+    assert data["salary"] == {"min": 1000, "max": 2000, "currency": "EUR", "period": "month"}
+    assert data["skills"] == [{"slug": "python", "name": "Python", "required": True}]
+    assert data["url"].endswith(job.get_absolute_url())
+
+
+def test_pages_of_twenty(api):
+    for n in range(25):
+        PublishedJobFactory(title=f"Role {n}")
+    first = api.get(reverse("api:job_list")).json()
+    assert len(first["results"]) == 20 and first["next"]
+    second = api.get(first["next"]).json()
+    assert len(second["results"]) == 5 and second["next"] is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"workplace": "moon"},
+        {"salary_min": "lots"},
+        {"skill": "nope"},
+        {"q": "x" * 5000},
+        {"sort": "random"},
+        {"posted": "365"},
+    ],
+)
+def test_garbage_parameters_are_a_400_with_the_reason(api, params):
+    response = api.get(reverse("api:job_list"), params)
+    assert response.status_code == 400
+    assert set(params) <= set(response.json())
+
+
+def test_closed_and_expired_jobs_are_not_in_the_api(api):
+    job = ExpiredJobFactory()
+    assert api.get(reverse("api:job_detail", args=[job.pk])).status_code == 404
+
+
+def test_companies_skills_and_resources_are_listed(api, python, company):
+    assert api.get(reverse("api:company_list")).json()["results"][0]["slug"] == "acme"
+    assert api.get(reverse("api:company_detail", args=["acme"])).status_code == 200
+    assert api.get(reverse("api:skill_list")).json()["results"][0]["slug"] == "python"
+    assert api.get(reverse("api:resource_list")).status_code == 200
+
+
+def test_schema_and_docs_are_served(api):
+    schema = api.get(reverse("api_schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert "/api/v1/jobs/" in schema.json()["paths"]
+    assert api.get(reverse("api_docs")).status_code == 200
+
+
+# Writing ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 401),
+        ("seeker", 400),
+        ("other_company_member", 400),
+        ("admin", 400),
+        ("member", 201),
+    ],
+)
+def test_only_members_post_for_their_company(python, company, member, who, status):
+    users = {
+        "seeker": SeekerFactory,
+        "admin": AdminFactory,
+        "member": lambda: member,
+        "other_company_member": lambda: (
+            CompanyMembership.objects.create(company=CompanyFactory(), user=EmployerFactory()).user
+        ),
+    }
+    client = APIClient() if who == "anonymous" else authorised(users[who]())
+    response = client.post(reverse("api:job_list"), submission(), format="json")
+    assert response.status_code == status, response.content
+    assert Job.objects.exists() is (status == 201)
+
+
+def test_an_unverified_company_posting_through_the_api_waits_for_review(python, company, member):
+    response = authorised(member).post(reverse("api:job_list"), submission(), format="json")
+    assert response.json()["status"] == "pending"
+    assert not Job.objects.published().exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"salary_min": 200000}, "salary_max"),
+        ({"remote_anywhere": False}, "applicant_countries_text"),
+        ({"apply_url": ""}, "apply_url"),
+        ({"required_skills": ["cobol"]}, "skills"),
+        ({"workplace": "moon"}, "workplace"),
+        ({"expires_on": "2999-01-01"}, "expires_on"),
+    ],
+)
+def test_api_postings_are_validated_like_the_web_form(python, company, member, overrides, field):
+    response = authorised(member).post(
+        reverse("api:job_list"), submission(**overrides), format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()
+    assert not Job.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 401), ("seeker", 404), ("other_company_member", 404), ("member", 200)],
+)
+def test_only_members_edit_and_close_their_jobs(python, company, member, who, status):
+    job = PublishedJobFactory(company=company, title="Old title")
+    users = {
+        "seeker": SeekerFactory,
+        "member": lambda: member,
+        "other_company_member": lambda: (
+            CompanyMembership.objects.create(company=CompanyFactory(), user=EmployerFactory()).user
+        ),
+    }
+    client = APIClient() if who == "anonymous" else authorised(users[who]())
+    edit = client.patch(
+        reverse("api:job_detail", args=[job.pk]), submission(title="New title"), format="json"
+    )
+    assert edit.status_code == status
+    close = client.post(reverse("api:job_close", args=[job.pk]))
+    assert close.status_code == status
+    job.refresh_from_db()
+    assert (job.status == Job.Status.CLOSED) is (status == 200)
+    # An unverified company's edit of a live job waits for review, as on the web.
+    assert JobEdit.objects.filter(job=job).exists() is (status == 200)
+
+
+def test_tokens_are_created_and_revoked_from_the_dashboard(client, company, member):
+    client.force_login(member)
+    client.post(reverse("jobs:api_token_create"))
+    key = Token.objects.get(user=member).key
+    client.post(reverse("jobs:api_token_create"))
+    assert Token.objects.get(user=member).key != key
+    client.post(reverse("jobs:api_token_revoke"))
+    assert not Token.objects.filter(user=member).exists()
+    seeker = SeekerFactory()
+    client.force_login(seeker)
+    assert client.post(reverse("jobs:api_token_create")).status_code == 404
+
+
+def test_anonymous_reads_are_rate_limited(api, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    statuses = [api.get(reverse("api:skill_list")).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
