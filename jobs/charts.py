@@ -92,7 +92,8 @@ def career_path(
     height = tallest * (box_h + gap_y) + 20
     positions = {}
     parts = [
-        f'<svg class="diagram" viewBox="0 0 {width} {height}" role="img" '
+        # A group, not an image: the roles inside are links a keyboard can reach.
+        f'<svg class="diagram" viewBox="0 0 {width} {height}" role="group" '
         f'aria-labelledby="path-title" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="path-title">{escape(title)}</title>',
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '

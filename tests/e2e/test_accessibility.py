@@ -1,0 +1,94 @@
+"""axe-core on every main page, at phone and desktop widths: no serious or critical violation."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.conf import settings
+from django.test import Client
+
+from careerboard.services import SEEDS_DIR, seeds_load
+from jobs.models import CompanyMembership
+from jobs.services import search_terms_rebuild
+from tests.factories import (
+    AdminFactory,
+    ClosedJobFactory,
+    CompanyFactory,
+    EmployerFactory,
+    PublishedJobFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+AXE = Axe()
+
+
+def serious(page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {v['nodes'][0]['target']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def log_in_browser(page, user, live_server):
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.fixture
+def site():
+    seeds_load(directory=SEEDS_DIR)
+    company = CompanyFactory(name="Acme", about="We build **things**.")
+    job = PublishedJobFactory(
+        company=company, title="Python developer", places=["Oslo, Norway"],
+        salary_min=50000, salary_max=70000, salary_currency="EUR", salary_period="year",
+    )  # fmt: skip
+    closed = ClosedJobFactory(company=company, title="Filled role")
+    search_terms_rebuild()
+    return {"company": company, "job": job, "closed": closed}
+
+
+PUBLIC_PAGES = [
+    "/", "/jobs/?q=python", "/jobs/?q=pyhton", "/jobs/?workplace=moon&salary_min=x",
+    "/skills/", "/skills/python/", "/careers/", "/careers/backend-developer/", "/resources/",
+    "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/",
+]  # fmt: skip
+
+
+def test_public_pages_have_no_serious_accessibility_violations(page, site, shoot):
+    pages = PUBLIC_PAGES + [
+        site["job"].get_absolute_url(),
+        site["closed"].get_absolute_url(),
+        site["company"].get_absolute_url(),
+        f"/jobs/report/{site['job'].pk}/",
+        "/no-such-page/",
+    ]
+    found = {}
+    for url in pages:
+        page.goto(url)
+        if problems := serious(page):
+            found[url] = problems
+    assert not found
+
+
+def test_employer_and_moderation_pages_have_no_serious_violations(page, site, live_server):
+    member = EmployerFactory()
+    CompanyMembership.objects.create(company=site["company"], user=member)
+    log_in_browser(page, member, live_server)
+    found = {}
+    for url in [
+        f"/jobs/dashboard/companies/{site['company'].slug}/",
+        f"/jobs/dashboard/companies/{site['company'].slug}/jobs/new/",
+        f"/jobs/dashboard/jobs/{site['job'].pk}/edit/",
+        "/accounts/",
+    ]:
+        page.goto(url)
+        if problems := serious(page):
+            found[url] = problems
+    page.context.clear_cookies()
+    log_in_browser(page, AdminFactory(), live_server)
+    page.goto("/jobs/moderation/")
+    if problems := serious(page):
+        found["/jobs/moderation/"] = problems
+    assert not found
