@@ -15,6 +15,7 @@ urlpatterns = [
     path("", job_views.home, name="home"),
     path("jobs/", include("jobs.urls")),
     path("api/v1/", include("jobs.api_urls")),
+    path("me/", include("profiles.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_docs"),
     path("accounts/signup/", core_views.signup, name="signup"),

@@ -114,3 +114,45 @@ def test_employer_posts_admin_approves_and_the_job_is_found(browser, live_server
     expect(page.get_by_role("link", name="Senior Django developer")).to_be_visible()
     shoot(page, "4-found")
     context.close()
+
+
+def test_seeker_signs_up_builds_a_profile_sees_a_match_and_applies(page, shoot, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path},
+        },
+    }
+    python = SkillFactory(name="Python")
+    PublishedJobFactory(
+        title="Python API developer", seniority="mid", skills=[python], apply_on_site=True
+    )
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("grace")
+    page.get_by_label("Email").fill("grace@example.com")
+    page.locator("#id_password1").fill("a-long-passphrase-1")
+    page.locator("#id_password2").fill("a-long-passphrase-1")
+    page.get_by_label("Find a job").check()
+    page.get_by_role("button", name="Create account").click()
+    page.goto("/me/")
+    page.get_by_label("Headline").fill("Back-end developer")
+    page.locator("#id_skills-0-skill").select_option(str(python.pk))
+    page.locator("#id_skills-0-level").select_option("4")
+    resume = tmp_path / "cv.pdf"
+    resume.write_bytes(b"%PDF-1.4\n%%EOF")
+    page.get_by_label("Resume (PDF, DOCX or ODT, at most 5 MB)").set_input_files(str(resume))
+    shoot(page, "1-profile")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_text("Your profile is saved")).to_be_visible()
+
+    page.goto("/jobs/?q=python")
+    expect(page.get_by_text("Match 100%").first).to_be_visible()
+    shoot(page, "2-search-with-match")
+    page.get_by_role("link", name="Python API developer").click()
+    page.get_by_role("link", name="Apply with your CareerBoard profile").click()
+    page.get_by_label("A short note to the employer").fill("I would love to build your APIs.")
+    shoot(page, "3-apply")
+    page.get_by_role("button", name="Send application").click()
+    expect(page.get_by_text("You applied to")).to_be_visible()
+    shoot(page, "4-applications")

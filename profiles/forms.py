@@ -1,0 +1,115 @@
+"""Seekers' forms: profile, skills, applying, alerts; and the employer's status form."""
+
+from django import forms
+from django.forms import inlineformset_factory
+
+from careerboard.models import Skill
+from jobs.forms import https_by_default
+from jobs.models import Application, Job
+from profiles.models import JobAlert, Profile, ProfileSkill
+from profiles.services import resume_kind
+
+
+class ResumeField(forms.FileField):
+    """A PDF, DOCX or ODT of at most 5 MB, checked by content."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial and hasattr(upload, "read"):
+            resume_kind(upload)
+        return upload
+
+
+class ProfileForm(forms.ModelForm):
+    workplaces = forms.MultipleChoiceField(
+        label="Preferred workplaces",
+        choices=Job.Workplace.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    employment_types = forms.MultipleChoiceField(
+        label="Employment types I want",
+        choices=Job.EmploymentType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    resume_upload = ResumeField(
+        label="Resume (PDF, DOCX or ODT, at most 5 MB)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "headline",
+            "location",
+            "years_experience",
+            "desired_roles",
+            "workplaces",
+            "employment_types",
+            "min_salary",
+            "github_url",
+            "portfolio_url",
+            "visibility",
+        ]
+        widgets = {"visibility": forms.RadioSelect}
+        formfield_callback = https_by_default
+
+    def clean_years_experience(self):
+        years = self.cleaned_data["years_experience"]
+        if years is not None and years > 60:
+            raise forms.ValidationError("Give your years of experience (at most 60).")
+        return years
+
+
+class ProfileSkillForm(forms.ModelForm):
+    skill = forms.ModelChoiceField(queryset=Skill.objects.visible().order_by("name"))
+
+    class Meta:
+        model = ProfileSkill
+        fields = ["skill", "level", "years"]
+
+
+ProfileSkillFormSet = inlineformset_factory(
+    Profile,
+    ProfileSkill,
+    form=ProfileSkillForm,
+    extra=3,
+    max_num=60,
+    validate_max=True,
+    can_delete=True,
+)
+
+
+class ApplyForm(forms.Form):
+    note = forms.CharField(
+        label="A short note to the employer",
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    resume = ResumeField(
+        label="Send a different resume (optional)",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+    )
+
+
+class AlertForm(forms.ModelForm):
+    class Meta:
+        model = JobAlert
+        fields = ["query", "frequency"]
+        widgets = {"query": forms.HiddenInput}
+
+
+class AlertFrequencyForm(forms.ModelForm):
+    class Meta:
+        model = JobAlert
+        fields = ["frequency"]
+
+
+class ApplicationStatusForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[c for c in Application.Status.choices if c[0] != Application.Status.WITHDRAWN]
+    )

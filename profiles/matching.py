@@ -1,0 +1,142 @@
+"""Match scores between a seeker's skills and jobs, computed in PostgreSQL.
+
+Each job skill earns credit min(1, level / expected level), where the expected level follows the
+job's seniority (intern 1, junior 2, mid 3, senior 4, lead 5); required skills weigh 2, nice-to-
+have ones 1; the score is the weighted credit as a percentage. A job without skills has none.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from careerboard.models import Resource, Skill
+from jobs.models import Job
+
+EXPECTED_LEVEL = {"intern": 1, "junior": 2, "mid": 3, "senior": 4, "lead": 5}
+RECOMMEND_CANDIDATES = 2000
+
+SCORE_SQL = """
+SELECT js.job_id,
+       round(100.0 * sum(CASE WHEN js.is_required THEN 2 ELSE 1 END
+                         * LEAST(1.0, COALESCE(p.level, 0)::numeric / e.level))
+             / sum(CASE WHEN js.is_required THEN 2 ELSE 1 END))::int AS score,
+       COALESCE(array_agg(js.skill_id ORDER BY js.is_required DESC, js.skill_id)
+                FILTER (WHERE p.level IS NULL), '{}') AS missing
+FROM jobs_jobskill js
+JOIN jobs_job j ON j.id = js.job_id
+JOIN (VALUES ('intern', 1), ('junior', 2), ('mid', 3), ('senior', 4), ('lead', 5))
+     AS e(seniority, level) ON e.seniority = j.seniority
+LEFT JOIN unnest(%(skills)s::bigint[], %(levels)s::int[]) AS p(skill_id, level)
+     ON p.skill_id = js.skill_id
+WHERE js.job_id = ANY(%(jobs)s)
+GROUP BY js.job_id
+"""
+
+RECOMMEND_SQL = """
+WITH candidates AS (
+    SELECT id, seniority, published_at, salary_max_annual, workplace, location_ids
+    FROM jobs_job
+    WHERE status = 'published' AND expires_at > now() AND skill_ids && %(skills)s::bigint[]
+      {preferences}
+    ORDER BY published_at DESC, id DESC
+    LIMIT %(candidates)s
+)
+SELECT c.id,
+       round(100.0 * sum(CASE WHEN js.is_required THEN 2 ELSE 1 END
+                         * LEAST(1.0, COALESCE(p.level, 0)::numeric / e.level))
+             / sum(CASE WHEN js.is_required THEN 2 ELSE 1 END))::int AS score
+FROM candidates c
+JOIN jobs_jobskill js ON js.job_id = c.id
+JOIN (VALUES ('intern', 1), ('junior', 2), ('mid', 3), ('senior', 4), ('lead', 5))
+     AS e(seniority, level) ON e.seniority = c.seniority
+LEFT JOIN unnest(%(skills)s::bigint[], %(levels)s::int[]) AS p(skill_id, level)
+     ON p.skill_id = js.skill_id
+GROUP BY c.id, c.published_at, c.salary_max_annual
+ORDER BY score DESC,
+         (c.salary_max_annual IS NOT NULL AND c.salary_max_annual >= %(min_salary)s) DESC,
+         c.published_at DESC, c.id DESC
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+
+@dataclass
+class Fit:
+    score: int
+    missing: list[Skill] = field(default_factory=list)
+    resources: dict[int, list[Resource]] = field(default_factory=dict)
+
+
+def _levels(skill_levels: dict[int, int]) -> dict:
+    return {"skills": list(skill_levels), "levels": list(skill_levels.values())}
+
+
+def scores(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, tuple[int, list[int]]]:
+    """{job id: (score, missing skill ids)} for these jobs, in one query."""
+    if not job_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(SCORE_SQL, {**_levels(skill_levels), "jobs": list(job_ids)})
+        return {job_id: (score, missing) for job_id, score, missing in cursor.fetchall()}
+
+
+def fits(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, Fit]:
+    """Scores with the missing skills and up to three visible resources teaching each."""
+    scored = scores(skill_levels, job_ids)
+    missing_ids = {pk for _, missing in scored.values() for pk in missing}
+    skills = Skill.objects.visible().in_bulk(missing_ids)
+    teaching: dict[int, list[Resource]] = {}
+    if skills:
+        through = (
+            Resource.skills.through.objects.filter(skill_id__in=skills, resource__is_hidden=False)
+            .select_related("resource")
+            .order_by("-resource__is_featured", "resource__sort_order")
+        )
+        for link in through:
+            if len(teaching.setdefault(link.skill_id, [])) < 3:
+                teaching[link.skill_id].append(link.resource)
+    return {
+        job_id: Fit(
+            score=score,
+            missing=[skills[pk] for pk in missing if pk in skills],
+            resources={pk: teaching.get(pk, []) for pk in missing if pk in skills},
+        )
+        for job_id, (score, missing) in scored.items()
+    }
+
+
+def recommended_ids(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[int, int]]:
+    """(job id, score) of open jobs ranked for this profile, computed in the database.
+
+    Only the newest RECOMMEND_CANDIDATES jobs sharing a skill with the profile (and fitting its
+    stated workplace and employment types) are scored, so it stays fast on a million jobs.
+    """
+    skill_levels = profile.skill_levels()
+    if not skill_levels:
+        return []
+    preferences, params = [], {}
+    if profile.workplaces:
+        preferences.append("AND workplace = ANY(%(workplaces)s)")
+        params["workplaces"] = list(profile.workplaces)
+    if profile.employment_types:
+        preferences.append("AND employment_type = ANY(%(employment_types)s)")
+        params["employment_types"] = list(profile.employment_types)
+    sql = RECOMMEND_SQL.format(preferences=" ".join(preferences))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            {
+                **_levels(skill_levels),
+                **params,
+                "candidates": RECOMMEND_CANDIDATES,
+                "min_salary": profile.min_salary or 0,
+                "limit": limit,
+                "offset": offset,
+            },
+        )
+        return cursor.fetchall()
+
+
+def recommended_jobs(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[Job, int]]:
+    ranked = recommended_ids(profile, limit=limit, offset=offset)
+    jobs = Job.objects.with_card_data().in_bulk([job_id for job_id, _ in ranked])
+    return [(jobs[job_id], score) for job_id, score in ranked if job_id in jobs]

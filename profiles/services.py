@@ -1,0 +1,216 @@
+"""Seekers' writes: resumes, applications, saved jobs and job alerts."""
+
+import zipfile
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from careerboard.mail import send_templated_mail
+from careerboard.models import User
+from jobs.filters import JobFilterSet
+from jobs.models import Application, Job
+from profiles.models import AlertDelivery, JobAlert, SavedJob
+
+MAX_RESUME_BYTES = 5 * 1024 * 1024
+RESUME_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+UNSUBSCRIBE_SALT = "careerboard.job-alert.unsubscribe"
+ALERT_PERIOD = {
+    JobAlert.Frequency.DAILY: timedelta(days=1),
+    JobAlert.Frequency.WEEKLY: timedelta(days=7),
+}
+ALERT_MAX_JOBS = 20
+
+
+def resume_kind(upload) -> str:
+    """ "pdf", "docx" or "odt", judged by the file's content, never its name; else refused."""
+    size = upload.size
+    if not size:
+        raise ValidationError("The file is empty.")
+    if size > MAX_RESUME_BYTES:
+        raise ValidationError("A resume can be at most 5 MB.")
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = set(archive.namelist())
+                if {"[Content_Types].xml", "word/document.xml"} <= names:
+                    return "docx"
+                if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
+                    return "odt"
+        except (zipfile.BadZipFile, KeyError, OSError):
+            pass
+        finally:
+            upload.seek(0)
+    raise ValidationError("Upload a PDF, DOCX or ODT file (this file is none of them).")
+
+
+def resume_file(upload) -> tuple[ContentFile, str]:
+    kind = resume_kind(upload)
+    stem = get_valid_filename(upload.name.rsplit(".", 1)[0])[:60] or "resume"
+    return ContentFile(upload.read(), name=f"{stem}.{kind}"), RESUME_TYPES[kind]
+
+
+def saved_job_toggle(*, user: User, job: Job) -> bool:
+    """Save the job, or unsave it if it was saved; returns whether it is saved now."""
+    deleted, _ = SavedJob.objects.filter(user=user, job=job).delete()
+    if deleted:
+        return False
+    SavedJob.objects.get_or_create(user=user, job=job)
+    return True
+
+
+def application_submit(*, job: Job, user: User, note: str = "", upload=None) -> Application:
+    """Apply once to a job that takes applications here, with a new or the profile's resume."""
+    if not job.is_public or not job.apply_on_site:
+        raise ValidationError("This job does not take applications on CareerBoard.")
+    profile = getattr(user, "profile", None)
+    if upload is not None:
+        resume, _ = resume_file(upload)
+    elif profile is not None and profile.resume:
+        with profile.resume.open("rb") as handle:
+            resume = ContentFile(handle.read(), name=profile.resume.name.rsplit("/", 1)[-1])
+    else:
+        raise ValidationError("Add a resume to your profile or upload one with this application.")
+    try:
+        with transaction.atomic():
+            application = Application.objects.create(job=job, applicant=user, note=note)
+            application.resume.save(resume.name, resume, save=True)
+    except IntegrityError as error:
+        raise ValidationError("You have already applied to this job.") from error
+    return application
+
+
+def application_withdraw(*, application: Application, by: User) -> Application:
+    if application.applicant_id != by.pk:
+        raise ValidationError("Only the applicant can withdraw an application.")
+    if application.status == Application.Status.WITHDRAWN:
+        raise ValidationError("This application is already withdrawn.")
+    application.status = Application.Status.WITHDRAWN
+    application.save(update_fields=["status", "updated_at"])
+    return application
+
+
+def application_set_status(*, application: Application, status: str, by: User) -> Application:
+    """An employer moves an application along; the seeker is emailed."""
+    if status not in Application.Status.values or status == Application.Status.WITHDRAWN:
+        raise ValidationError("Choose a status an employer can set.")
+    if application.status == Application.Status.WITHDRAWN:
+        raise ValidationError("The applicant has withdrawn this application.")
+    if application.status == status:
+        return application
+    with transaction.atomic():
+        application.status = status
+        application.save(update_fields=["status", "updated_at"])
+        transaction.on_commit(
+            lambda: send_templated_mail(
+                template="profiles/email/application_status",
+                to=[application.applicant.email],
+                context={"application": application, "job": application.job},
+            )
+        )
+    return application
+
+
+# Job alerts -----------------------------------------------------------------------------------
+
+
+def alert_create(*, user: User, query: str, frequency: str) -> JobAlert:
+    filterset = JobFilterSet(_query_dict(query), queryset=Job.objects.published())
+    if filterset.is_bound and not filterset.form.is_valid():
+        raise ValidationError("This search has invalid filters; fix them before saving it.")
+    alert = JobAlert(user=user, query=query[:1000], frequency=frequency)
+    alert.full_clean()
+    alert.save()
+    return alert
+
+
+def _query_dict(query: str) -> QueryDict:
+    params = QueryDict(query, mutable=True)
+    for key in ("page", "sort"):
+        params.pop(key, None)
+    return params
+
+
+def alert_token(alert: JobAlert) -> str:
+    return signing.dumps(alert.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def alert_from_token(token: str) -> JobAlert | None:
+    try:
+        pk = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return JobAlert.objects.filter(pk=pk).first()
+
+
+def alert_unsubscribe(*, alert: JobAlert) -> None:
+    alert.is_active = False
+    alert.save(update_fields=["is_active"])
+
+
+def alerts_send(*, now=None) -> dict[str, int]:
+    """Email each due alert the new jobs that match it.
+
+    Crash safety: an alert's deliveries and its last_sent_at are written in one transaction and
+    the email leaves only when that transaction commits. Running twice finds nothing new; a crash
+    before the commit leaves the alert as it was (it is sent next run); a crash after the commit
+    but before the email is sent loses at most that one email, never sends a job twice.
+    """
+    now = now or timezone.now()
+    counts = {"due": 0, "sent": 0, "nothing new": 0}
+    for alert in JobAlert.objects.filter(is_active=True).select_related("user").iterator():
+        since = alert.last_sent_at or alert.created_at
+        if alert.last_sent_at and now - alert.last_sent_at < ALERT_PERIOD[alert.frequency]:
+            continue
+        counts["due"] += 1
+        with transaction.atomic():
+            locked = JobAlert.objects.select_for_update(skip_locked=True).filter(pk=alert.pk)
+            if not locked.exists():
+                continue
+            filterset = JobFilterSet(_query_dict(alert.query), queryset=Job.objects.published())
+            jobs = list(
+                Job.objects.published()
+                .filter(*filterset.conditions().values(), published_at__gt=since)
+                .exclude(pk__in=AlertDelivery.objects.filter(alert=alert).values("job_id"))
+                .select_related("company")
+                .order_by("-published_at")[:ALERT_MAX_JOBS]
+            )
+            alert.last_sent_at = now
+            alert.save(update_fields=["last_sent_at"])
+            if not jobs:
+                counts["nothing new"] += 1
+                continue
+            AlertDelivery.objects.bulk_create([AlertDelivery(alert=alert, job=j) for j in jobs])
+            unsubscribe = settings.SITE_URL + reverse(
+                "profiles:alert_unsubscribe", args=[alert_token(alert)]
+            )
+            transaction.on_commit(
+                lambda alert=alert, jobs=jobs, url=unsubscribe: send_templated_mail(
+                    template="profiles/email/job_alert",
+                    to=[alert.user.email],
+                    context={"alert": alert, "jobs": jobs, "unsubscribe_url": url},
+                    headers={
+                        "List-Unsubscribe": f"<{url}>",
+                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                    },
+                )
+            )
+            counts["sent"] += 1
+    return counts

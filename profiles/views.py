@@ -1,0 +1,291 @@
+"""Seekers' pages (profile, recommendations, saved jobs, applications, alerts) and the
+employer's view of a job's applicants, with permission-checked resume downloads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django_ratelimit.decorators import ratelimit
+
+from jobs.models import Application, Job
+from profiles import matching, services
+from profiles.forms import (
+    AlertForm,
+    AlertFrequencyForm,
+    ApplicationStatusForm,
+    ApplyForm,
+    ProfileForm,
+    ProfileSkillFormSet,
+)
+from profiles.models import JobAlert, Profile, SavedJob
+
+
+def _back(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect(fallback)
+
+
+@login_required
+def profile_edit(request):
+    profile, _ = Profile.objects.get_or_create(user=request.user)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    skills = ProfileSkillFormSet(request.POST or None, instance=profile, prefix="skills")
+    if request.method == "POST" and form.is_valid() and skills.is_valid():
+        with transaction.atomic():
+            profile = form.save()
+            skills.save()
+            upload = form.cleaned_data.get("resume_upload")
+            if upload:
+                resume, content_type = services.resume_file(upload)
+                profile.resume.save(resume.name, resume, save=False)
+                profile.resume_content_type = content_type
+                profile.save(update_fields=["resume", "resume_content_type"])
+            if not request.user.is_seeking:
+                request.user.is_seeking = True
+                request.user.save(update_fields=["is_seeking"])
+        messages.success(request, "Your profile is saved. Every job now shows how well it fits.")
+        return redirect("profiles:profile")
+    return render(
+        request, "profiles/profile_form.html", {"form": form, "skills": skills, "profile": profile}
+    )
+
+
+@login_required
+def recommended(request):
+    profile = Profile.objects.filter(user=request.user).first()
+    page = request.GET.get("page", "1")
+    page_number = min(int(page), 50) if page.isdigit() and int(page) > 0 else 1
+    ranked = (
+        matching.recommended_jobs(profile, limit=20, offset=(page_number - 1) * 20)
+        if profile
+        else []
+    )
+    return render(
+        request,
+        "profiles/recommended.html",
+        {
+            "profile": profile,
+            "ranked": ranked,
+            "jobs_only": [job for job, _ in ranked],
+            "page_number": page_number,
+        },
+    )
+
+
+@login_required
+def saved_list(request):
+    saved = (
+        SavedJob.objects.filter(user=request.user)
+        .select_related("job__company")
+        .prefetch_related("job__locations", "job__job_skills__skill")
+    )
+    page = Paginator(saved, 20).get_page(request.GET.get("page"))
+    return render(request, "profiles/saved_list.html", {"page": page, "saved": page.object_list})
+
+
+@login_required
+@require_POST
+def saved_toggle(request, job_id):
+    job = get_object_or_404(Job.objects.published(), pk=job_id)
+    saved = services.saved_job_toggle(user=request.user, job=job)
+    messages.success(request, f"Saved “{job.title}”." if saved else f"Removed “{job.title}”.")
+    return _back(request, job.get_absolute_url())
+
+
+@login_required
+@ratelimit(key="user", rate="30/h", method="POST")
+def apply(request, job_id):
+    job = get_object_or_404(Job.objects.published().select_related("company"), pk=job_id)
+    if not job.apply_on_site:
+        return redirect("jobs:job_apply", pk=job.pk)
+    profile = Profile.objects.filter(user=request.user).first()
+    already = Application.objects.filter(job=job, applicant=request.user).first()
+    form = ApplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and already is None and form.is_valid():
+        try:
+            services.application_submit(
+                job=job,
+                user=request.user,
+                note=form.cleaned_data["note"],
+                upload=form.cleaned_data["resume"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"You applied to “{job.title}”. Good luck!")
+            return redirect("profiles:applications")
+    return render(
+        request,
+        "profiles/apply.html",
+        {"job": job, "form": form, "profile": profile, "already": already},
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@login_required
+def applications(request):
+    mine = Application.objects.filter(applicant=request.user).select_related("job__company")
+    return render(request, "profiles/applications.html", {"applications": mine})
+
+
+@login_required
+@require_POST
+def application_withdraw(request, pk):
+    application = get_object_or_404(Application.objects.filter(applicant=request.user), pk=pk)
+    try:
+        services.application_withdraw(application=application, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your application was withdrawn.")
+    return redirect("profiles:applications")
+
+
+# Employers ------------------------------------------------------------------------------------
+
+
+@login_required
+def job_applicants(request, job_id):
+    job = get_object_or_404(Job.objects.for_company_member(request.user), pk=job_id)
+    applicants = list(
+        Application.objects.filter(job=job)
+        .select_related("applicant__profile")
+        .order_by("created_at")
+    )
+    levels = {
+        a.applicant_id: a.applicant.profile.skill_levels()
+        for a in applicants
+        if hasattr(a.applicant, "profile")
+    }
+    for application in applicants:
+        scored = matching.scores(levels.get(application.applicant_id, {}), [job.pk])
+        application.match = scored.get(job.pk, (None, []))[0]
+    return render(
+        request,
+        "profiles/job_applicants.html",
+        {"job": job, "applicants": applicants, "status_form": ApplicationStatusForm()},
+    )
+
+
+@login_required
+@require_POST
+def application_status(request, pk):
+    application = get_object_or_404(
+        Application.objects.filter(job__company__members=request.user).select_related(
+            "job", "applicant"
+        ),
+        pk=pk,
+    )
+    form = ApplicationStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_set_status(
+                application=application, status=form.cleaned_data["status"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Status saved; the applicant has been emailed.")
+    else:
+        messages.error(request, "Choose one of the listed statuses.")
+    return redirect("profiles:job_applicants", job_id=application.job_id)
+
+
+# Resumes: never public files; only these views read them --------------------------------------
+
+
+def _resume_response(field_file, content_type):
+    if not field_file:
+        raise Http404("No resume.")
+    name = field_file.name.rsplit("/", 1)[-1]
+    response = FileResponse(field_file.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = content_type or "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _content_type(name: str) -> str:
+    return services.RESUME_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+
+
+@login_required
+def profile_resume(request):
+    profile = get_object_or_404(Profile, user=request.user)
+    return _resume_response(profile.resume, profile.resume_content_type)
+
+
+@login_required
+def application_resume(request, pk):
+    """The applicant, members of the hiring company and staff may read it; nobody else."""
+    visible = Application.objects.all()
+    if not request.user.is_staff:
+        visible = visible.filter(applicant=request.user) | visible.filter(
+            job__company__members=request.user
+        )
+    application = get_object_or_404(visible.distinct(), pk=pk)
+    return _resume_response(application.resume, _content_type(application.resume.name))
+
+
+# Alerts ---------------------------------------------------------------------------------------
+
+
+@login_required
+@ratelimit(key="user", rate="20/h", method="POST")
+def alerts(request):
+    if request.method == "POST":
+        form = AlertForm(request.POST)
+        if form.is_valid():
+            try:
+                services.alert_create(
+                    user=request.user,
+                    query=form.cleaned_data["query"],
+                    frequency=form.cleaned_data["frequency"],
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, "Alert saved: we email you new jobs for this search.")
+        else:
+            messages.error(request, "Choose daily or weekly for the alert.")
+        return redirect("profiles:alerts")
+    mine = JobAlert.objects.filter(user=request.user)
+    return render(request, "profiles/alerts.html", {"alerts": mine})
+
+
+@login_required
+@require_POST
+def alert_update(request, pk):
+    alert = get_object_or_404(JobAlert.objects.filter(user=request.user), pk=pk)
+    if request.POST.get("delete"):
+        alert.delete()
+        messages.success(request, "Alert deleted.")
+    else:
+        form = AlertFrequencyForm(request.POST, instance=alert)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Alert saved.")
+        else:
+            messages.error(request, "Choose daily or weekly.")
+    return redirect("profiles:alerts")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def alert_unsubscribe(request, token):
+    """One click from the email, no login: the signed token is the proof (RFC 8058 POST too)."""
+    alert = services.alert_from_token(token)
+    if alert is None:
+        return render(request, "profiles/unsubscribe.html", {"invalid": True}, status=400)
+    if request.method == "POST":
+        services.alert_unsubscribe(alert=alert)
+        return render(request, "profiles/unsubscribe.html", {"done": True, "alert": alert})
+    return render(request, "profiles/unsubscribe.html", {"alert": alert, "token": token})

@@ -1,0 +1,293 @@
+"""Seekers: profiles, resumes, saved jobs, applications and alerts; who may see what."""
+
+import io
+import zipfile
+
+import pytest
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from jobs.models import Application, CompanyMembership
+from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
+from profiles.services import alert_token
+from tests.factories import (
+    AdminFactory,
+    CompanyFactory,
+    EmployerFactory,
+    PublishedJobFactory,
+    SeekerFactory,
+    SkillFactory,
+)
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def docx_bytes():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+    return buffer.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory(name="Acme")
+
+
+@pytest.fixture
+def member(company):
+    user = EmployerFactory(email="hr@acme.example")
+    CompanyMembership.objects.create(company=company, user=user)
+    return user
+
+
+@pytest.fixture
+def job(company):
+    return PublishedJobFactory(company=company, title="Python developer", apply_on_site=True)
+
+
+@pytest.fixture
+def seeker():
+    user = SeekerFactory(email="ada@example.com")
+    Profile.objects.create(user=user)
+    return user
+
+
+def upload(name, content):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def save_profile(client, **extra):
+    python = SkillFactory(name="Python")
+    data = {
+        "headline": "Back-end developer",
+        "visibility": "private",
+        "skills-TOTAL_FORMS": "1",
+        "skills-INITIAL_FORMS": "0",
+        "skills-MIN_NUM_FORMS": "0",
+        "skills-MAX_NUM_FORMS": "60",
+        "skills-0-skill": str(python.pk),
+        "skills-0-level": "4",
+        "skills-0-years": "3",
+        **extra,
+    }
+    return client.post(reverse("profiles:profile"), data)
+
+
+def test_a_profile_with_skills_and_a_resume_is_saved(client, seeker):
+    client.force_login(seeker)
+    response = save_profile(client, resume_upload=upload("cv.pdf", PDF))
+    assert response.status_code == 302
+    profile = Profile.objects.get(user=seeker)
+    assert profile.skill_levels() and profile.resume.name.endswith(".pdf")
+    download = client.get(reverse("profiles:profile_resume"))
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/pdf"
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("cv.pdf", b"MZ\x90\x00 this is an executable", "none of them"),
+        ("cv.pdf", b"", "empty"),
+        ("cv.pdf", b"%PDF-" + b"x" * (5 * 1024 * 1024 + 1), "at most 5 MB"),
+        ("cv.docx", b"PK\x03\x04not really a zip", "none of them"),
+    ],
+)
+def test_bad_resume_files_are_refused_with_a_reason(client, seeker, name, content, message):
+    client.force_login(seeker)
+    response = save_profile(client, resume_upload=upload(name, content))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Profile.objects.get(user=seeker).resume
+
+
+def test_a_real_docx_is_accepted_whatever_its_name(client, seeker):
+    client.force_login(seeker)
+    save_profile(client, resume_upload=upload("resume.pdf", docx_bytes()))
+    assert Profile.objects.get(user=seeker).resume.name.endswith(".docx")
+
+
+def test_apply_once_with_the_profile_resume_and_the_employer_sees_it(
+    client, seeker, job, member, django_capture_on_commit_callbacks
+):
+    client.force_login(seeker)
+    save_profile(client, resume_upload=upload("cv.pdf", PDF))
+    response = client.post(reverse("profiles:apply", args=[job.pk]), {"note": "Hello"})
+    assert response.status_code == 302
+    application = Application.objects.get()
+    assert application.note == "Hello" and application.resume.name.endswith(".pdf")
+    again = client.post(reverse("profiles:apply", args=[job.pk]), {"note": "Twice"})
+    assert "You applied on" in again.content.decode()
+    assert Application.objects.count() == 1
+
+    client.force_login(member)
+    page = client.get(reverse("profiles:job_applicants", args=[job.pk]))
+    assert "Hello" in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("profiles:application_status", args=[application.pk]),
+            {"status": "interviewing"},
+        )
+    application.refresh_from_db()
+    assert application.status == "interviewing"
+    assert mail.outbox[-1].to == ["ada@example.com"]
+    assert "interviewing" in mail.outbox[-1].subject.lower()
+
+
+def test_applying_without_any_resume_is_explained(client, seeker, job):
+    client.force_login(seeker)
+    response = client.post(reverse("profiles:apply", args=[job.pk]), {"note": "Hi"})
+    assert response.status_code == 400
+    assert "Add a resume" in response.content.decode()
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("applicant", 200),
+        ("other_seeker", 404),
+        ("member", 200),
+        ("other_company_member", 404),
+        ("admin", 200),
+    ],
+)
+def test_application_resume_permission_matrix(client, seeker, job, member, who, status):
+    application = Application.objects.create(job=job, applicant=seeker)
+    application.resume.save("cv.pdf", upload("cv.pdf", PDF))
+    users = {
+        "applicant": lambda: seeker,
+        "other_seeker": SeekerFactory,
+        "member": lambda: member,
+        "other_company_member": lambda: (
+            CompanyMembership.objects.create(company=CompanyFactory(), user=EmployerFactory()).user
+        ),
+        "admin": AdminFactory,
+    }
+    if who != "anonymous":
+        client.force_login(users[who]())
+    response = client.get(reverse("profiles:application_resume", args=[application.pk]))
+    assert response.status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 302), ("seeker", 404), ("other_company_member", 404)]
+)
+def test_only_the_hiring_company_sees_and_moves_applicants(client, seeker, job, who, status):
+    application = Application.objects.create(job=job, applicant=seeker)
+    if who == "seeker":
+        client.force_login(seeker)
+    elif who == "other_company_member":
+        other = EmployerFactory()
+        CompanyMembership.objects.create(company=CompanyFactory(), user=other)
+        client.force_login(other)
+    assert client.get(reverse("profiles:job_applicants", args=[job.pk])).status_code == status
+    client.post(
+        reverse("profiles:application_status", args=[application.pk]), {"status": "offered"}
+    )
+    application.refresh_from_db()
+    assert application.status == "submitted"
+
+
+def test_the_seeker_withdraws_and_nobody_else_can(client, seeker, job):
+    application = Application.objects.create(job=job, applicant=seeker)
+    client.force_login(SeekerFactory())
+    assert client.post(reverse("profiles:withdraw", args=[application.pk])).status_code == 404
+    client.force_login(seeker)
+    client.post(reverse("profiles:withdraw", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+
+
+def test_save_and_unsave_a_job(client, seeker, job):
+    client.force_login(seeker)
+    client.post(reverse("profiles:saved_toggle", args=[job.pk]))
+    assert SavedJob.objects.filter(user=seeker, job=job).exists()
+    assert job.title in client.get(reverse("profiles:saved")).content.decode()
+    client.post(reverse("profiles:saved_toggle", args=[job.pk]))
+    assert not SavedJob.objects.exists()
+
+
+def test_search_and_job_pages_show_the_match_for_a_seeker(client, seeker):
+    python = SkillFactory(name="Python")
+    job = PublishedJobFactory(title="Python developer", seniority="mid", skills=[python])
+    client.force_login(seeker)
+    save_profile(client)
+    assert "Match 100%" in client.get(reverse("jobs:job_list"), {"q": "python"}).content.decode()
+    assert "Match 100%" in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_list_pages_with_match_scores_keep_a_fixed_query_count(
+    client, seeker, django_assert_max_num_queries
+):
+    client.force_login(seeker)
+    save_profile(client)
+    python = SkillFactory(name="Python")
+    for n in range(25):
+        PublishedJobFactory(title=f"Python dev {n}", skills=[python])
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("jobs:job_list"), {"q": "python"})
+    assert len(response.context["jobs"]) == 20
+
+
+def test_alerts_send_new_jobs_once_and_nothing_when_nothing_is_new(
+    client, seeker, django_capture_on_commit_callbacks
+):
+    client.force_login(seeker)
+    client.post(reverse("profiles:alerts"), {"query": "q=python", "frequency": "daily"})
+    alert = JobAlert.objects.get()
+    PublishedJobFactory(title="Python developer", published_at=timezone.now())
+    PublishedJobFactory(title="Java developer", published_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_job_alerts", verbosity=0)
+        call_command("send_job_alerts", verbosity=0)
+    assert len(mail.outbox) == 1
+    assert "Python developer" in mail.outbox[0].body and "Java" not in mail.outbox[0].body
+    assert mail.outbox[0].extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert AlertDelivery.objects.filter(alert=alert).count() == 1
+    alert.refresh_from_db()
+    alert.last_sent_at = alert.last_sent_at.replace(year=2000)
+    alert.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_job_alerts", verbosity=0)
+    assert len(mail.outbox) == 1  # due again, but nothing new: no email
+
+
+def test_unsubscribe_works_logged_out_with_a_signed_token(client, seeker):
+    alert = JobAlert.objects.create(user=seeker, query="q=go")
+    url = reverse("profiles:alert_unsubscribe", args=[alert_token(alert)])
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 200
+    alert.refresh_from_db()
+    assert not alert.is_active
+    forged = reverse("profiles:alert_unsubscribe", args=[f"{alert.pk}:forged"])
+    assert client.post(forged).status_code == 400
+
+
+def test_an_alert_for_an_invalid_search_is_refused(client, seeker):
+    client.force_login(seeker)
+    response = client.post(
+        reverse("profiles:alerts"), {"query": "workplace=moon", "frequency": "daily"}, follow=True
+    )
+    assert "invalid filters" in response.content.decode()
+    assert not JobAlert.objects.exists()
