@@ -49,6 +49,8 @@ def env_for(database_url: str) -> dict:
         "LOG_LEVEL": "WARNING",
         "REQUEST_LOG_LEVEL": "INFO",
         "COUNTERS_KEY_PREFIX": "bench:counters",
+        # Measure the API itself, not its anonymous rate limit.
+        "API_ANON_RATE": "1000000/minute",
     }
 
 
@@ -101,6 +103,33 @@ def prewarm(database_url: str) -> None:
             connection.execute("SELECT pg_prewarm(%s, 'read')", [relation])
 
 
+SEEKER_SESSION = """
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from careerboard.models import Skill, User
+from profiles.models import Profile, ProfileSkill
+user, _ = User.objects.get_or_create(
+    username="bench-seeker", defaults={"email": "bench-seeker@example.com", "is_seeking": True})
+profile, _ = Profile.objects.get_or_create(user=user, defaults={"workplaces": ["remote", "hybrid"]})
+for level, slug in zip([5, 4, 3, 2], ["python", "sql", "git", "apis"]):
+    skill = Skill.objects.filter(slug=slug).first()
+    if skill:
+        ProfileSkill.objects.get_or_create(profile=profile, skill=skill, defaults={"level": level})
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(session.session_key)
+"""
+
+
+def seeker_cookie(env: dict) -> str:
+    """A logged-in seeker with a skill profile, for the recommendations page."""
+    key = manage(env, "shell", "-c", SEEKER_SESSION, capture=True).stdout.strip().splitlines()[-1]
+    return f"sessionid={key}"
+
+
 def sample_paths(database_url: str) -> dict[str, list[str]]:
     rng = random.Random(SEED)
     with psycopg.connect(database_url) as connection:
@@ -145,6 +174,8 @@ def sample_paths(database_url: str) -> dict[str, list[str]]:
         "search: typo": [f"/jobs/?q={t}" for t in TYPOS],
         "job detail": details,
         "skill page": [f"/skills/{k}/" for k in skills],
+        "recommended jobs (seeker)": ["/me/recommended/"],
+        "API job list": [f"/api/v1/jobs/?q={t}" for t in RARE_TERMS + BROAD_TERMS],
         # Last: at a million rows each of these scans the table, and keeps workers busy.
         "naive icontains baseline": [f"/bench/naive-search?q={t}" for t in RARE_TERMS],
     }
@@ -207,11 +238,15 @@ class Server:
         self.log.close()
 
 
-def drive(server: Server, paths: list[str], seconds: int, connections: int) -> dict:
+def drive(
+    server: Server, paths: list[str], seconds: int, connections: int, cookie: str = ""
+) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths))
     script = ROOT / "benchmarks" / "report.lua"
     base = ["wrk", "-t2", f"-c{connections}", "--timeout", "10s", "-s", str(script)]
+    if cookie:
+        base += ["-H", f"Cookie: {cookie}"]
     subprocess.run([*base, "-d2s", server.url, "--", handle.name], capture_output=True, check=True)
     start = server.log_size()
     output = subprocess.run(
@@ -286,11 +321,18 @@ def main():
         if args.pages:
             wanted = {"hello-world floor", *args.pages.split(",")}
             paths = {name: p for name, p in paths.items() if name in wanted}
+        cookie = seeker_cookie(env)
         server = Server(env, args.port, args.workers)
         try:
             rows = {}
             for name, page_paths in paths.items():
-                rows[name] = drive(server, page_paths, args.seconds, args.connections)
+                rows[name] = drive(
+                    server,
+                    page_paths,
+                    args.seconds,
+                    args.connections,
+                    cookie=cookie if "seeker" in name else "",
+                )
                 print(f"  {name}: {rows[name]['requests_per_s']:.0f} req/s", flush=True)
             rss_mb = server.worker_peak_rss_mb()
         finally:

@@ -1,5 +1,7 @@
 """RSS and Atom feeds of the newest jobs, of any search (same FilterSet as the search page)."""
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -8,6 +10,12 @@ from jobs.filters import JobFilterSet
 from jobs.models import Job
 
 FEED_SIZE = 50
+# Characters XML 1.0 cannot carry; a search or a title containing them must not break the feed.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return NOT_XML.sub("", text)
 
 
 class JobFeed(Feed):
@@ -19,7 +27,7 @@ class JobFeed(Feed):
         return filterset
 
     def title(self, filterset):
-        query = filterset.cleaned_data().get("q")
+        query = xml_safe(filterset.cleaned_data().get("q") or "")
         return f"CareerBoard jobs: {query}" if query else "CareerBoard: newest jobs"
 
     def link(self, filterset):
@@ -36,10 +44,10 @@ class JobFeed(Feed):
         )
 
     def item_title(self, job):
-        return f"{job.title} at {job.company.name}"
+        return xml_safe(f"{job.title} at {job.company.name}")
 
     def item_description(self, job):
-        return job.description_html
+        return xml_safe(job.description_html)
 
     def item_pubdate(self, job):
         return job.published_at
@@ -48,10 +56,10 @@ class JobFeed(Feed):
         return job.updated_at
 
     def item_author_name(self, job):
-        return job.company.name
+        return xml_safe(job.company.name)
 
     def item_categories(self, job):
-        return [js.skill.name for js in job.job_skills.all()]
+        return [xml_safe(js.skill.name) for js in job.job_skills.all()]
 
     def item_guid(self, job):
         return f"careerboard-job-{job.pk}"

@@ -25,11 +25,14 @@ from jobs.search import build_search_query
 EXACT_STATS_UP_TO = 50_000
 # ... of about this many rows ...
 STATS_SAMPLE_ROWS = 4_000
-# ... unless so few sampled rows match that counting them exactly is cheap.
-MIN_SAMPLE_HITS = 30
+# ... unless no more than this many sampled rows match: then counting exactly is cheap.
+MIN_SAMPLE_HITS = 3
 STATS_CACHE_SECONDS = 300
-# Relevance ranks only the newest matches, so a broad query never ranks the whole board.
+# Relevance ranks only the newest matches, so a broad query never ranks the whole board...
 RANK_CANDIDATES = 1000
+# ... but when the counts say there are few matches, it ranks them all: finding "the newest
+# thousand" of a sparse set would walk most of the date index.
+RANK_ALL_UP_TO = 3000
 
 POSTED_WITHIN = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
 CURRENCIES = [
@@ -114,6 +117,8 @@ class JobFilterSet(django_filters.FilterSet):
     def __init__(self, *args, now=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
+        # Set from stats() when known, so the ordering can choose its plan.
+        self.expected_total: int | None = None
 
     # Conditions, one per filter -------------------------------------------------------------
 
@@ -189,8 +194,10 @@ class JobFilterSet(django_filters.FilterSet):
     def order(self, queryset):
         order = self.sort_order
         if order == Sort.RELEVANCE:
-            candidates = queryset.order_by("-published_at", "-id").values("pk")[:RANK_CANDIDATES]
             rank = SearchRank(F("search_vector"), self.search_query)
+            if self.expected_total is not None and self.expected_total <= RANK_ALL_UP_TO:
+                return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
+            candidates = queryset.order_by("-published_at", "-id").values("pk")[:RANK_CANDIDATES]
             return (
                 queryset.model.objects.filter(pk__in=candidates)
                 .annotate(rank=rank)
@@ -267,6 +274,7 @@ class JobFilterSet(django_filters.FilterSet):
         if stats is None:
             stats = self._compute_stats(queryset)
             cache.set(key, stats, STATS_CACHE_SECONDS)
+        self.expected_total = stats.total
         return stats
 
     def _cache_identity(self) -> str:

@@ -13,7 +13,7 @@ from careerboard.models import Resource, Skill
 from jobs.models import Job
 
 EXPECTED_LEVEL = {"intern": 1, "junior": 2, "mid": 3, "senior": 4, "lead": 5}
-RECOMMEND_CANDIDATES = 2000
+RECOMMEND_CANDIDATES = 500
 
 SCORE_SQL = """
 SELECT js.job_id,

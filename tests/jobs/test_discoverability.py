@@ -167,3 +167,11 @@ def test_sitemap_lists_open_jobs_companies_and_skills_but_not_closed_jobs(client
 
 def test_robots_txt_points_at_the_sitemap(client):
     assert "Sitemap: http://testserver/sitemap.xml" in client.get("/robots.txt").content.decode()
+
+
+def test_control_characters_in_a_search_or_a_title_do_not_break_the_feed(client):
+    PublishedJobFactory(title="Python\x1b developer\x0c")
+    for params in ({"q": "\x1b"}, {}):
+        response = client.get(reverse("job_feed_rss"), params)
+        assert response.status_code == 200
+        ET.fromstring(response.content)
