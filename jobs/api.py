@@ -23,6 +23,7 @@ from jobs.pagination import Pagination
 from jobs.serializers import (
     CompanySerializer,
     JobSerializer,
+    JobSummarySerializer,
     JobWriteSerializer,
     ResourceSerializer,
     SkillSerializer,
@@ -116,7 +117,7 @@ def service_errors(error: DjangoValidationError) -> ValidationError:
     ),
 )
 class JobListView(generics.ListCreateAPIView):
-    serializer_class = JobSerializer
+    serializer_class = JobSummarySerializer
     filter_backends = [JobFilterBackend]
     filterset_class = JobFilterSet
     pagination_class = JobPagination

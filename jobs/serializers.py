@@ -70,6 +70,15 @@ class JobSerializer(serializers.ModelSerializer):
         return SalarySerializer(job).data if job.has_salary else None
 
 
+class JobSummarySerializer(JobSerializer):
+    """A job in a list: everything but the description (fetch the job for it)."""
+
+    class Meta(JobSerializer.Meta):
+        fields = [
+            f for f in JobSerializer.Meta.fields if f not in ("description", "description_html")
+        ]
+
+
 class SkillSerializer(serializers.ModelSerializer):
     class Meta:
         model = Skill
