@@ -121,6 +121,7 @@ class JobAdmin(admin.ModelAdmin):
             try:
                 with transaction.atomic():
                     decide(job)
+                    self.log_change(request, job, f"{done_label.split(';')[0]} (bulk action)")
                 done += 1
             except ValidationError as error:
                 refused.append(f"{job.title}: {' '.join(error.messages)}")

@@ -44,8 +44,13 @@ HOSTILE = st.one_of(
     ),
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
 )
+# Derandomised: CI runs the same examples every time, so a failure is reproducible.
 FUZZ = settings(
-    max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    database=None,
+    derandomize=True,
 )
 
 
@@ -59,7 +64,7 @@ def board(db):
 def safe_get(client, url, params):
     try:
         return client.get(url, params)
-    except ValueError:  # the test client itself refuses to encode some strings (NUL, surrogates)
+    except ValueError:  # the test client cannot encode lone surrogates; no browser sends them
         return None
 
 
@@ -101,9 +106,12 @@ def test_every_public_page_survives_hostile_parameters(board, value):
 @given(fields=st.dictionaries(st.sampled_from(["reason", "details", "reporter_email"]), HOSTILE))
 def test_the_report_form_refuses_garbage_and_saves_nothing(board, fields):
     before = JobReport.objects.count()
-    response = Client(raise_request_exception=False).post(
-        reverse("jobs:job_report", args=[board.pk]), fields
-    )
+    try:
+        response = Client(raise_request_exception=False).post(
+            reverse("jobs:job_report", args=[board.pk]), fields
+        )
+    except ValueError:  # the test client cannot encode lone surrogates; no browser sends them
+        return
     assert response.status_code < 500
     if response.status_code != 302:
         assert JobReport.objects.count() == before

@@ -113,6 +113,45 @@ def test_employer_posts_admin_approves_and_the_job_is_found(browser, live_server
     page.goto("/jobs/?q=django")
     expect(page.get_by_role("link", name="Senior Django developer")).to_be_visible()
     shoot(page, "4-found")
+    job = Job.objects.get()
+    assert "Senior Django developer" in page.request.get("/feeds/jobs.rss").text()
+    assert job.get_absolute_url() in page.request.get("/sitemap-jobs.xml").text()
+
+    context.clear_cookies()
+    log_in(page, employer)
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    page.get_by_role("button", name="Close (filled)").click()
+    expect(page.get_by_text("Closed: the job has left the board.")).to_be_visible()
+    shoot(page, "5-closed")
+    context.clear_cookies()
+    page.goto("/jobs/?q=django")
+    expect(page.get_by_role("heading", name=re.compile("0 jobs"))).to_be_visible()
+    assert "Senior Django developer" not in page.request.get("/feeds/jobs.rss").text()
+    assert job.get_absolute_url() not in page.request.get("/sitemap-jobs.xml").text()
+    context.close()
+
+
+def test_admin_edits_a_seeded_resource_and_reseeding_keeps_the_edit(browser, live_server, shoot):
+    from careerboard.models import Resource
+    from careerboard.services import SEEDS_DIR, seeds_load
+
+    seeds_load(directory=SEEDS_DIR)
+    admin = AdminFactory()
+    resource = Resource.objects.get(seed_key="freecodecamp")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    page = context.new_page()
+    page.viewport_name = "desktop"
+    log_in(page, admin)
+    page.goto(f"/admin/careerboard/resource/{resource.pk}/change/")
+    page.get_by_label("Description:").fill("Our admin's own description of freeCodeCamp.")
+    shoot(page, "1-admin-edit")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("was changed successfully")).to_be_visible()
+    report = seeds_load(directory=SEEDS_DIR)
+    assert report["resources"]["kept admin edit"] == 1
+    page.goto("/resources/")
+    expect(page.get_by_text("Our admin's own description of freeCodeCamp.")).to_be_visible()
+    shoot(page, "2-resources-after-reseed")
     context.close()
 
 
