@@ -12,7 +12,7 @@ from careerboard.markdown import render_markdown
 from careerboard.models import Skill
 from jobs.locations import country_code, parse_place
 from jobs.models import Company, Job, JobReport
-from jobs.services import Posting
+from jobs.services import SUBSTANTIVE_FIELDS, Posting
 
 MAX_LOGO_BYTES = 1024 * 1024
 MAX_DESCRIPTION_CHARS = 20_000
@@ -68,21 +68,8 @@ class JobForm(forms.ModelForm):
     class Meta:
         model = Job
         formfield_callback = https_by_default
-        fields = [
-            "title",
-            "description",
-            "workplace",
-            "remote_anywhere",
-            "employment_type",
-            "seniority",
-            "salary_min",
-            "salary_max",
-            "salary_currency",
-            "salary_period",
-            "apply_url",
-            "apply_email",
-            "apply_on_site",
-        ]
+        # Every substantive field but the applicant countries, which the form takes as text.
+        fields = [name for name in SUBSTANTIVE_FIELDS if name != "applicant_countries"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 14}),
             "workplace": forms.RadioSelect,
