@@ -1,6 +1,6 @@
 """Public pages of the board: home, search, job, company and skill pages."""
 
-from functools import wraps
+from functools import partial, wraps
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -435,7 +435,16 @@ def invitation_accept(request, token):
     return render(request, "jobs/invitation_accept.html", {"invitation": invitation})
 
 
-def _job_form_page(request, form, company, job):
+def _posting_page(request, form, company, job, save):
+    """The posting form; a real submission (not a preview) is saved through `save`."""
+    if request.method == "POST" and request.POST.get("action") != "preview" and form.is_valid():
+        try:
+            job = save(posting=form.to_posting(), submit=request.POST.get("action") == "submit")
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _saved_message(job))
+            return redirect("jobs:company_dashboard", slug=company.slug)
     return render(
         request,
         "jobs/job_form.html",
@@ -452,37 +461,16 @@ def _job_form_page(request, form, company, job):
 @ratelimit(key="user", rate="30/h", method="POST")
 def job_create(request, slug):
     company = get_object_or_404(member_companies(request.user), slug=slug)
-    form = JobForm(request.POST or None)
-    if request.method == "POST" and request.POST.get("action") != "preview" and form.is_valid():
-        submit = request.POST.get("action") == "submit"
-        try:
-            job = services.job_create(
-                company=company, by=request.user, posting=form.to_posting(), submit=submit
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _saved_message(job))
-            return redirect("jobs:company_dashboard", slug=company.slug)
-    return _job_form_page(request, form, company, None)
+    save = partial(services.job_create, company=company, by=request.user)
+    return _posting_page(request, JobForm(request.POST or None), company, None, save)
 
 
 @login_required
 def job_edit(request, pk):
     job = get_object_or_404(member_jobs(request.user), pk=pk)
+    save = partial(services.job_update, job=job, by=request.user)
     form = JobForm(request.POST or None, instance=job)
-    if request.method == "POST" and request.POST.get("action") != "preview" and form.is_valid():
-        submit = request.POST.get("action") == "submit"
-        try:
-            job = services.job_update(
-                job=job, by=request.user, posting=form.to_posting(), submit=submit
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _saved_message(job))
-            return redirect("jobs:company_dashboard", slug=job.company.slug)
-    return _job_form_page(request, form, job.company, job)
+    return _posting_page(request, form, job.company, job, save)
 
 
 def _saved_message(job: Job) -> str:
