@@ -115,7 +115,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 COUNTERS_KEY_PREFIX = os.environ.get("COUNTERS_KEY_PREFIX", "careerboard:counters")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "careerboard.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "careerboard",
         "TIMEOUT": 300,
