@@ -62,10 +62,6 @@ class JobFilterBackend(DjangoFilterBackend):
         return filterset
 
 
-def card_data(queryset):
-    return queryset.with_card_data()
-
-
 def form_data(payload: dict) -> dict:
     """A JSON job submission in the shape the web posting form expects."""
     skills = Skill.objects.visible().in_bulk(
@@ -126,7 +122,7 @@ class JobListView(generics.ListCreateAPIView):
         return Job.objects.published()
 
     def paginate_queryset(self, queryset):
-        return super().paginate_queryset(card_data(queryset))
+        return super().paginate_queryset(queryset.with_card_data())
 
     def get_permissions(self):
         if self.request.method == "POST":
@@ -146,7 +142,7 @@ class JobListView(generics.ListCreateAPIView):
             )
         except DjangoValidationError as error:
             raise service_errors(error) from error
-        job = card_data(Job.objects.filter(pk=job.pk)).get()
+        job = Job.objects.filter(pk=job.pk).with_page_data().get()
         return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
 
 
@@ -166,8 +162,8 @@ class JobDetailView(generics.RetrieveUpdateAPIView):
 
     def get_queryset(self):
         if self.request.method in permissions.SAFE_METHODS:
-            return card_data(Job.objects.published())
-        return card_data(Job.objects.for_company_member(self.request.user))
+            return Job.objects.published().with_page_data()
+        return Job.objects.for_company_member(self.request.user).with_page_data()
 
     def update(self, request, *args, **kwargs):
         job = self.get_object()
@@ -178,7 +174,7 @@ class JobDetailView(generics.RetrieveUpdateAPIView):
             )
         except DjangoValidationError as error:
             raise service_errors(error) from error
-        job = card_data(Job.objects.filter(pk=job.pk)).get()
+        job = Job.objects.filter(pk=job.pk).with_page_data().get()
         return Response(JobSerializer(job).data)
 
 
@@ -194,7 +190,7 @@ class JobCloseView(APIView):
             services.job_close(job=job, by=request.user)
         except DjangoValidationError as error:
             raise service_errors(error) from error
-        return Response(JobSerializer(card_data(Job.objects.filter(pk=job.pk)).get()).data)
+        return Response(JobSerializer(Job.objects.filter(pk=job.pk).with_page_data().get()).data)
 
 
 class CompanyListView(generics.ListAPIView):

@@ -103,16 +103,28 @@ class JobQuerySet(models.QuerySet):
         return self.filter(company__members=user)
 
     def with_card_data(self):
-        """What a job card shows, fetched in bulk: company, locations and skills."""
-        return self.select_related("company").prefetch_related(
-            "locations",
-            models.Prefetch(
-                "job_skills",
-                queryset=JobSkill.objects.select_related("skill").order_by(
-                    "-is_required", "skill__name"
+        """What a job card shows, fetched in bulk: company, locations and skills.
+
+        The description and the search vector are left in the database: a card shows neither,
+        and at scale both are kilobytes per row stored out of line (TOAST).
+        """
+        return (
+            self.defer("description", "search_vector")
+            .select_related("company")
+            .prefetch_related(
+                "locations",
+                models.Prefetch(
+                    "job_skills",
+                    queryset=JobSkill.objects.select_related("skill").order_by(
+                        "-is_required", "skill__name"
+                    ),
                 ),
-            ),
+            )
         )
+
+    def with_page_data(self):
+        """A job's own page: the card data and the description."""
+        return self.with_card_data().defer(None).defer("search_vector")
 
 
 HOURS_PER_YEAR = 2080

@@ -169,7 +169,7 @@ def count_job_views(view):
 @count_job_views
 @cache_for_anonymous
 def job_detail(request, pk, slug):
-    job = get_object_or_404(Job.objects.with_card_data(), pk=pk)
+    job = get_object_or_404(Job.objects.with_page_data(), pk=pk)
     is_member = request.user.is_authenticated and (
         request.user.is_staff or job.company.members.filter(pk=request.user.pk).exists()
     )
