@@ -41,12 +41,13 @@ UPDATE jobs_job AS j SET
         setweight(to_tsvector('english', j.title), 'A')
         || setweight(to_tsvector('english', concat_ws(' ',
             (SELECT c.name FROM jobs_company c WHERE c.id = j.company_id),
-            (SELECT string_agg(concat_ws(' ', s.name, array_to_string(s.aliases, ' ')), ' ')
+            (SELECT string_agg(concat_ws(' ', s.name, array_to_string(s.aliases, ' ')), ' '
+                               ORDER BY js.skill_id)
              FROM jobs_jobskill js JOIN careerboard_skill s ON s.id = js.skill_id
              WHERE js.job_id = j.id))), 'B')
         || setweight(to_tsvector('english', j.description), 'C')
         || setweight(to_tsvector('english', COALESCE(
-            (SELECT string_agg(concat_ws(' ', l.city, l.region), ' ')
+            (SELECT string_agg(concat_ws(' ', l.city, l.region), ' ' ORDER BY jl.location_id)
              FROM jobs_job_locations jl JOIN jobs_location l ON l.id = jl.location_id
              WHERE jl.job_id = j.id), '')), 'D')
 WHERE j.id = ANY(%s)
