@@ -7,6 +7,7 @@ validation and the same services as the web, so moderation and limits apply iden
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
@@ -14,6 +15,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from careerboard.caching import cache_for_anonymous
 from careerboard.models import Resource, Skill
 from jobs import services
 from jobs.filters import JobFilterSet
@@ -112,7 +114,10 @@ def service_errors(error: DjangoValidationError) -> ValidationError:
         responses={201: JobSerializer, 400: OpenApiResponse(description="Validation errors")},
     ),
 )
+@method_decorator(cache_for_anonymous, name="get")
 class JobListView(generics.ListCreateAPIView):
+    """The list is the same for every reader, so anonymous reads share the page cache."""
+
     serializer_class = JobSummarySerializer
     filter_backends = [JobFilterBackend]
     filterset_class = JobFilterSet

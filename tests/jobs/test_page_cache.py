@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from rest_framework.authtoken.models import Token
 
 from jobs import counters
 from tests.factories import PublishedJobFactory, SeekerFactory
@@ -50,3 +51,24 @@ def test_the_job_page_sets_no_cookie_so_it_can_be_cached():
     response = Client().get(job.get_absolute_url())
     assert not response.cookies
     assert "max-age=60" in response["Cache-Control"]
+
+
+def test_anonymous_api_job_list_is_served_from_the_cache(django_assert_max_num_queries):
+    PublishedJobFactory(title="Python developer")
+    client = Client()
+    url = reverse("api:job_list")
+    first = client.get(url, {"q": "python"})
+    with django_assert_max_num_queries(0):
+        second = client.get(url, {"q": "python"})
+    assert second.json() == first.json()
+    assert first.json()["results"][0]["title"] == "Python developer"
+
+
+def test_api_readers_with_a_token_get_a_fresh_list():
+    job = PublishedJobFactory(title="Old title")
+    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=SeekerFactory()).key}")
+    url = reverse("api:job_list")
+    client.get(url)
+    job.title = "New title"
+    job.save()
+    assert client.get(url).json()["results"][0]["title"] == "New title"
