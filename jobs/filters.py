@@ -29,9 +29,9 @@ STATS_SAMPLE_ROWS = 4_000
 MIN_SAMPLE_HITS = 3
 STATS_CACHE_SECONDS = 300
 # Relevance ranks only the newest matches, so a broad query never ranks the whole board...
-RANK_CANDIDATES = 1000
+RANK_CANDIDATES = 500
 # ... but when the counts say there are few matches, it ranks them all: finding "the newest
-# thousand" of a sparse set would walk most of the date index.
+# 500" of a sparse set would walk most of the date index.
 RANK_ALL_UP_TO = 3000
 
 POSTED_WITHIN = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
