@@ -5,8 +5,12 @@ job's seniority (intern 1, junior 2, mid 3, senior 4, lead 5); required skills w
 have ones 1; the score is the weighted credit as a percentage. A job without skills has none.
 """
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 from careerboard.models import Resource, Skill
@@ -120,23 +124,29 @@ def recommended_ids(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[
     if profile.employment_types:
         preferences.append("AND employment_type = ANY(%(employment_types)s)")
         params["employment_types"] = list(profile.employment_types)
+    params |= {
+        **_levels(skill_levels),
+        "candidates": RECOMMEND_CANDIDATES,
+        "min_salary": profile.min_salary or 0,
+        "limit": limit,
+        "offset": offset,
+    }
     sql = RECOMMEND_SQL.format(preferences=" ".join(preferences))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            {
-                **_levels(skill_levels),
-                **params,
-                "candidates": RECOMMEND_CANDIDATES,
-                "min_salary": profile.min_salary or 0,
-                "limit": limit,
-                "offset": offset,
-            },
-        )
-        return cursor.fetchall()
+    key = "recommended:" + hashlib.sha256(json.dumps([sql, params]).encode()).hexdigest()
+    # A ranking is kept as long as a public page, for the same skills and preferences: reloading
+    # or paging back does not rank again, and a new job reaches it as fast as the public board.
+    ranked = cache.get(key) if settings.PAGE_CACHE_SECONDS > 0 else None
+    if ranked is None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            ranked = [tuple(row) for row in cursor.fetchall()]
+        if settings.PAGE_CACHE_SECONDS > 0:
+            cache.set(key, ranked, settings.PAGE_CACHE_SECONDS)
+    return ranked
 
 
 def recommended_jobs(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[Job, int]]:
     ranked = recommended_ids(profile, limit=limit, offset=offset)
-    jobs = Job.objects.with_card_data().in_bulk([job_id for job_id, _ in ranked])
+    # Published again here: a job closed since the ranking was cached leaves at once.
+    jobs = Job.objects.published().with_card_data().in_bulk([job_id for job_id, _ in ranked])
     return [(jobs[job_id], score) for job_id, score in ranked if job_id in jobs]

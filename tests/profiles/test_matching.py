@@ -71,3 +71,25 @@ def test_recommendations_rank_by_score_and_respect_workplace_preferences(skills)
     ranked = matching.recommended_jobs(profile)
     assert [(job.title, score) for job, score in ranked] == [("Best", 100), ("Partial", 67)]
     assert ranked[0][0] == best and ranked[1][0] == partial
+
+
+def test_a_cached_ranking_is_reused_but_follows_the_profile_and_closed_jobs(
+    skills, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    profile = Profile.objects.create(user=SeekerFactory())
+    ProfileSkill.objects.create(profile=profile, skill=skills["Python"], level=5)
+    python_job = PublishedJobFactory(title="Python", seniority="mid", skills=[skills["Python"]])
+    go_job = PublishedJobFactory(title="Go", seniority="mid", skills=[skills["Go"]])
+    assert matching.recommended_ids(profile) == [(python_job.pk, 100)]
+    with django_assert_num_queries(1):  # the profile's skills; the ranking comes from the cache
+        assert matching.recommended_ids(profile) == [(python_job.pk, 100)]
+
+    ProfileSkill.objects.create(profile=profile, skill=skills["Go"], level=5)
+    assert sorted(matching.recommended_ids(profile)) == sorted(
+        [(python_job.pk, 100), (go_job.pk, 100)]
+    )
+
+    python_job.status = "closed"
+    python_job.save()
+    assert [job.title for job, _ in matching.recommended_jobs(profile)] == ["Go"]
