@@ -11,7 +11,7 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Func, Q, Value
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Func, Q, Value
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -33,6 +33,12 @@ RANK_CANDIDATES = 500
 # ... but when the counts say there are few matches, it ranks them all: finding "the newest
 # 500" of a sparse set would walk most of the date index.
 RANK_ALL_UP_TO = 3000
+# Newest-first reads the date index backwards until it has the rows it needs, which is quick
+# when matches are common: about needed * board / matches rows. When that would pass over more
+# rows than this, the matches are read through the filters' own indexes and sorted instead.
+WALK_BUDGET_ROWS = 20_000
+# A first page of results, on the site (20) or in the API (50).
+FIRST_PAGE_ROWS = 50
 
 POSTED_WITHIN = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
 CURRENCIES = [
@@ -197,7 +203,8 @@ class JobFilterSet(django_filters.FilterSet):
             rank = SearchRank(F("search_vector"), self.search_query)
             if self.expected_total is not None and self.expected_total <= RANK_ALL_UP_TO:
                 return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
-            candidates = queryset.order_by("-published_at", "-id").values("pk")[:RANK_CANDIDATES]
+            newest = self.newest_first(RANK_CANDIDATES)
+            candidates = queryset.order_by(*newest).values("pk")[:RANK_CANDIDATES]
             return (
                 queryset.model.objects.filter(pk__in=candidates)
                 .annotate(rank=rank)
@@ -207,7 +214,20 @@ class JobFilterSet(django_filters.FilterSet):
             return queryset.order_by(
                 F("salary_max_annual").desc(nulls_last=True), "-published_at", "-id"
             )
-        return queryset.order_by("-published_at", "-id")
+        return queryset.order_by(*self.newest_first(FIRST_PAGE_ROWS))
+
+    def newest_first(self, needed: int) -> tuple:
+        """Newest first, in the form that suits how common the matches are (see above)."""
+        if self.expected_total is None:
+            return ("-published_at", "-id")
+        board = max(jobs_table_rows(), self.expected_total)  # the planner's figure may lag
+        if needed * board <= WALK_BUDGET_ROWS * max(self.expected_total, 1):
+            return ("-published_at", "-id")
+        # The same order, as an expression the date index cannot answer.
+        published = ExpressionWrapper(
+            F("published_at") + Value(timedelta(0)), output_field=DateTimeField()
+        )
+        return (published.desc(), "-id")
 
     # Facets ------------------------------------------------------------------------------
 

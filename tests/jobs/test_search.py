@@ -261,3 +261,26 @@ def test_relevance_ranks_a_bounded_set_of_the_newest_matches(monkeypatch):
     PublishedJobFactory(title="Support", description="kafka", published_at=now - timedelta(days=1))
     PublishedJobFactory(title="Kafka lead", published_at=now - timedelta(days=2))
     assert titles(q="kafka") == ["Kafka lead", "Support"]
+
+
+@pytest.mark.parametrize("walk_budget", [0, 10**9], ids=["sparse-plan", "date-index-plan"])
+def test_both_ways_of_finding_the_newest_matches_give_the_same_page(
+    client, monkeypatch, walk_budget
+):
+    # The plan depends on how common the matches are; what the seeker sees must not.
+    monkeypatch.setattr("jobs.filters.WALK_BUDGET_ROWS", walk_budget)
+    monkeypatch.setattr("jobs.filters.RANK_ALL_UP_TO", 0)
+    monkeypatch.setattr("jobs.filters.RANK_CANDIDATES", 2)
+    now = timezone.now()
+    PublishedJobFactory(title="Kafka engineer", published_at=now - timedelta(days=9))
+    PublishedJobFactory(title="Support", description="kafka", published_at=now - timedelta(days=1))
+    PublishedJobFactory(title="Kafka lead", published_at=now - timedelta(days=2))
+    PublishedJobFactory(title="Remote Go", workplace="remote", published_at=now - timedelta(days=3))
+
+    def page(**params):
+        response = client.get(reverse("jobs:job_list"), params)
+        return [job.title for job in response.context["jobs"]]
+
+    assert page(q="kafka") == ["Kafka lead", "Support"]
+    assert page(q="kafka", sort="newest") == ["Support", "Kafka lead", "Kafka engineer"]
+    assert page() == ["Support", "Kafka lead", "Remote Go", "Kafka engineer"]
