@@ -19,21 +19,38 @@ from jobs.models import Job
 EXPECTED_LEVEL = {"intern": 1, "junior": 2, "mid": 3, "senior": 4, "lead": 5}
 RECOMMEND_CANDIDATES = 500
 
-SCORE_SQL = """
+# The score of the job skills `js` for the levels `p.level` (NULL: lacking), against the
+# expected levels `e` of the job's seniority.
+SCORE = """round(100.0 * sum(CASE WHEN js.is_required THEN 2 ELSE 1 END
+                          * LEAST(1.0, COALESCE(p.level, 0)::numeric / e.level))
+              / sum(CASE WHEN js.is_required THEN 2 ELSE 1 END))::int"""
+EXPECTED = """(VALUES ('intern', 1), ('junior', 2), ('mid', 3), ('senior', 4), ('lead', 5))
+     AS e(seniority, level)"""
+
+SCORE_SQL = f"""
 SELECT js.job_id,
-       round(100.0 * sum(CASE WHEN js.is_required THEN 2 ELSE 1 END
-                         * LEAST(1.0, COALESCE(p.level, 0)::numeric / e.level))
-             / sum(CASE WHEN js.is_required THEN 2 ELSE 1 END))::int AS score,
+       {SCORE} AS score,
        COALESCE(array_agg(js.skill_id ORDER BY js.is_required DESC, js.skill_id)
-                FILTER (WHERE p.level IS NULL), '{}') AS missing
+                FILTER (WHERE p.level IS NULL), '{{}}') AS missing
 FROM jobs_jobskill js
 JOIN jobs_job j ON j.id = js.job_id
-JOIN (VALUES ('intern', 1), ('junior', 2), ('mid', 3), ('senior', 4), ('lead', 5))
-     AS e(seniority, level) ON e.seniority = j.seniority
+JOIN {EXPECTED} ON e.seniority = j.seniority
 LEFT JOIN unnest(%(skills)s::bigint[], %(levels)s::int[]) AS p(skill_id, level)
      ON p.skill_id = js.skill_id
 WHERE js.job_id = ANY(%(jobs)s)
 GROUP BY js.job_id
+"""
+
+APPLICANT_SCORES_SQL = f"""
+SELECT a.applicant_id, {SCORE} AS score
+FROM jobs_application a
+JOIN jobs_job j ON j.id = a.job_id
+JOIN jobs_jobskill js ON js.job_id = a.job_id
+JOIN {EXPECTED} ON e.seniority = j.seniority
+LEFT JOIN profiles_profile pr ON pr.user_id = a.applicant_id
+LEFT JOIN profiles_profileskill p ON p.profile_id = pr.id AND p.skill_id = js.skill_id
+WHERE a.job_id = %(job)s
+GROUP BY a.applicant_id
 """
 
 RECOMMEND_SQL = """
@@ -45,14 +62,10 @@ WITH candidates AS (
     ORDER BY published_at DESC, id DESC
     LIMIT %(candidates)s
 )
-SELECT c.id,
-       round(100.0 * sum(CASE WHEN js.is_required THEN 2 ELSE 1 END
-                         * LEAST(1.0, COALESCE(p.level, 0)::numeric / e.level))
-             / sum(CASE WHEN js.is_required THEN 2 ELSE 1 END))::int AS score
+SELECT c.id, {score} AS score
 FROM candidates c
 JOIN jobs_jobskill js ON js.job_id = c.id
-JOIN (VALUES ('intern', 1), ('junior', 2), ('mid', 3), ('senior', 4), ('lead', 5))
-     AS e(seniority, level) ON e.seniority = c.seniority
+JOIN {expected} ON e.seniority = c.seniority
 LEFT JOIN unnest(%(skills)s::bigint[], %(levels)s::int[]) AS p(skill_id, level)
      ON p.skill_id = js.skill_id
 GROUP BY c.id, c.published_at, c.salary_max_annual
@@ -81,6 +94,13 @@ def scores(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, tuple[
     with connection.cursor() as cursor:
         cursor.execute(SCORE_SQL, {**_levels(skill_levels), "jobs": list(job_ids)})
         return {job_id: (score, missing) for job_id, score, missing in cursor.fetchall()}
+
+
+def applicant_scores(job: Job) -> dict[int, int]:
+    """{applicant's user id: score} for everyone who applied to this job, in one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(APPLICANT_SCORES_SQL, {"job": job.pk})
+        return dict(cursor.fetchall())
 
 
 def fits(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, Fit]:
@@ -131,7 +151,7 @@ def recommended_ids(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[
         "limit": limit,
         "offset": offset,
     }
-    sql = RECOMMEND_SQL.format(preferences=" ".join(preferences))
+    sql = RECOMMEND_SQL.format(preferences=" ".join(preferences), score=SCORE, expected=EXPECTED)
     key = "recommended:" + hashlib.sha256(json.dumps([sql, params]).encode()).hexdigest()
     # A ranking is kept as long as a public page, for the same skills and preferences: reloading
     # or paging back does not rank again, and a new job reaches it as fast as the public board.

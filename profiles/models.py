@@ -43,7 +43,8 @@ class Profile(models.Model):
         return f"Profile of {self.user}"
 
     def skill_levels(self) -> dict[int, int]:
-        return dict(self.skills.values_list("skill_id", "level"))
+        """{skill id: level}; no query when the skills were prefetched."""
+        return {entry.skill_id: entry.level for entry in self.skills.all()}
 
 
 class ProfileSkill(models.Model):

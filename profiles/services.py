@@ -17,7 +17,7 @@ from careerboard.mail import send_templated_mail
 from careerboard.models import User
 from jobs.filters import JobFilterSet
 from jobs.models import Application, Job
-from profiles.models import AlertDelivery, JobAlert, SavedJob
+from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
 
 MAX_RESUME_BYTES = 5 * 1024 * 1024
 RESUME_TYPES = {
@@ -32,6 +32,17 @@ ALERT_PERIOD = {
     JobAlert.Frequency.WEEKLY: timedelta(days=7),
 }
 ALERT_MAX_JOBS = 20
+
+
+def seeker_profile(request) -> Profile | None:
+    """The signed-in person's profile with its skills, read once however often a page asks."""
+    if not hasattr(request, "_seeker_profile"):
+        request._seeker_profile = (
+            Profile.objects.filter(user=request.user).prefetch_related("skills").first()
+            if request.user.is_authenticated
+            else None
+        )
+    return request._seeker_profile
 
 
 def resume_kind(upload) -> str:

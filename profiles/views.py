@@ -60,7 +60,7 @@ def profile_edit(request):
 
 @login_required
 def recommended(request):
-    profile = Profile.objects.filter(user=request.user).first()
+    profile = services.seeker_profile(request)
     page = request.GET.get("page", "1")
     page_number = min(int(page), 50) if page.isdigit() and int(page) > 0 else 1
     ranked = (
@@ -160,14 +160,9 @@ def job_applicants(request, job_id):
         .select_related("applicant__profile")
         .order_by("created_at")
     )
-    levels = {
-        a.applicant_id: a.applicant.profile.skill_levels()
-        for a in applicants
-        if hasattr(a.applicant, "profile")
-    }
+    scores = matching.applicant_scores(job)
     for application in applicants:
-        scored = matching.scores(levels.get(application.applicant_id, {}), [job.pk])
-        application.match = scored.get(job.pk, (None, []))[0]
+        application.match = scores.get(application.applicant_id)
     return render(
         request,
         "profiles/job_applicants.html",

@@ -7,7 +7,8 @@ look a job up with `fit|job:job.pk`.
 from django import template
 
 from profiles import matching
-from profiles.models import Profile, SavedJob
+from profiles.models import SavedJob
+from profiles.services import seeker_profile
 
 register = template.Library()
 
@@ -20,7 +21,7 @@ def seeker_fit(context, jobs):
         return None
     jobs = [job for job in jobs if job is not None]
     ids = [job.pk for job in jobs]
-    profile = Profile.objects.filter(user=user).first()
+    profile = seeker_profile(request)
     fits = matching.fits(profile.skill_levels(), ids) if profile else {}
     saved = set(SavedJob.objects.filter(user=user, job_id__in=ids).values_list("job_id", flat=True))
     return {

@@ -291,3 +291,24 @@ def test_an_alert_for_an_invalid_search_is_refused(client, seeker):
     )
     assert "invalid filters" in response.content.decode()
     assert not JobAlert.objects.exists()
+
+
+@pytest.mark.parametrize("count", [1, 6])
+def test_applicants_page_scores_every_applicant_in_fixed_queries(
+    client, member, company, count, django_assert_max_num_queries
+):
+    python, sql = SkillFactory(name="Python"), SkillFactory(name="SQL")
+    job = PublishedJobFactory(company=company, seniority="mid", skills=[python, sql])
+    for n in range(count):
+        seeker = SeekerFactory()
+        profile = Profile.objects.create(user=seeker)
+        profile.skills.create(skill=python, level=3)
+        if n == 0:
+            profile.skills.create(skill=sql, level=3)
+        Application.objects.create(job=job, applicant=seeker)
+    Application.objects.create(job=job, applicant=SeekerFactory())  # no profile yet
+    client.force_login(member)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("profiles:job_applicants", args=[job.pk])).content.decode()
+    matches = page.count("Match 100%"), page.count("Match 50%"), page.count("Match 0%")
+    assert matches == (1, count - 1, 1)
