@@ -22,6 +22,7 @@ db: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
 	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo_profile
 
 run: db
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)

@@ -1,0 +1,55 @@
+"""Give the demo seeker the skill profile in fixtures/demo.toml."""
+
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from careerboard.models import Skill, User
+from profiles.models import Profile, ProfileSkill
+
+DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo.toml"
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo seeker's profile and skills from the [seeker] table of "
+        "fixtures/demo.toml. Run load_seeds and load_demo first. A profile that already exists "
+        "is left as it is, so a demo user's own edits survive."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--path", type=Path, default=DEMO_FILE)
+
+    def handle(self, *args, path, verbosity, **options):
+        with path.open("rb") as handle:
+            entry = tomllib.load(handle).get("seeker")
+        if not entry:
+            raise CommandError(f"{path} has no [seeker] table.")
+        user = User.objects.filter(username=entry["username"]).first()
+        if user is None:
+            raise CommandError(f"No user {entry['username']!r}: run load_demo first.")
+        levels = entry.get("skills", {})
+        skills = Skill.objects.in_bulk(list(levels), field_name="seed_key")
+        if unknown := sorted(set(levels) - set(skills)):
+            raise CommandError(f"Unknown skill keys {unknown}: run load_seeds first.")
+        fields = ("headline", "location", "years_experience", "desired_roles")
+        with transaction.atomic():
+            profile, created = Profile.objects.get_or_create(
+                user=user,
+                defaults={
+                    **{name: entry[name] for name in fields if name in entry},
+                    "workplaces": entry.get("workplaces", []),
+                    "employment_types": entry.get("employment_types", []),
+                },
+            )
+            if created:
+                ProfileSkill.objects.bulk_create(
+                    ProfileSkill(profile=profile, skill=skills[key], level=level)
+                    for key, level in levels.items()
+                )
+        if verbosity >= 1:
+            done = f"created with {len(levels)} skills" if created else "already there, left as is"
+            self.stdout.write(self.style.SUCCESS(f"Profile of {user.username}: {done}."))

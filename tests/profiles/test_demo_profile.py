@@ -1,0 +1,48 @@
+"""The demo data a newcomer sees after `make run`: a seeker with skills, so matches show at once."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from careerboard.models import User
+from profiles.models import Profile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo():
+    call_command("load_seeds", verbosity=0)
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo_profile", verbosity=0)
+    return User.objects.get(username="seeker")
+
+
+def test_the_demo_seeker_sees_ranked_recommendations_with_match_scores(client, demo):
+    profile = Profile.objects.get(user=demo)
+    assert profile.skill_levels()
+    client.force_login(demo)
+    page = client.get(reverse("profiles:recommended"))
+    assert len(page.context["ranked"]) > 0
+    assert "Match " in page.content.decode()
+
+
+def test_running_it_again_keeps_what_the_demo_user_changed(demo):
+    profile = Profile.objects.get(user=demo)
+    profile.headline = "Changed by hand"
+    profile.save()
+    profile.skills.all().delete()
+    call_command("load_demo_profile", verbosity=0)
+    profile.refresh_from_db()
+    assert profile.headline == "Changed by hand"
+    assert profile.skill_levels() == {}
+
+
+def test_it_says_what_to_run_first_when_the_seeker_or_skills_are_missing(tmp_path):
+    with pytest.raises(CommandError, match="run load_demo first"):
+        call_command("load_demo_profile", verbosity=0)
+    fixture = tmp_path / "demo.toml"
+    fixture.write_text('[seeker]\nusername = "ada"\n[seeker.skills]\ncobol = 5\n')
+    User.objects.create(username="ada")
+    with pytest.raises(CommandError, match="Unknown skill keys"):
+        call_command("load_demo_profile", path=fixture, verbosity=0)
