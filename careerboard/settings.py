@@ -119,7 +119,14 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "careerboard",
         "TIMEOUT": 300,
-    }
+    },
+    # Whole pages for anonymous visitors (careerboard/caching.py): kept in Redis for
+    # PAGE_CACHE_SECONDS, and in each worker's memory for up to LOCAL_SECONDS of that.
+    "pages": {
+        "BACKEND": "careerboard.cache.WorkerMemoryFirstCache",
+        "LOCATION": "worker-pages",
+        "OPTIONS": {"SHARED": "default", "LOCAL_SECONDS": 10, "MAX_ENTRIES": 2000},
+    },
 }
 
 AUTH_USER_MODEL = "careerboard.User"
