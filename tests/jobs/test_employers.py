@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+import redis
 from django.core import mail
 from django.core.management import call_command
 from django.db import OperationalError
@@ -484,3 +485,18 @@ def test_a_posting_cut_off_by_a_lost_database_is_not_half_saved(
     response = client.post(reverse("jobs:job_create", args=[company.slug]), posting(python))
     assert response.status_code == 503
     assert not Job.objects.exists()
+
+
+def test_counting_while_redis_is_down_loses_the_counts_but_never_the_page(
+    client, settings, monkeypatch
+):
+    settings.COUNTERS_KEY_PREFIX = f"test:{timezone.now().timestamp()}"
+    job = PublishedJobFactory()
+    down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    monkeypatch.setattr(counters, "_client", lambda: down)
+    monkeypatch.setattr(counters, "PUSH_SECONDS", 0)
+    assert client.get(job.get_absolute_url()).status_code == 200
+    monkeypatch.undo()
+    counters.flush()
+    job.refresh_from_db()
+    assert job.view_count == 0
