@@ -72,3 +72,20 @@ def test_api_readers_with_a_token_get_a_fresh_list():
     job.title = "New title"
     job.save()
     assert client.get(url).json()["results"][0]["title"] == "New title"
+
+
+def test_job_cards_are_kept_but_follow_edits_of_the_job_and_its_company(client):
+    job = PublishedJobFactory(title="Old title", company__name="Old name")
+    seeker = SeekerFactory()
+    client.force_login(seeker)
+    url = reverse("jobs:job_list")
+    page = client.get(url).content.decode()
+    assert "Old title" in page and "Old name" in page
+    job.title = "New title"
+    job.save()
+    assert "New title" in client.get(url).content.decode()
+    job.company.name = "New name"
+    job.company.is_verified = True
+    job.company.save()
+    page = client.get(url).content.decode()
+    assert "New name" in page and "Verified employer" in page
