@@ -24,8 +24,11 @@ RECOMMEND_CANDIDATES = 500
 SCORE = """round(100.0 * sum(CASE WHEN js.is_required THEN 2 ELSE 1 END
                           * LEAST(1.0, COALESCE(p.level, 0)::numeric / e.level))
               / sum(CASE WHEN js.is_required THEN 2 ELSE 1 END))::int"""
-EXPECTED = """(VALUES ('intern', 1), ('junior', 2), ('mid', 3), ('senior', 4), ('lead', 5))
-     AS e(seniority, level)"""
+EXPECTED = (
+    "(VALUES "
+    + ", ".join(f"('{seniority}', {level})" for seniority, level in EXPECTED_LEVEL.items())
+    + ") AS e(seniority, level)"
+)
 
 SCORE_SQL = f"""
 SELECT js.job_id,
