@@ -108,23 +108,22 @@ class JobQuerySet(models.QuerySet):
         The description and the search vector are left in the database: a card shows neither,
         and at scale both are kilobytes per row stored out of line (TOAST).
         """
-        return (
-            self.defer("description", "search_vector")
-            .select_related("company")
-            .prefetch_related(
-                "locations",
-                models.Prefetch(
-                    "job_skills",
-                    queryset=JobSkill.objects.select_related("skill").order_by(
-                        "-is_required", "skill__name"
-                    ),
-                ),
-            )
-        )
+        return self._with_related().defer("description", "search_vector")
 
     def with_page_data(self):
         """A job's own page: the card data and the description."""
-        return self.with_card_data().defer(None).defer("search_vector")
+        return self._with_related().defer("search_vector")
+
+    def _with_related(self):
+        return self.select_related("company").prefetch_related(
+            "locations",
+            models.Prefetch(
+                "job_skills",
+                queryset=JobSkill.objects.select_related("skill").order_by(
+                    "-is_required", "skill__name"
+                ),
+            ),
+        )
 
 
 HOURS_PER_YEAR = 2080
