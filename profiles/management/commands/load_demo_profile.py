@@ -3,14 +3,12 @@
 import tomllib
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from careerboard.models import Skill, User
+from jobs.management.commands.load_demo import DEMO_FILE
 from profiles.models import Profile, ProfileSkill
-
-DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo.toml"
 
 
 class Command(BaseCommand):
