@@ -235,9 +235,12 @@ class Server:
         """
         for _ in range(3 * workers):
             for path in WARM_UP_PATHS:
-                request = urllib.request.Request(self.url + path, headers={"Cookie": cookie})
-                with urllib.request.urlopen(request, timeout=60) as response:
-                    response.read()
+                self.get(path, cookie)
+
+    def get(self, path: str, cookie: str) -> None:
+        request = urllib.request.Request(self.url + path, headers={"Cookie": cookie})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            response.read()
 
     def log_size(self) -> int:
         self.log.flush()
@@ -276,9 +279,7 @@ def first_hits(server: Server, paths: list[str], cookie: str) -> list[dict]:
     """Each URL once, one at a time, before any cache holds it: what its first visitor pays."""
     start = server.log_size()
     for path in paths:
-        request = urllib.request.Request(server.url + path, headers={"Cookie": cookie})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            response.read()
+        server.get(path, cookie)
     return server.request_lines(start)
 
 
