@@ -30,8 +30,7 @@ MIN_SAMPLE_HITS = 3
 STATS_CACHE_SECONDS = 300
 # Relevance ranks only the newest matches, so a broad query never ranks the whole board...
 RANK_CANDIDATES = 500
-# ... but when the counts say there are few matches, it ranks them all: finding "the newest
-# 500" of a sparse set would walk most of the date index.
+# ... but when the counts say there are few matches, it ranks them all, which costs little.
 RANK_ALL_UP_TO = 3000
 # Newest-first reads the date index backwards until it has the rows it needs, which is quick
 # when matches are common: about needed * board / matches rows. When that would pass over more
