@@ -235,10 +235,17 @@ class RejectForm(forms.Form):
 
 
 class ReportForm(forms.ModelForm):
+    # A radio list offers no blank choice: the reporter must pick a reason.
+    reason = forms.ChoiceField(
+        label="What is wrong with this listing?",
+        choices=JobReport.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+
     class Meta:
         model = JobReport
         fields = ["reason", "details", "reporter_email"]
-        widgets = {"details": forms.Textarea(attrs={"rows": 3}), "reason": forms.RadioSelect}
+        widgets = {"details": forms.Textarea(attrs={"rows": 3})}
         labels = {"reporter_email": "Your email (optional, if we may reply)"}
 
 
