@@ -1,13 +1,21 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-Screenshots of each step, at phone and desktop widths, go to tests/e2e/screenshots/ (git-ignored)
-for people and CI to look at.
+They run with the production cache configuration: the Redis cache and the page cache for
+anonymous visitors, as careerboard/settings.py sets them up. Screenshots of each step, at phone
+and desktop widths, go to tests/e2e/screenshots/ (git-ignored) for people and CI to look at.
 """
 
 import os
+import uuid
 from pathlib import Path
 
 import pytest
+import redis
+from django.conf import settings as django_settings
+from django.core.cache import caches
+from django.test import Client
+
+from careerboard import settings as project_settings
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -42,6 +50,14 @@ def browser():
         browser.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def page(request, browser, live_server):
     context = browser.new_context(viewport=VIEWPORTS[request.param], base_url=live_server.url)
@@ -49,6 +65,11 @@ def page(request, browser, live_server):
     page.set_default_timeout(10_000)
     page.viewport_name = request.param
     yield page
+    if getattr(request.node, "call_failed", False):
+        # What the browser showed when the test failed, beside the steps' screenshots.
+        SCREENSHOTS.mkdir(exist_ok=True)
+        name = f"{request.node.originalname}-{request.param}-FAILED.png"
+        page.screenshot(path=SCREENSHOTS / name, full_page=True)
     context.close()
 
 
@@ -62,3 +83,64 @@ def shoot(request):
         page.screenshot(path=SCREENSHOTS / name, full_page=True)
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def production_caches(_isolated_settings, settings, live_server):
+    """The caches as production has them, under a key prefix of this test's own.
+
+    tests/conftest.py gives other tests local memory and no page cache. Here Redis holds the
+    shared cache, sessions, rate limits, counters and pages (PAGE_CACHE_SECONDS as configured,
+    at least a minute). A prefix per test stands in for flushing the database, which may be
+    shared: the test's keys are deleted afterwards, nobody else's.
+    """
+    prefix = f"careerboard-e2e-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        **project_settings.CACHES,
+        "default": {**project_settings.CACHES["default"], "KEY_PREFIX": prefix},
+    }
+    settings.PAGE_CACHE_SECONDS = max(project_settings.PAGE_CACHE_SECONDS, 60)
+    settings.COUNTERS_KEY_PREFIX = f"{prefix}:counters"
+    settings.SITE_URL = live_server.url
+    # The worker's own memory in front of Redis outlives a settings change: start it empty.
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+    client = redis.Redis.from_url(project_settings.REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """sign_in(page, user): the browser context gets a session for `user` (no login form)."""
+
+    def sign(page, user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies(
+            [{"name": cookie.key, "value": cookie.value, "url": live_server.url}]
+        )
+
+    return sign
+
+
+@pytest.fixture
+def visitor(browser, live_server):
+    """visitor() opens a page in a browser context of its own: another person, no cookies."""
+    contexts = []
+
+    def new_page(width="desktop"):
+        context = browser.new_context(viewport=VIEWPORTS[width], base_url=live_server.url)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.viewport_name = width
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
