@@ -1,0 +1,247 @@
+"""Every button an employer can press, pressed in Chromium, with what the employer sees after."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from PIL import Image
+from playwright.sync_api import expect
+from rest_framework.authtoken.models import Token
+
+from jobs.models import Company, CompanyMembership, Job
+from tests.factories import (
+    AdminFactory,
+    CompanyFactory,
+    EmployerFactory,
+    PublishedJobFactory,
+    SeekerFactory,
+    SkillFactory,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def message(page, text):
+    return page.locator(".messages").get_by_text(text)
+
+
+def job_row(page, title):
+    """The dashboard's table row of the job with exactly this title."""
+    return page.get_by_role("row").filter(has=page.get_by_role("link", name=title, exact=True))
+
+
+@pytest.fixture
+def member(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    employer = EmployerFactory()
+    company = CompanyFactory(name="Blue Owl")
+    CompanyMembership.objects.create(company=company, user=employer)
+    return employer, company
+
+
+def test_employer_adds_a_company_with_a_logo_that_shows_on_its_page(
+    page, shoot, sign_in, visitor, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    logo = tmp_path / "owl.png"
+    image = io.BytesIO()
+    Image.new("RGB", (96, 96), (30, 90, 200)).save(image, format="PNG")
+    logo.write_bytes(image.getvalue())
+    sign_in(page, EmployerFactory())
+
+    page.goto("/jobs/dashboard/")
+    page.get_by_role("link", name="Add a company").click()
+    page.get_by_label("Name").fill("Blue Owl")
+    page.get_by_label("Website").fill("https://blueowl.example")
+    page.get_by_label("About").fill("We make **owls** fly.")
+    page.get_by_label("Logo").set_input_files(str(logo))
+    shoot(page, "1-company-form")
+    page.get_by_role("button", name="Save company").click()
+    expect(message(page, "Blue Owl is ready. Post its first role.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Blue Owl")
+    shoot(page, "2-company-dashboard")
+    company = Company.objects.get()
+    assert company.website == "https://blueowl.example"
+
+    # The live server serves /media/ from MEDIA_ROOT, as the documented proxy does.
+    page.get_by_role("link", name="Public page").click()
+    logo_img = page.get_by_role("img", name="Blue Owl logo")
+    expect(logo_img).to_be_visible()
+    page.wait_for_load_state("load")
+    assert logo_img.evaluate("img => img.complete && img.naturalWidth") == 96
+    shoot(page, "3-public-page-with-logo")
+
+    # So does an anonymous visitor, who gets the page through the page cache.
+    stranger = visitor(page.viewport_name)
+    stranger.goto(company.get_absolute_url())
+    stranger.wait_for_load_state("load")
+    assert stranger.get_by_role("img", name="Blue Owl logo").evaluate("img => img.naturalWidth")
+
+    page.go_back()
+    page.get_by_role("link", name="Edit company").click()
+    page.get_by_label("About").fill("We make **owls** fly, and fast.")
+    page.get_by_role("button", name="Save company").click()
+    expect(message(page, "Company details saved.")).to_be_visible()
+    company.refresh_from_db()
+    assert company.about == "We make **owls** fly, and fast."
+    assert company.logo.name.startswith("logos/")
+
+
+def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
+    page, shoot, sign_in, visitor, member
+):
+    SkillFactory(name="Python")
+    employer, company = member
+    sign_in(page, employer)
+    moderator = visitor(page.viewport_name)
+    sign_in(moderator, AdminFactory())
+
+    page.goto("/jobs/dashboard/")  # one company: its dashboard
+    page.get_by_role("link", name="Post a job").click()
+    page.get_by_label("Title").fill("Django developer")
+    page.get_by_label("Description").fill("## The role\n\nBuild our **APIs**.")
+    page.get_by_label("Employment type").select_option("full_time")
+    page.get_by_label("Seniority").select_option("mid")
+    page.get_by_label("On-site").check()
+    page.get_by_label("Locations").fill("Amsterdam, Netherlands")
+    page.get_by_role("group", name="Required skills").get_by_label("Python").check()
+    page.get_by_label("Apply at (URL)").fill("https://blueowl.example/jobs")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview of the description")).to_be_visible()
+    expect(page.locator(".preview strong")).to_have_text("APIs")
+    shoot(page, "1-preview")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(message(page, "“Django developer” was sent for review.")).to_be_visible()
+    expect(job_row(page, "Django developer").get_by_text("Pending review")).to_be_visible()
+    shoot(page, "2-pending")
+    job = Job.objects.get()
+
+    moderator.goto("/jobs/moderation/")
+    moderator.get_by_label("Django developer at Blue Owl").check()
+    moderator.get_by_role("button", name="Approve").click()
+    expect(message(moderator, "1 item(s) approved")).to_be_visible()
+    assert mail.outbox[-1].subject == "Your job “Django developer” is live on CareerBoard"
+
+    page.reload()
+    expect(job_row(page, "Django developer").get_by_text("Published")).to_be_visible()
+    job_row(page, "Django developer").get_by_role("link", name="Edit").click()
+    page.get_by_label("Title").fill("Senior Django developer")
+    page.get_by_label("Seniority").select_option("senior")
+    page.get_by_role("button", name="Save changes").click()
+    expect(message(page, "Your changes are waiting for review")).to_be_visible()
+    expect(
+        job_row(page, "Django developer").get_by_text("Changes waiting for review")
+    ).to_be_visible()
+    shoot(page, "3-edit-waiting")
+
+    moderator.goto("/jobs/moderation/")
+    moderator.locator("input[name=edit]").check()
+    moderator.get_by_role("button", name="Approve").click()
+    expect(message(moderator, "1 item(s) approved")).to_be_visible()
+    moderator.goto(job.get_absolute_url())
+    expect(moderator.get_by_role("heading", level=1)).to_have_text("Senior Django developer")
+
+    # Near its closing date, the employer renews it for another period.
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() + timedelta(days=2))
+    page.reload()
+    soon = timezone.localdate() + timedelta(days=2)
+    row = job_row(page, "Senior Django developer")
+    expect(row.get_by_role("cell", name=soon.strftime("%-d %b %Y"))).to_be_visible()
+    row.get_by_role("button", name="Renew").click()
+    expect(message(page, "Renewed: the job stays up for another period.")).to_be_visible()
+    later = timezone.localdate() + timedelta(days=30)
+    row = job_row(page, "Senior Django developer")
+    expect(row.get_by_role("cell", name=later.strftime("%-d %b %Y"))).to_be_visible()
+    shoot(page, "4-renewed")
+
+    row.get_by_role("button", name="Duplicate").click()
+    expect(message(page, "A copy was saved as a draft.")).to_be_visible()
+    copy = job_row(page, "Senior Django developer (copy)")
+    expect(copy.get_by_text("Draft", exact=True)).to_be_visible()
+    copy.get_by_role("button", name="Delete").click()
+    expect(message(page, "The draft was deleted.")).to_be_visible()
+    expect(job_row(page, "Senior Django developer (copy)")).to_have_count(0)
+    job_row(page, "Senior Django developer").get_by_role("button", name="Duplicate").click()
+    job_row(page, "Senior Django developer (copy)").get_by_role("button", name="Submit").click()
+    expect(message(page, "“Senior Django developer (copy)” was sent for review.")).to_be_visible()
+    expect(
+        job_row(page, "Senior Django developer (copy)").get_by_text("Pending review")
+    ).to_be_visible()
+    shoot(page, "5-copy-submitted")
+
+    job_row(page, "Senior Django developer").get_by_role("button", name="Close (filled)").click()
+    expect(message(page, "Closed: the job has left the board.")).to_be_visible()
+    expect(job_row(page, "Senior Django developer").get_by_text("Closed (filled)")).to_be_visible()
+    shoot(page, "6-closed")
+    stranger = visitor(page.viewport_name)
+    stranger.goto("/jobs/?q=senior+django")
+    expect(stranger.get_by_role("heading", name=re.compile("0 jobs"))).to_be_visible()
+
+
+def test_employer_invites_a_colleague_who_accepts(page, shoot, sign_in, visitor, member):
+    employer, company = member
+    colleague = SeekerFactory(username="grace", email="grace@example.com")
+    sign_in(page, employer)
+
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    page.get_by_label("Their email address").fill(employer.email)
+    page.get_by_role("button", name="Invite").click()
+    expect(message(page, f"{employer.email} is already a member of Blue Owl.")).to_be_visible()
+    page.get_by_label("Their email address").fill("Grace@Example.com")
+    page.get_by_role("button", name="Invite").click()
+    expect(message(page, "Invitation sent to Grace@Example.com.")).to_be_visible()
+    shoot(page, "1-invited")
+    (email,) = mail.outbox
+    assert email.to == ["grace@example.com"]
+    link = re.search(r"^(http\S+/jobs/invitations/\S+/)$", email.body, re.M).group(1)
+
+    invited = visitor(page.viewport_name)
+    sign_in(invited, colleague)
+    invited.goto(link)
+    expect(invited.get_by_role("heading", name="Join Blue Owl")).to_be_visible()
+    shoot(invited, "2-invitation")
+    invited.get_by_role("button", name="Accept the invitation").click()
+    expect(message(invited, "You now manage Blue Owl's jobs.")).to_be_visible()
+    expect(invited.get_by_role("heading", level=1)).to_have_text("Blue Owl")
+    expect(invited.get_by_role("link", name="Employer dashboard")).to_be_visible()
+    shoot(invited, "3-accepted")
+    assert company.members.filter(pk=colleague.pk).exists()
+
+    page.reload()
+    expect(page.get_by_text("grace (grace@example.com)")).to_be_visible()
+    invited.goto(link)
+    expect(invited.get_by_text("This invitation has already been used.")).to_be_visible()
+
+
+def test_employer_creates_an_api_token_uses_it_and_revokes_it(
+    page, shoot, sign_in, visitor, member
+):
+    employer, company = member
+    job = PublishedJobFactory(company=company, title="Platform engineer")
+    sign_in(page, employer)
+
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    page.get_by_role("button", name="Create an API token").click()
+    shown = message(page, "Your new API token:")
+    expect(shown).to_be_visible()
+    key = re.search(r"Your new API token: (\w+)", shown.inner_text()).group(1)
+    assert Token.objects.get(user=employer).key == key
+    expect(page.get_by_role("button", name="Replace my API token")).to_be_visible()
+    shoot(page, "1-token-created")
+
+    api = visitor().request
+    closed = api.post(f"/api/v1/jobs/{job.pk}/close/", headers={"Authorization": f"Token {key}"})
+    assert closed.status == 200, closed.text()
+    job.refresh_from_db()
+    assert job.status == Job.Status.CLOSED
+
+    page.get_by_role("button", name="Revoke my API token").click()
+    expect(message(page, "Your API token was revoked.")).to_be_visible()
+    expect(page.get_by_role("button", name="Create an API token")).to_be_visible()
+    expect(page.get_by_role("button", name="Revoke my API token")).to_have_count(0)
+    shoot(page, "2-token-revoked")
+    refused = api.get("/api/v1/skills/", headers={"Authorization": f"Token {key}"})
+    assert refused.status == 401
