@@ -41,8 +41,9 @@ class WorkerMemoryFirstCache(LocMemCache):
     page costs otherwise. A copy here outlives the shared one by LOCAL_SECONDS at most, and the
     LRU keeps MAX_ENTRIES (pages of 13-35 KB: tens of MB per worker at most).
 
-    Made for Django's cache_page, which only gets and sets: get, set and delete reach the shared
-    cache; every other operation, clear() included, acts on this worker's memory alone.
+    Made for the page cache (careerboard/caching.py), which only gets and sets: get, set and
+    delete reach the shared cache; every other operation, clear() included, acts on this
+    worker's memory alone.
     """
 
     def __init__(self, name, params):
