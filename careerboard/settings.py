@@ -316,3 +316,11 @@ LOGGING = {
         },
     },
 }
+
+# The five source documents our seeds are drawn from. They are not part of the repository: the
+# tests that check every seeded figure against them skip without them, unless
+# REQUIRE_SEED_SOURCES is on (CI turns it on, so there they must run).
+SEED_SOURCES_DIR = Path(
+    os.environ.get("SEED_SOURCES_DIR") or BASE_DIR.parent / "shared" / "seeds"
+).resolve()
+REQUIRE_SEED_SOURCES = env_bool("REQUIRE_SEED_SOURCES", False)
