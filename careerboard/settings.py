@@ -121,6 +121,8 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "careerboard",
         "TIMEOUT": 300,
+        # A Redis that does not answer costs a request a fraction of a second, then is skipped.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     },
     # Whole pages for anonymous visitors (careerboard/caching.py): kept in Redis for
     # PAGE_CACHE_SECONDS, and in each worker's memory for up to LOCAL_SECONDS of that.
