@@ -7,7 +7,7 @@ PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/careerboard
 
-.PHONY: install db run serve test lint format bench backup restore clean
+.PHONY: install db run serve test lint format bench bench-long-tail backup restore clean
 
 install: $(VENV)/.installed
 
@@ -54,6 +54,9 @@ clean:
 
 bench: install
 	$(PY) benchmarks/run.py $(BENCH_ARGS)
+
+bench-long-tail: install
+	$(PY) benchmarks/long_tail.py $(BENCH_ARGS)
 
 # Backups: a custom-format pg_dump of DATABASE_URL plus the private files (resumes).
 BACKUP_DIR ?= backups

@@ -3,14 +3,17 @@
     python benchmarks/load_test.py [--database-url URL] [--connections 64] [--seconds 60]
 
 Serves the app with gunicorn in production settings and prints throughput, latency percentiles
-and errors (any non-2xx/3xx answer or socket error counts as one).
+and errors (any non-2xx/3xx answer or socket error counts as one). A third of the mix is long-tail
+searches composed as in long_tail.py, each distinct, so most of them reach the server uncached:
+no URL is requested before the measured run but for its 2 s warm-up.
 """
 
 import argparse
 import random
 
 import psycopg
-from run import Server, drive, env_for, manage
+from long_tail import Vocabulary, compose
+from run import Server, drive, ensure_wrk, env_for, manage
 
 
 def mixed_paths(database_url: str) -> list[str]:
@@ -36,7 +39,10 @@ def mixed_paths(database_url: str) -> list[str]:
             paths.append(f"/jobs/apply/{pk}/")
         else:
             paths.append(rng.choice(["/", "/skills/", f"/skills/{rng.choice(skills)}/"]))
-    return paths
+    long_tail = [path for path, _ in compose(Vocabulary(database_url), 6000, rng, set())]
+    mixed = paths * 4 + long_tail
+    rng.shuffle(mixed)
+    return mixed
 
 
 def main():
@@ -48,12 +54,14 @@ def main():
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--port", type=int, default=8767)
     args = parser.parse_args()
+    ensure_wrk()
     env = env_for(args.database_url)
     env["ROOT_URLCONF"] = "careerboard.urls"
     manage(env, "collectstatic", "--noinput", "-v0")
     server = Server(env, args.port, workers=4)
     try:
-        row = drive(server, mixed_paths(args.database_url), args.seconds, args.connections)
+        paths = mixed_paths(args.database_url)
+        row = drive(server, paths, args.seconds, args.connections, measure_first_hits=False)
         rss = server.worker_peak_rss_mb()
     finally:
         server.stop()

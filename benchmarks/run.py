@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -199,6 +200,19 @@ def sample_paths(database_url: str) -> dict[str, list[str]]:
     }
 
 
+class _KeepRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+NO_REDIRECTS = urllib.request.build_opener(_KeepRedirects)
+
+
+def ensure_wrk() -> None:
+    if not shutil.which("wrk"):
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+
+
 class Server:
     """gunicorn in production settings, its request log in a file."""
 
@@ -237,10 +251,20 @@ class Server:
             for path in WARM_UP_PATHS:
                 self.get(path, cookie)
 
-    def get(self, path: str, cookie: str) -> None:
+    def get(self, path: str, cookie: str) -> str:
+        """One request, its request id returned; a redirect is its answer (it may leave the site).
+
+        The id names the request's line in the request log.
+        """
         request = urllib.request.Request(self.url + path, headers={"Cookie": cookie})
-        with urllib.request.urlopen(request, timeout=60) as response:
-            response.read()
+        try:
+            with NO_REDIRECTS.open(request, timeout=60) as response:
+                response.read()
+                return response.headers.get("X-Request-ID", "")
+        except urllib.error.HTTPError as error:
+            if error.code >= 400:
+                raise
+            return error.headers.get("X-Request-ID", "")
 
     def log_size(self) -> int:
         self.log.flush()
@@ -284,9 +308,14 @@ def first_hits(server: Server, paths: list[str], cookie: str) -> list[dict]:
 
 
 def drive(
-    server: Server, paths: list[str], seconds: int, connections: int, cookie: str = ""
+    server: Server,
+    paths: list[str],
+    seconds: int,
+    connections: int,
+    cookie: str = "",
+    measure_first_hits: bool = True,
 ) -> dict:
-    first = first_hits(server, paths, cookie)
+    first = first_hits(server, paths, cookie) if measure_first_hits else []
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths))
     script = ROOT / "benchmarks" / "report.lua"
@@ -361,8 +390,7 @@ def main():
         "--server", default="postgres://postgres@127.0.0.1:5432", help="PostgreSQL server URL."
     )
     args = parser.parse_args()
-    if not shutil.which("wrk"):
-        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+    ensure_wrk()
     RESULTS.mkdir(exist_ok=True)
     for size in [int(s) for s in args.sizes.split(",")]:
         database_url, load_seconds = prepare_data(size, args.server)

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "careerboard.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the session, CSRF and message middleware: it stores only what they left shareable.
+    "careerboard.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -119,6 +121,8 @@ CACHES = {
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "careerboard",
         "TIMEOUT": 300,
+        # A Redis that does not answer costs a request a fraction of a second, then is skipped.
+        "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     },
     # Whole pages for anonymous visitors (careerboard/caching.py): kept in Redis for
     # PAGE_CACHE_SECONDS, and in each worker's memory for up to LOCAL_SECONDS of that.
@@ -314,3 +318,11 @@ LOGGING = {
         },
     },
 }
+
+# The five source documents our seeds are drawn from. They are not part of the repository: the
+# tests that check every seeded figure against them skip without them, unless
+# REQUIRE_SEED_SOURCES is on (CI turns it on, so there they must run).
+SEED_SOURCES_DIR = Path(
+    os.environ.get("SEED_SOURCES_DIR") or BASE_DIR.parent / "shared" / "seeds"
+).resolve()
+REQUIRE_SEED_SOURCES = env_bool("REQUIRE_SEED_SOURCES", False)

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
+from django.core.cache import caches
 from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
 from django.db.utils import DatabaseError
@@ -48,15 +49,24 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def cache_is_reachable() -> bool:
+    shared = caches["default"]
+    return shared.ping() if hasattr(shared, "ping") else True
+
+
 @never_cache
 def readyz(request):
-    """The process can serve: the database answers."""
+    """The process can serve: the database answers. Without the cache it serves, more slowly."""
+    cache_state = "ok" if cache_is_reachable() else "unreachable"
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+        return JsonResponse(
+            {"status": "unavailable", "database": "unreachable", "cache": cache_state}, status=503
+        )
+    status = "ok" if cache_state == "ok" else "degraded"
+    return JsonResponse({"status": status, "database": "ok", "cache": cache_state})
 
 
 def favicon(request):
@@ -78,7 +88,13 @@ def robots_txt(request):
 
 
 def rate_limited(request, exception):
-    """django-ratelimit's answer when someone goes too fast: 429 with a page that says why."""
+    """django-ratelimit's answer when someone goes too fast: 429 with a page that says why.
+
+    Limits are counted in the cache; while it is unreachable they fail closed, and the page
+    says the service is busy rather than blaming the person.
+    """
+    if not cache_is_reachable():
+        return render(request, "busy.html", status=503)
     return render(request, "429.html", status=429)
 
 
