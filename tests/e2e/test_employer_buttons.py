@@ -216,7 +216,7 @@ def test_employer_invites_a_colleague_who_accepts(page, shoot, sign_in, visitor,
     expect(invited.get_by_text("This invitation has already been used.")).to_be_visible()
 
 
-def test_employer_creates_an_api_token_uses_it_and_revokes_it(
+def test_employer_creates_an_api_token_uses_it_replaces_it_and_revokes_it(
     page, shoot, sign_in, visitor, member
 ):
     employer, company = member
@@ -237,6 +237,13 @@ def test_employer_creates_an_api_token_uses_it_and_revokes_it(
     assert closed.status == 200, closed.text()
     job.refresh_from_db()
     assert job.status == Job.Status.CLOSED
+
+    page.get_by_role("button", name="Replace my API token").click()
+    shown = message(page, "Your new API token:")
+    old_key, key = key, re.search(r"Your new API token: (\w+)", shown.inner_text()).group(1)
+    assert key != old_key
+    assert api.get("/api/v1/skills/", headers={"Authorization": f"Token {old_key}"}).status == 401
+    assert api.get("/api/v1/skills/", headers={"Authorization": f"Token {key}"}).status == 200
 
     page.get_by_role("button", name="Revoke my API token").click()
     expect(message(page, "Your API token was revoked.")).to_be_visible()

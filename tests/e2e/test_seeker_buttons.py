@@ -7,12 +7,13 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from jobs.models import Application, JobReport
+from jobs.models import Application, CompanyMembership, JobReport
 from profiles.models import JobAlert, Profile, ProfileSkill, SavedJob
 from profiles.services import alerts_send
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
+    EmployerFactory,
     PublishedJobFactory,
     SeekerFactory,
     SkillFactory,
@@ -102,7 +103,7 @@ def test_visitor_reports_a_listing_from_its_page_and_moderators_see_the_report(
     expect(moderator.get_by_text("Fraud or scam — “They ask for a fee")).to_be_visible()
 
 
-def test_a_report_without_a_reason_is_refused_with_a_message(page, shoot):
+def test_a_report_without_a_reason_is_not_sent(page, shoot):
     job = PublishedJobFactory(title="Vague role")
     page.goto(f"/jobs/report/{job.pk}/")
     page.get_by_label("Details").fill("Something is off.")
@@ -114,11 +115,14 @@ def test_a_report_without_a_reason_is_refused_with_a_message(page, shoot):
     assert not JobReport.objects.exists()
 
 
-def test_seeker_applies_on_site_with_a_resume_then_withdraws(page, shoot, sign_in, private_files):
-    seeker = SeekerFactory()
-    job = PublishedJobFactory(
-        title="Django developer", company=CompanyFactory(name="Blue Owl"), apply_on_site=True
-    )
+def test_seeker_applies_on_site_with_a_resume_the_employer_moves_it_on_and_it_is_withdrawn(
+    page, shoot, sign_in, visitor, private_files
+):
+    seeker = SeekerFactory(email="ada@example.com")
+    company = CompanyFactory(name="Blue Owl")
+    employer = EmployerFactory()
+    CompanyMembership.objects.create(company=company, user=employer)
+    job = PublishedJobFactory(title="Django developer", company=company, apply_on_site=True)
     sign_in(page, seeker)
 
     page.goto(job.get_absolute_url())
@@ -139,12 +143,28 @@ def test_seeker_applies_on_site_with_a_resume_then_withdraws(page, shoot, sign_i
     assert application.resume.read() == PDF
     assert page.request.get(f"/me/applications/{application.pk}/resume/").body() == PDF
 
+    hiring = visitor(page.viewport_name)
+    sign_in(hiring, employer)
+    hiring.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    hiring.get_by_role("link", name="1 applications for Django developer").click()
+    expect(hiring.get_by_text("I have run Django in production.")).to_be_visible()
+    assert hiring.request.get(f"/me/applications/{application.pk}/resume/").body() == PDF
+    hiring.get_by_label("Status").select_option(label="Interviewing")
+    hiring.get_by_role("button", name="Save").click()
+    expect(message(hiring, "Status saved; the applicant has been emailed.")).to_be_visible()
+    expect(hiring.get_by_label("Status")).to_have_value("interviewing")
+    shoot(hiring, "3-employer-moved-it-on")
+    assert mail.outbox[-1].to == ["ada@example.com"]
+
+    page.reload()
+    row = page.get_by_role("row", name=re.compile("Django developer"))
+    expect(row.get_by_text("Interviewing", exact=True)).to_be_visible()
     row.get_by_role("button", name="Withdraw").click()
     expect(message(page, "Your application was withdrawn.")).to_be_visible()
     row = page.get_by_role("row", name=re.compile("Django developer"))
     expect(row.get_by_text("Withdrawn", exact=True)).to_be_visible()
     expect(row.get_by_role("button", name="Withdraw")).to_have_count(0)
-    shoot(page, "3-withdrawn")
+    shoot(page, "4-withdrawn")
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
 
