@@ -19,9 +19,14 @@ MAX_DESCRIPTION_CHARS = 20_000
 
 
 def https_by_default(db_field, **kwargs):
-    """Form fields for model fields; a URL typed without a scheme is taken as https."""
+    """Form fields for model fields; a URL typed without a scheme is taken as https.
+
+    URLs get a text box with the phone's URL keyboard: a browser's own URL box refuses an address
+    without a scheme before the form can add one.
+    """
     if isinstance(db_field, models.URLField):
         kwargs["assume_scheme"] = "https"
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "url"}))
     return db_field.formfield(**kwargs)
 
 
