@@ -11,6 +11,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
+from jobs import counters
 from jobs.models import Company, CompanyMembership, Job
 from tests.factories import (
     AdminFactory,
@@ -113,6 +114,11 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     expect(page.get_by_role("heading", name="Preview of the description")).to_be_visible()
     expect(page.locator(".preview strong")).to_have_text("APIs")
     shoot(page, "1-preview")
+    page.get_by_role("button", name="Save draft").click()
+    expect(message(page, "“Django developer” is saved as a draft.")).to_be_visible()
+    expect(job_row(page, "Django developer").get_by_text("Draft", exact=True)).to_be_visible()
+    job_row(page, "Django developer").get_by_role("link", name="Edit").click()
+    expect(page.get_by_label("Locations")).to_have_value("Amsterdam, Netherlands")
     page.get_by_role("button", name="Submit for review").click()
     expect(message(page, "“Django developer” was sent for review.")).to_be_visible()
     expect(job_row(page, "Django developer").get_by_text("Pending review")).to_be_visible()
@@ -252,3 +258,29 @@ def test_employer_creates_an_api_token_uses_it_replaces_it_and_revokes_it(
     shoot(page, "2-token-revoked")
     refused = api.get("/api/v1/skills/", headers={"Authorization": f"Token {key}"})
     assert refused.status == 401
+
+
+def test_views_and_apply_clicks_reach_the_employers_dashboard(
+    page, shoot, sign_in, visitor, member
+):
+    employer, company = member
+    job = PublishedJobFactory(
+        company=company, title="Site reliability engineer", apply_url="https://blueowl.example/sre"
+    )
+    applicant = visitor(page.viewport_name)
+    applicant.route(
+        "https://blueowl.example/**",
+        lambda route: route.fulfill(body="<h1>Blue Owl careers</h1>", content_type="text/html"),
+    )
+    applicant.goto(job.get_absolute_url())
+    applicant.get_by_role("link", name="Apply for this job").click()
+    expect(applicant).to_have_url("https://blueowl.example/sre")
+    counters.flush()  # what cron does every few minutes
+
+    sign_in(page, employer)
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    row = job_row(page, "Site reliability engineer")
+    expect(row.get_by_role("cell")).to_have_text(
+        ["Published", re.compile(r"\d"), "1", "1", "0", re.compile("Edit")]
+    )
+    shoot(page, "dashboard-counts")
