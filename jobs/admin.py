@@ -40,11 +40,6 @@ class CompanyAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors"]
     inlines = [MembershipInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change and "name" in form.changed_data:
-            services.company_reindex_jobs(company=form.instance)
-
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):

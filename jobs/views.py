@@ -361,10 +361,7 @@ def company_edit(request, slug):
     company = get_object_or_404(member_companies(request.user), slug=slug)
     form = CompanyForm(request.POST or None, request.FILES or None, instance=company)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            if "name" in form.changed_data:
-                services.company_reindex_jobs(company=company)
+        form.save()
         messages.success(request, "Company details saved.")
         return redirect("jobs:company_dashboard", slug=company.slug)
     return render(request, "jobs/company_form.html", {"form": form, "company": company})
