@@ -95,6 +95,14 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text email (careerboard/mail.py): the same templates, never HTML-escaped, so that
+    # "R&D" arrives as "R&D" and a link's "&" stays "&".
+    {
+        "NAME": "email",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {
