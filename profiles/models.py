@@ -112,6 +112,7 @@ class JobAlert(models.Model):
     def __str__(self):
         return f"{self.get_frequency_display()} alert for {self.user}: {self.query or 'all jobs'}"
 
+    @cached_property
     def filterset(self) -> JobFilterSet:
         """The saved search: its filters, without the page and order it was saved from."""
         params = QueryDict(self.query, mutable=True)
@@ -122,7 +123,7 @@ class JobAlert(models.Model):
     @cached_property
     def name(self) -> str:
         """The search in words ("Python, remote"), as the alerts page and emails show it."""
-        return self.filterset().describe() or "All jobs"
+        return self.filterset.describe() or "All jobs"
 
 
 class AlertDelivery(models.Model):

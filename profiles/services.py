@@ -143,7 +143,7 @@ def application_set_status(*, application: Application, status: str, by: User) -
 def alert_create(*, user: User, query: str, frequency: str) -> JobAlert:
     """Save a search as an alert; its query is kept as its filters, encoded for a link."""
     alert = JobAlert(user=user, query=query, frequency=frequency)
-    filterset = alert.filterset()
+    filterset = alert.filterset
     if not filterset.form.is_valid():
         raise ValidationError("This search has invalid filters; fix them before saving it.")
     alert.query = filterset.data.urlencode()[:1000]
@@ -190,7 +190,7 @@ def alerts_send(*, now=None) -> dict[str, int]:
                 continue
             jobs = list(
                 Job.objects.published()
-                .filter(*alert.filterset().conditions().values(), published_at__gt=since)
+                .filter(*alert.filterset.conditions().values(), published_at__gt=since)
                 .exclude(pk__in=AlertDelivery.objects.filter(alert=alert).values("job_id"))
                 .select_related("company")
                 .order_by("-published_at")[:ALERT_MAX_JOBS]
