@@ -8,14 +8,12 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from careerboard.mail import send_templated_mail
 from careerboard.models import User
-from jobs.filters import JobFilterSet
 from jobs.models import Application, Job
 from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
 
@@ -143,20 +141,15 @@ def application_set_status(*, application: Application, status: str, by: User) -
 
 
 def alert_create(*, user: User, query: str, frequency: str) -> JobAlert:
-    filterset = JobFilterSet(_query_dict(query), queryset=Job.objects.published())
-    if filterset.is_bound and not filterset.form.is_valid():
+    """Save a search as an alert; its query is kept as its filters, encoded for a link."""
+    alert = JobAlert(user=user, query=query, frequency=frequency)
+    filterset = alert.filterset
+    if not filterset.form.is_valid():
         raise ValidationError("This search has invalid filters; fix them before saving it.")
-    alert = JobAlert(user=user, query=query[:1000], frequency=frequency)
+    alert.query = filterset.data.urlencode()[:1000]
     alert.full_clean()
     alert.save()
     return alert
-
-
-def _query_dict(query: str) -> QueryDict:
-    params = QueryDict(query, mutable=True)
-    for key in ("page", "sort"):
-        params.pop(key, None)
-    return params
 
 
 def alert_token(alert: JobAlert) -> str:
@@ -195,10 +188,9 @@ def alerts_send(*, now=None) -> dict[str, int]:
             locked = JobAlert.objects.select_for_update(skip_locked=True).filter(pk=alert.pk)
             if not locked.exists():
                 continue
-            filterset = JobFilterSet(_query_dict(alert.query), queryset=Job.objects.published())
             jobs = list(
                 Job.objects.published()
-                .filter(*filterset.conditions().values(), published_at__gt=since)
+                .filter(*alert.filterset.conditions().values(), published_at__gt=since)
                 .exclude(pk__in=AlertDelivery.objects.filter(alert=alert).values("job_id"))
                 .select_related("company")
                 .order_by("-published_at")[:ALERT_MAX_JOBS]

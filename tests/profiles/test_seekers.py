@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from jobs.models import Application, CompanyMembership
 from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
@@ -291,6 +292,35 @@ def test_an_alert_for_an_invalid_search_is_refused(client, seeker):
     )
     assert "invalid filters" in response.content.decode()
     assert not JobAlert.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("q=python&workplace=remote", "Python, remote"),
+        (
+            "q=API&skill=python&skill=django&workplace=remote&workplace=hybrid"
+            "&employment_type=full_time&seniority=lead&location=de&salary_min=80000"
+            "&currency=EUR&posted=7&sort=newest&page=3",
+            "API, Django, Python, hybrid, remote, full-time, lead / principal, in Germany, "
+            "minimum yearly salary 80,000 EUR, posted in the last 7 days",
+        ),
+        ("location=Berlin&currency=GBP&company=acme", "In Berlin, paid in GBP, at Acme"),
+        ("sort=salary", "All jobs"),
+        ("", "All jobs"),
+    ],
+)
+def test_alerts_are_named_in_words_where_seekers_see_them(client, seeker, company, query, name):
+    SkillFactory(name="Python"), SkillFactory(name="Django")
+    client.force_login(seeker)
+    client.post(reverse("profiles:alerts"), {"query": query, "frequency": "weekly"})
+    alert = JobAlert.objects.get()
+    assert "page=" not in alert.query and "sort=" not in alert.query
+    alerts_page = client.get(reverse("profiles:alerts")).content.decode()
+    assert f">{escape(name)}</a>" in alerts_page
+    assert "page=" not in alerts_page
+    unsubscribe = client.get(reverse("profiles:alert_unsubscribe", args=[alert_token(alert)]))
+    assert f"weekly emails for “{escape(name)}”" in unsubscribe.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 6])
