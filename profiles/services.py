@@ -1,6 +1,7 @@
 """Seekers' writes: resumes, applications, saved jobs and job alerts."""
 
 import zipfile
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -24,6 +25,17 @@ RESUME_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
 }
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# A DOCX or ODT is a zip; these bound what one may ask of a worker (a zip bomb asks gigabytes).
+MAX_ARCHIVE_ENTRIES = 1000
+MAX_ARCHIVE_UNPACKED_BYTES = 50 * 1024 * 1024
+# Above a megabyte, no part of a real document shrinks 200 times (zeros shrink 1,000 times).
+MAX_ARCHIVE_RATIO = 200
+MAX_ARCHIVE_RATIO_FROM = 1024 * 1024
+OFFICE_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+ZIP_BOMB_MESSAGE = (
+    "This file would unpack to far more than a document needs (it looks like a zip bomb). "
+    "Save it again from your word processor."
+)
 UNSUBSCRIBE_SALT = "careerboard.job-alert.unsubscribe"
 ALERT_PERIOD = {
     JobAlert.Frequency.DAILY: timedelta(days=1),
@@ -58,16 +70,49 @@ def resume_kind(upload) -> str:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-                if {"[Content_Types].xml", "word/document.xml"} <= names:
-                    return "docx"
-                if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                    return "odt"
-        except (zipfile.BadZipFile, KeyError, OSError):
-            pass
+                kind = _office_document_kind(archive)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+            kind = None
         finally:
             upload.seek(0)
+        if kind:
+            return kind
     raise ValidationError("Upload a PDF, DOCX or ODT file (this file is none of them).")
+
+
+def _office_document_kind(archive: zipfile.ZipFile) -> str | None:
+    """ "docx" or "odt" for a sound office archive, None for another zip; a zip bomb is refused.
+
+    The sizes an archive declares may lie, so the one entry read (an ODT's `mimetype`) is read
+    through a bounded read; bzip2 and LZMA entries, which inflate a whole block at once however
+    little is asked for, are refused before anything is read (office files use deflate only).
+    """
+    entries = archive.infolist()
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        raise ValidationError(
+            f"This file holds {len(entries):,} parts; a document has at most "
+            f"{MAX_ARCHIVE_ENTRIES:,}. Save it again from your word processor."
+        )
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_ARCHIVE_UNPACKED_BYTES or any(
+        entry.file_size > MAX_ARCHIVE_RATIO * entry.compress_size
+        and entry.file_size > MAX_ARCHIVE_RATIO_FROM
+        for entry in entries
+    ):
+        raise ValidationError(ZIP_BOMB_MESSAGE)
+    if any(entry.compress_type not in OFFICE_COMPRESSION for entry in entries):
+        raise ValidationError(
+            "This file is compressed in a way word processors never use; save it again as a "
+            "DOCX or ODT."
+        )
+    names = {entry.filename for entry in entries}
+    if {"[Content_Types].xml", "word/document.xml"} <= names:
+        return "docx"
+    if "mimetype" in names:
+        with archive.open("mimetype") as entry:
+            if entry.read(len(ODT_MIMETYPE) + 1).strip() == ODT_MIMETYPE:
+                return "odt"
+    return None
 
 
 def resume_file(upload) -> tuple[ContentFile, str]:

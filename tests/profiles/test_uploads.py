@@ -1,0 +1,155 @@
+"""Uploaded resumes: archives are checked with bounded reads, so no upload can exhaust a worker."""
+
+import functools
+import io
+import struct
+import tracemalloc
+import zipfile
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from profiles.models import Profile
+from profiles.services import resume_kind
+from tests.factories import SeekerFactory
+
+pytestmark = pytest.mark.django_db
+BOMB_BYTES = 128 * 1024 * 1024
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+
+
+@pytest.fixture
+def seeker():
+    user = SeekerFactory()
+    Profile.objects.create(user=user)
+    return user
+
+
+def zip_bytes(entries, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of {name: bytes, or an int for that many zeros, streamed in 1 MiB chunks}."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, content in entries.items():
+            with archive.open(name, "w") as entry:
+                if isinstance(content, int):
+                    for _ in range(content // 2**20):
+                        entry.write(bytes(2**20))
+                else:
+                    entry.write(content)
+    return buffer.getvalue()
+
+
+def understated(data: bytes, declared: int) -> bytes:
+    """The same zip with every entry's uncompressed size rewritten to `declared` (a lie)."""
+    data = bytearray(data)
+    for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        start = data.find(signature)
+        while start != -1:
+            struct.pack_into("<I", data, start + offset, declared)
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def odt(mimetype=ODT_MIMETYPE, compression=zipfile.ZIP_STORED) -> bytes:
+    return zip_bytes({"mimetype": mimetype, "content.xml": b"<office:document/>"}, compression)
+
+
+def post_resume(client, content):
+    upload = SimpleUploadedFile("cv.odt", content, content_type="application/octet-stream")
+    return client.post(
+        reverse("profiles:profile"),
+        {
+            "visibility": "private",
+            "skills-TOTAL_FORMS": "0",
+            "skills-INITIAL_FORMS": "0",
+            "resume_upload": upload,
+        },
+    )
+
+
+def peak_bytes_of(check, content: bytes) -> int:
+    upload = SimpleUploadedFile("cv.odt", content)
+    tracemalloc.start()
+    try:
+        check(upload)
+    except ValidationError:
+        pass
+    finally:
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return peak
+
+
+_BOMBS = {
+    # The 246-byte resume of the report: a bzip2 `mimetype` that inflates to 128 MiB.
+    "bzip2": lambda: zip_bytes({"mimetype": BOMB_BYTES}, zipfile.ZIP_BZIP2),
+    "deflate": lambda: zip_bytes({"mimetype": BOMB_BYTES}),
+    # Says 40 bytes, holds 128 MiB: only a bounded read stops it.
+    "lying deflate": lambda: understated(zip_bytes({"mimetype": BOMB_BYTES}), 40),
+    "lying bzip2": lambda: understated(zip_bytes({"mimetype": BOMB_BYTES}, zipfile.ZIP_BZIP2), 40),
+    "10,000 entries": lambda: zip_bytes(
+        {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"}
+        | {f"word/media/{n}.xml": b"" for n in range(10_000)}
+    ),
+}
+
+
+@functools.cache
+def bomb_bytes(name: str) -> bytes:
+    return _BOMBS[name]()
+
+
+@pytest.mark.parametrize(
+    ("bomb", "message"),
+    [
+        ("bzip2", "zip bomb"),
+        ("deflate", "zip bomb"),
+        ("lying deflate", "none of them"),
+        ("lying bzip2", "word processors never use"),
+        ("10,000 entries", "10,002 parts"),
+    ],
+)
+def test_a_zip_bomb_resume_is_refused_with_a_reason_and_nothing_is_saved(
+    client, seeker, bomb, message
+):
+    client.force_login(seeker)
+    response = post_resume(client, bomb_bytes(bomb))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Profile.objects.get(user=seeker).resume
+
+
+@pytest.mark.parametrize("bomb", ["bzip2", "deflate", "lying deflate", "lying bzip2"])
+def test_checking_a_zip_bomb_costs_the_worker_little_memory(bomb):
+    assert peak_bytes_of(resume_kind, bomb_bytes(bomb)) < 2 * 2**20
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_real_odt_is_still_recognised(compression):
+    assert resume_kind(SimpleUploadedFile("cv.pdf", odt(compression=compression))) == "odt"
+
+
+def test_an_odt_whose_mimetype_only_starts_right_is_refused():
+    with pytest.raises(ValidationError, match="none of them"):
+        resume_kind(SimpleUploadedFile("cv.odt", odt(mimetype=ODT_MIMETYPE + b"x" * 1000)))
+
+
+def test_a_corrupt_deflate_stream_is_refused_not_a_server_error():
+    data = bytearray(odt(compression=zipfile.ZIP_DEFLATED))
+    start = data.find(b"PK\x03\x04") + 30 + len("mimetype")
+    data[start : start + 8] = b"\xff" * 8
+    with pytest.raises(ValidationError, match="none of them"):
+        resume_kind(SimpleUploadedFile("cv.odt", bytes(data)))
