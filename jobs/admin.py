@@ -209,3 +209,5 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["job", "applicant"]
     search_fields = ["job__title", "applicant__username", "applicant__email"]
     raw_id_fields = ["job", "applicant"]
+    # Statuses move through profiles.services.application_transition only.
+    readonly_fields = ["status"]

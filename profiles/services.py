@@ -151,34 +151,40 @@ def application_submit(*, job: Job, user: User, note: str = "", upload=None) -> 
     return application
 
 
-def application_withdraw(*, application: Application, by: User) -> Application:
-    if application.applicant_id != by.pk:
-        raise ValidationError("Only the applicant can withdraw an application.")
-    if application.status == Application.Status.WITHDRAWN:
-        raise ValidationError("This application is already withdrawn.")
-    application.status = Application.Status.WITHDRAWN
-    application.save(update_fields=["status", "updated_at"])
-    return application
+def application_transition(*, application: Application, to: str, by: User) -> Application:
+    """Move an application along Application.TRANSITIONS: the applicant withdraws it, the
+    hiring company decides on it, and the seeker is emailed of the company's moves.
 
-
-def application_set_status(*, application: Application, status: str, by: User) -> Application:
-    """An employer moves an application along; the seeker is emailed."""
-    if status not in Application.Status.values or status == Application.Status.WITHDRAWN:
-        raise ValidationError("Choose a status an employer can set.")
-    if application.status == Application.Status.WITHDRAWN:
-        raise ValidationError("The applicant has withdrawn this application.")
-    if application.status == status:
-        return application
+    An illegal move is refused before anything is written; a move to the status it already
+    has changes nothing.
+    """
+    if to not in Application.Status.values:
+        raise ValidationError("Choose one of the listed statuses.")
+    if to == Application.Status.WITHDRAWN:
+        if application.applicant_id != by.pk:
+            raise ValidationError("Only the applicant can withdraw an application.")
+    elif not application.job.company.members.filter(pk=by.pk).exists():
+        raise ValidationError("Only the hiring company can change an application's status.")
     with transaction.atomic():
-        application.status = status
-        application.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(
-            lambda: send_templated_mail(
-                template="profiles/email/application_status",
-                to=[application.applicant.email],
-                context={"application": application, "job": application.job},
+        current = Application.objects.select_for_update().get(pk=application.pk)
+        application.status = current.status
+        if current.status == to:
+            return application
+        if not current.can_transition_to(to):
+            raise ValidationError(
+                f"This application is “{current.get_status_display()}”; "
+                f"it cannot become “{Application.Status(to).label}”."
             )
-        )
+        application.status = to
+        application.save(update_fields=["status", "updated_at"])
+        if to != Application.Status.WITHDRAWN:
+            transaction.on_commit(
+                lambda: send_templated_mail(
+                    template="profiles/email/application_status",
+                    to=[application.applicant.email],
+                    context={"application": application, "job": application.job},
+                )
+            )
     return application
 
 

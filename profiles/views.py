@@ -141,7 +141,9 @@ def applications(request):
 def application_withdraw(request, pk):
     application = get_object_or_404(Application.objects.filter(applicant=request.user), pk=pk)
     try:
-        services.application_withdraw(application=application, by=request.user)
+        services.application_transition(
+            application=application, to=Application.Status.WITHDRAWN, by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -163,11 +165,7 @@ def job_applicants(request, job_id):
     scores = matching.applicant_scores(job)
     for application in applicants:
         application.match = scores.get(application.applicant_id)
-    return render(
-        request,
-        "profiles/job_applicants.html",
-        {"job": job, "applicants": applicants, "status_form": ApplicationStatusForm()},
-    )
+    return render(request, "profiles/job_applicants.html", {"job": job, "applicants": applicants})
 
 
 @login_required
@@ -175,15 +173,15 @@ def job_applicants(request, job_id):
 def application_status(request, pk):
     application = get_object_or_404(
         Application.objects.filter(job__company__members=request.user).select_related(
-            "job", "applicant"
+            "job__company", "applicant"
         ),
         pk=pk,
     )
     form = ApplicationStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.application_set_status(
-                application=application, status=form.cleaned_data["status"], by=request.user
+            services.application_transition(
+                application=application, to=form.cleaned_data["status"], by=request.user
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
