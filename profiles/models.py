@@ -45,6 +45,11 @@ class Profile(models.Model):
     def __str__(self):
         return f"Profile of {self.user}"
 
+    @property
+    def is_visible_to_employers(self) -> bool:
+        """Whether employers the person applies to may see the profile (headline, skills, fit)."""
+        return self.visibility == self.Visibility.EMPLOYERS
+
     def skill_levels(self) -> dict[int, int]:
         """{skill id: level}; no query when the skills were prefetched."""
         return {entry.skill_id: entry.level for entry in self.skills.all()}

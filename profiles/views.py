@@ -164,6 +164,9 @@ def job_applicants(request, job_id):
     )
     scores = matching.applicant_scores(job)
     for application in applicants:
+        # A private profile stays private: the employer sees what was sent with the application.
+        profile = getattr(application.applicant, "profile", None)
+        application.shown_profile = profile if profile and profile.is_visible_to_employers else None
         application.match = scores.get(application.applicant_id)
     return render(request, "profiles/job_applicants.html", {"job": job, "applicants": applicants})
 

@@ -331,14 +331,72 @@ def test_applicants_page_scores_every_applicant_in_fixed_queries(
     job = PublishedJobFactory(company=company, seniority="mid", skills=[python, sql])
     for n in range(count):
         seeker = SeekerFactory()
-        profile = Profile.objects.create(user=seeker)
+        profile = Profile.objects.create(user=seeker, visibility="employers")
         profile.skills.create(skill=python, level=3)
         if n == 0:
             profile.skills.create(skill=sql, level=3)
         Application.objects.create(job=job, applicant=seeker)
+    Profile.objects.create(user=SeekerFactory(), visibility="employers").user.applications.create(
+        job=job
+    )
     Application.objects.create(job=job, applicant=SeekerFactory())  # no profile yet
     client.force_login(member)
     with django_assert_max_num_queries(8):
         page = client.get(reverse("profiles:job_applicants", args=[job.pk])).content.decode()
     matches = page.count("Match 100%"), page.count("Match 50%"), page.count("Match 0%")
     assert matches == (1, count - 1, 1)
+
+
+# Profile visibility --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("visibility", ["private", "employers"])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("applicant", 404),
+        ("other_seeker", 404),
+        ("member", 200),
+        ("other_company_member", 404),
+        ("admin", 404),
+    ],
+)
+def test_employers_see_a_profile_only_when_its_owner_shows_it(
+    client, seeker, job, member, who, status, visibility
+):
+    python = SkillFactory(name="Python")
+    job.job_skills.create(skill=python)
+    profile = seeker.profile
+    profile.headline, profile.visibility = "Secret headline", visibility
+    profile.save()
+    profile.skills.create(skill=python, level=5)
+    Application.objects.create(job=job, applicant=seeker, note="Hello from Ada")
+    users = {
+        "applicant": lambda: seeker,
+        "other_seeker": SeekerFactory,
+        "member": lambda: member,
+        "other_company_member": lambda: (
+            CompanyMembership.objects.create(company=CompanyFactory(), user=EmployerFactory()).user
+        ),
+        "admin": AdminFactory,
+    }
+    if who != "anonymous":
+        client.force_login(users[who]())
+    response = client.get(reverse("profiles:job_applicants", args=[job.pk]))
+    assert response.status_code == status
+    page = response.content.decode()
+    shown = status == 200 and visibility == "employers"
+    assert ("Secret headline" in page) is shown
+    assert ("Match 100%" in page) is shown
+    if status == 200:
+        assert "Hello from Ada" in page and "ada@example.com" in page
+
+
+@pytest.mark.parametrize("visibility", ["private", "employers"])
+def test_the_apply_page_says_what_the_employer_will_see(client, seeker, job, visibility):
+    Profile.objects.filter(user=seeker).update(visibility=visibility)
+    client.force_login(seeker)
+    page = client.get(reverse("profiles:apply", args=[job.pk])).content.decode()
+    assert ("your profile is private" in page) is (visibility == "private")
+    assert ("also sees your profile's headline" in page) is (visibility == "employers")
