@@ -160,7 +160,7 @@ def count_job_views(view):
     def wrapper(request, pk, slug):
         response = view(request, pk=pk, slug=slug)
         if response.status_code == 200 and getattr(response, "job_is_public", True):
-            counters.count("views", pk)
+            counters.count("views", pk, request)
         return response
 
     return wrapper
@@ -292,7 +292,7 @@ def job_apply(request, pk):
     job = get_object_or_404(Job.objects.published(), pk=pk)
     if not job.apply_url:
         return redirect(job)
-    counters.count("apply_clicks", job.pk)
+    counters.count("apply_clicks", job.pk, request)
     return redirect(job.apply_url)
 
 
