@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from rest_framework.authtoken.models import Token
 
 from careerboard.caching import cache_for_anonymous
+from careerboard.files import delete_replaced_on_commit
 from careerboard.models import CareerRole, Sector, Skill
 from jobs import counters, services
 from jobs.charts import Bar, career_path, salary_bars
@@ -361,7 +362,9 @@ def company_edit(request, slug):
     company = get_object_or_404(member_companies(request.user), slug=slug)
     form = CompanyForm(request.POST or None, request.FILES or None, instance=company)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            delete_replaced_on_commit(company, "logo")
+            form.save()
         messages.success(request, "Company details saved.")
         return redirect("jobs:company_dashboard", slug=company.slug)
     return render(request, "jobs/company_form.html", {"form": form, "company": company})

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from careerboard.files import delete_replaced_on_commit
 from careerboard.mail import send_templated_mail
 from careerboard.models import User
 from jobs.models import Application, Job
@@ -119,6 +120,27 @@ def resume_file(upload) -> tuple[ContentFile, str]:
     kind = resume_kind(upload)
     stem = get_valid_filename(upload.name.rsplit(".", 1)[0])[:60] or "resume"
     return ContentFile(upload.read(), name=f"{stem}.{kind}"), RESUME_TYPES[kind]
+
+
+def profile_resume_set(*, profile: Profile, upload) -> Profile:
+    """Keep this resume on the profile; the one it replaces leaves storage on commit."""
+    resume, content_type = resume_file(upload)
+    with transaction.atomic():
+        profile.resume.save(resume.name, resume, save=False)
+        profile.resume_content_type = content_type
+        delete_replaced_on_commit(profile, "resume")
+        profile.save(update_fields=["resume", "resume_content_type", "updated_at"])
+    return profile
+
+
+def profile_resume_remove(*, profile: Profile) -> Profile:
+    """Forget the profile's resume and delete its file on commit (applications keep their own)."""
+    with transaction.atomic():
+        profile.resume = ""
+        profile.resume_content_type = ""
+        delete_replaced_on_commit(profile, "resume")
+        profile.save(update_fields=["resume", "resume_content_type", "updated_at"])
+    return profile
 
 
 def saved_job_toggle(*, user: User, job: Job) -> bool:

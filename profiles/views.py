@@ -44,10 +44,9 @@ def profile_edit(request):
             skills.save()
             upload = form.cleaned_data.get("resume_upload")
             if upload:
-                resume, content_type = services.resume_file(upload)
-                profile.resume.save(resume.name, resume, save=False)
-                profile.resume_content_type = content_type
-                profile.save(update_fields=["resume", "resume_content_type"])
+                services.profile_resume_set(profile=profile, upload=upload)
+            elif form.cleaned_data.get("remove_resume") and profile.resume:
+                services.profile_resume_remove(profile=profile)
             if not request.user.is_seeking:
                 request.user.is_seeking = True
                 request.user.save(update_fields=["is_seeking"])

@@ -1,4 +1,5 @@
-"""Company logos: an image's declared size is judged before it is decoded."""
+"""Company logos: an image's declared size is judged before it is decoded; a replaced or
+removed logo leaves storage."""
 
 import io
 import struct
@@ -68,3 +69,29 @@ def test_a_sensible_logo_is_kept(client, member, media):
     assert post_logo(client, company, png(64, 64)).status_code == 302
     company.refresh_from_db()
     assert company.logo.name.startswith("logos/")
+
+
+def stored(root) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def test_a_replaced_or_removed_logo_leaves_storage(
+    client, member, media, django_capture_on_commit_callbacks
+):
+    company = Company.objects.get()
+    client.force_login(member)
+    with django_capture_on_commit_callbacks(execute=True):
+        post_logo(client, company, png(64, 64))
+    company.refresh_from_db()
+    first = company.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        post_logo(client, company, png(32, 32))
+    company.refresh_from_db()
+    assert company.logo.name != first and stored(media) == [company.logo.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("jobs:company_edit", args=[company.slug]),
+            {"name": company.name, "logo-clear": "on"},
+        )
+    company.refresh_from_db()
+    assert not company.logo and stored(media) == []

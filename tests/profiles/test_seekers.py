@@ -35,17 +35,6 @@ def docx_bytes():
     return buffer.getvalue()
 
 
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
-
-
 @pytest.fixture
 def company():
     return CompanyFactory(name="Acme")

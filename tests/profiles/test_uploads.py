@@ -1,4 +1,5 @@
-"""Uploaded resumes: archives are checked with bounded reads, so no upload can exhaust a worker."""
+"""Uploaded resumes: archives are checked with bounded reads, so no upload can exhaust a worker;
+a replaced or removed resume leaves storage."""
 
 import functools
 import io
@@ -9,26 +10,17 @@ import zipfile
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.urls import reverse
 
+from jobs.models import Application
 from profiles.models import Profile
 from profiles.services import resume_kind
-from tests.factories import SeekerFactory
+from tests.factories import PublishedJobFactory, SeekerFactory
 
 pytestmark = pytest.mark.django_db
 BOMB_BYTES = 128 * 1024 * 1024
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
-
-
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
 
 
 @pytest.fixture
@@ -153,3 +145,75 @@ def test_a_corrupt_deflate_stream_is_refused_not_a_server_error():
     data[start : start + 8] = b"\xff" * 8
     with pytest.raises(ValidationError, match="none of them"):
         resume_kind(SimpleUploadedFile("cv.odt", bytes(data)))
+
+
+# Storage ----------------------------------------------------------------------------------------
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF"
+
+
+def stored(root) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+
+def save_profile(client, **data):
+    return client.post(
+        reverse("profiles:profile"),
+        {"visibility": "private", "skills-TOTAL_FORMS": "0", "skills-INITIAL_FORMS": "0", **data},
+    )
+
+
+def test_a_replaced_or_removed_resume_leaves_storage(
+    client, seeker, private_files, django_capture_on_commit_callbacks
+):
+    client.force_login(seeker)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, resume_upload=SimpleUploadedFile("first.pdf", PDF))
+    assert stored(private_files) == [Profile.objects.get().resume.name]
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, resume_upload=SimpleUploadedFile("second.pdf", PDF))
+    profile = Profile.objects.get()
+    assert stored(private_files) == [profile.resume.name] and "second" in profile.resume.name
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, remove_resume="on")
+    assert stored(private_files) == []
+    assert not Profile.objects.get().resume
+    assert client.get(reverse("profiles:profile_resume")).status_code == 404
+
+
+def test_removing_the_profile_resume_keeps_the_copy_sent_with_an_application(
+    client, seeker, private_files, django_capture_on_commit_callbacks
+):
+    job = PublishedJobFactory(apply_on_site=True)
+    client.force_login(seeker)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_profile(client, resume_upload=SimpleUploadedFile("cv.pdf", PDF))
+        client.post(reverse("profiles:apply", args=[job.pk]), {"note": "Hi"})
+        save_profile(client, remove_resume="on")
+    assert stored(private_files) == [Application.objects.get().resume.name]
+
+
+def test_prune_uploads_deletes_the_files_of_rows_deleted_by_cascade(
+    client, seeker, private_files, django_capture_on_commit_callbacks
+):
+    job = PublishedJobFactory(apply_on_site=True)
+    other = SeekerFactory()
+    for user in (seeker, other):
+        application = Application.objects.create(job=job, applicant=user)
+        application.resume.save("cv.pdf", SimpleUploadedFile("cv.pdf", PDF))
+    kept = Application.objects.get(applicant=other).resume.name
+    seeker.delete()  # as the admin does: the account, its profile and applications go
+    assert len(stored(private_files)) == 2
+    call_command("prune_uploads", verbosity=0)  # within the grace period: kept
+    call_command("prune_uploads", grace_hours=0, dry_run=True, verbosity=0)
+    assert len(stored(private_files)) == 2
+    call_command("prune_uploads", grace_hours=0, verbosity=0)
+    assert stored(private_files) == [kept]
+
+
+def test_prune_uploads_leaves_files_alone_when_no_row_names_any(seeker, private_files):
+    application = Application.objects.create(job=PublishedJobFactory(), applicant=seeker)
+    application.resume.save("cv.pdf", SimpleUploadedFile("cv.pdf", PDF))
+    Application.objects.all().delete()  # as a wrong DATABASE_URL would look
+    call_command("prune_uploads", grace_hours=0, verbosity=0)
+    assert len(stored(private_files)) == 1
