@@ -1,5 +1,6 @@
 """Seekers' writes: resumes, applications, saved jobs and job alerts."""
 
+import struct
 import zipfile
 import zlib
 from datetime import timedelta
@@ -28,6 +29,13 @@ RESUME_TYPES = {
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 # A DOCX or ODT is a zip; these bound what one may ask of a worker (a zip bomb asks gigabytes).
 MAX_ARCHIVE_ENTRIES = 1000
+# The zip's index: 46 bytes and the name per entry (a ZIP64 index declares 4 GiB and is refused).
+MAX_CENTRAL_DIRECTORY_BYTES = 256 * 1024
+ZIP_END_RECORD_BYTES = 22
+TOO_MANY_PARTS = (
+    f"This file holds more parts than a document has (at most {MAX_ARCHIVE_ENTRIES:,}). "
+    "Save it again from your word processor."
+)
 MAX_ARCHIVE_UNPACKED_BYTES = 50 * 1024 * 1024
 # Above a megabyte, no part of a real document shrinks 200 times (zeros shrink 1,000 times).
 MAX_ARCHIVE_RATIO = 200
@@ -69,6 +77,8 @@ def resume_kind(upload) -> str:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        if _central_directory_bytes(upload) > MAX_CENTRAL_DIRECTORY_BYTES:
+            raise ValidationError(TOO_MANY_PARTS)
         try:
             with zipfile.ZipFile(upload) as archive:
                 kind = _office_document_kind(archive)
@@ -81,6 +91,19 @@ def resume_kind(upload) -> str:
     raise ValidationError("Upload a PDF, DOCX or ODT file (this file is none of them).")
 
 
+def _central_directory_bytes(upload) -> int:
+    """The size of a zip's index as its end record declares it (0 without one), read from the
+    file's tail: zipfile parses the whole index into objects, 30 MB for a 5 MB file of empty
+    entries, so an index larger than a document needs is refused before that."""
+    upload.seek(max(0, upload.size - ZIP_END_RECORD_BYTES - 0xFFFF))
+    tail = upload.read()
+    upload.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < ZIP_END_RECORD_BYTES:
+        return 0
+    return struct.unpack_from("<I", tail, at + 12)[0]
+
+
 def _office_document_kind(archive: zipfile.ZipFile) -> str | None:
     """ "docx" or "odt" for a sound office archive, None for another zip; a zip bomb is refused.
 
@@ -90,10 +113,7 @@ def _office_document_kind(archive: zipfile.ZipFile) -> str | None:
     """
     entries = archive.infolist()
     if len(entries) > MAX_ARCHIVE_ENTRIES:
-        raise ValidationError(
-            f"This file holds {len(entries):,} parts; a document has at most "
-            f"{MAX_ARCHIVE_ENTRIES:,}. Save it again from your word processor."
-        )
+        raise ValidationError(TOO_MANY_PARTS)
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_ARCHIVE_UNPACKED_BYTES or any(
         entry.file_size > MAX_ARCHIVE_RATIO * entry.compress_size
