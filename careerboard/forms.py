@@ -1,9 +1,15 @@
-"""Account forms: sign-up and the board roles an account takes."""
+"""Account forms: sign-up, the board roles an account takes, and password resets."""
+
+import logging
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import UserCreationForm
 
+from careerboard.mail import send_templated_mail
 from careerboard.models import Resource, Skill, User
+
+logger = logging.getLogger(__name__)
 
 
 class SignupForm(UserCreationForm):
@@ -58,3 +64,27 @@ class ResourceFilterForm(forms.Form):
         to_field_name="slug",
         empty_label="Any skill",
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's password reset, its email rendered and sent like every other email of the site.
+
+    The email is `email_template_name` and, beside it, the subject `<name>_subject.txt`.
+    """
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        try:
+            send_templated_mail(
+                template=email_template_name.removesuffix(".txt"), to=[to_email], context=context
+            )
+        except Exception:
+            # As Django does: the page must not tell whether the address has an account.
+            logger.exception("Failed to send password reset email to %s", context["user"].pk)

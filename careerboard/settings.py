@@ -95,6 +95,14 @@ TEMPLATES = [
             ],
         },
     },
+    # Plain-text email (careerboard/mail.py): the same templates, never HTML-escaped, so that
+    # "R&D" arrives as "R&D" and a link's "&" stays "&".
+    {
+        "NAME": "email",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 DATABASES = {
@@ -188,7 +196,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CareerBoard <jobs@car
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_NAME = "CareerBoard"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Absolute links (emails, canonical URLs, JSON-LD) use SITE_URL; in development it follows the
+# port `make run` serves on.
+PORT = os.environ.get("PORT") or "8000"
+SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
 # Anonymous visitors get public pages from the cache for this long (0 turns it off).

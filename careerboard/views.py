@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django_ratelimit.decorators import ratelimit
 
 from careerboard.caching import cache_for_anonymous
-from careerboard.forms import AccountForm, ResourceFilterForm, SignupForm
+from careerboard.forms import AccountForm, PasswordResetForm, ResourceFilterForm, SignupForm
 from careerboard.models import Resource, Skill
 
 
@@ -125,7 +125,13 @@ def account(request):
 
 # Password resets send email: limited per address and per requested email.
 password_reset = ratelimit(key="ip", rate="5/h", method="POST")(
-    ratelimit(key="post:email", rate="3/h", method="POST")(PasswordResetView.as_view())
+    ratelimit(key="post:email", rate="3/h", method="POST")(
+        PasswordResetView.as_view(
+            form_class=PasswordResetForm,
+            email_template_name="registration/email/password_reset.txt",
+            subject_template_name="registration/email/password_reset_subject.txt",
+        )
+    )
 )
 
 

@@ -40,11 +40,6 @@ class CompanyAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors"]
     inlines = [MembershipInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if change and "name" in form.changed_data:
-            services.company_reindex_jobs(company=form.instance)
-
 
 @admin.register(Location)
 class LocationAdmin(admin.ModelAdmin):
@@ -214,3 +209,5 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_select_related = ["job", "applicant"]
     search_fields = ["job__title", "applicant__username", "applicant__email"]
     raw_id_fields = ["job", "applicant"]
+    # Statuses move through profiles.services.application_transition only.
+    readonly_fields = ["status"]

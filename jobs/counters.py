@@ -1,22 +1,32 @@
 """Job view and apply-click counters, kept in Redis and written to the database in batches.
 
-A page view costs no round trip: each worker adds its counts up in memory and sends them to Redis
+A visitor counts once per job and counter a day (a signed-in person by account, anyone else by a
+keyed hash of address, user agent and day), and known crawlers not at all, so an employer's
+figures mean people. Each visit leaves a "seen" marker in Redis that expires when the day ends;
+only a visit whose marker is new adds to the count.
+
+A page view costs no round trip: each worker gathers its visits in memory and sends them to Redis
 in one pipeline every PUSH_SECONDS (on the next count after that) and when it exits;
-`flush_job_counters` (cron, every few minutes) moves them into Job rows. A worker killed outright
-loses its last few seconds of counts. If Redis is down, counting is skipped, never the page.
+`flush_job_counters` (cron, every few minutes) moves the counts into Job rows. A worker killed
+outright loses its last few seconds of counts. If Redis is down, counting is skipped, never the
+page.
 """
 
 import atexit
 import logging
 import threading
 import time
-from collections import Counter
+from datetime import date, datetime, timedelta
+from datetime import time as dt_time
 from functools import cache
 
 import redis
+from crawlerdetect import CrawlerDetect
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from jobs.models import Job
 
@@ -35,14 +45,41 @@ def _key(counter: str) -> str:
 
 
 PUSH_SECONDS = 2.0
-_pending: Counter = Counter()  # (Redis hash, job id) -> count not yet sent
+# (Redis hash, job id, "seen" marker key, when the marker expires) of visits not yet sent.
+_pending: set[tuple[str, str, str, int]] = set()
 _pending_lock = threading.Lock()
 _pushed_at = time.monotonic()
+_crawlers = CrawlerDetect()
 
 
-def count(counter: str, job_id: int) -> None:
+def is_crawler(request) -> bool:
+    """A request from a known crawler, from a client that names none, or a browser's prefetch."""
+    meta = request.META
+    agent = meta.get("HTTP_USER_AGENT", "").strip()
+    prefetch = "prefetch" in meta.get("HTTP_SEC_PURPOSE", meta.get("HTTP_PURPOSE", ""))
+    return not agent or prefetch or _crawlers.is_crawler(agent)
+
+
+def _visitor(request, day: date) -> str:
+    """The account of a signed-in person, else a keyed hash that forgets the address by night."""
+    if request.user.is_authenticated:
+        return f"user-{request.user.pk}"
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    address = request.META.get("REMOTE_ADDR", "")
+    return salted_hmac("jobs.counters.visitor", f"{address}|{agent}|{day}").hexdigest()[:24]
+
+
+def count(counter: str, job_id: int, request) -> None:
+    """Count this request's visit to the job, once per visitor and day; crawlers not at all."""
+    if request.method != "GET" or is_crawler(request):
+        return
+    today = timezone.localdate()
+    midnight = datetime.combine(
+        today + timedelta(days=1), dt_time(), timezone.get_current_timezone()
+    )
+    marker = f"{_key(counter)}:seen:{today}:{job_id}:{_visitor(request, today)}"
     with _pending_lock:
-        _pending[(_key(counter), str(job_id))] += 1
+        _pending.add((_key(counter), str(job_id), marker, int(midnight.timestamp())))
         due = time.monotonic() - _pushed_at >= PUSH_SECONDS
     if due:
         push()
@@ -50,21 +87,27 @@ def count(counter: str, job_id: int) -> None:
 
 @atexit.register
 def push() -> None:
-    """Send this worker's pending counts to Redis in one round trip."""
+    """Send this worker's pending visits to Redis: one pipeline marks them seen, a second adds
+    those not seen before to the counts."""
     global _pushed_at
     with _pending_lock:
-        batch = dict(_pending)
+        batch = sorted(_pending)
         _pending.clear()
         _pushed_at = time.monotonic()
     if not batch:
         return
     try:
-        pipeline = _client().pipeline(transaction=False)
-        for (key, job_id), n in batch.items():
-            pipeline.hincrby(key, job_id, n)
-        pipeline.execute()
+        client = _client()
+        marking = client.pipeline(transaction=False)
+        for _, _, marker, expires_at in batch:
+            marking.set(marker, 1, nx=True, exat=expires_at)
+        new = [visit for visit, first in zip(batch, marking.execute(), strict=True) if first]
+        counting = client.pipeline(transaction=False)
+        for key, job_id, _, _ in new:
+            counting.hincrby(key, job_id, 1)
+        counting.execute()
     except redis.RedisError as error:
-        log.warning("%s job counts not sent: %s", sum(batch.values()), error)
+        log.warning("%s job visits not sent: %s", len(batch), error)
 
 
 def flush() -> dict[str, int]:

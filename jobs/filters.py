@@ -13,12 +13,13 @@ from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Func, Q, Value
 from django.utils import timezone
+from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from careerboard.models import Skill
-from jobs.locations import location_condition
-from jobs.models import Job, Location
+from jobs.locations import country_code, location_condition
+from jobs.models import Company, Job, Location
 from jobs.search import build_search_query
 
 # Above this many rows in the jobs table, counts come from a sample of its pages...
@@ -178,6 +179,38 @@ class JobFilterSet(django_filters.FilterSet):
             if condition is not None:
                 conditions[name] = condition
         return conditions
+
+    def describe(self) -> str:
+        """The search in words, as a person would name it: "Python, Django, remote, in Germany".
+
+        Keywords first, then each filter in the labels the search form shows; filters that did
+        not validate are left out, as they are from the search. Empty for "everything".
+        """
+        data = self.cleaned_data()
+        fields = self.form.fields
+        words = [data["q"]] if data.get("q") else []
+        words += [skill.name for skill in data.get("skill") or []]
+        for name in ("workplace", "employment_type", "seniority"):
+            chosen = data.get(name) or []
+            words += [
+                str(label).lower() for value, label in fields[name].choices if value in chosen
+            ]
+        if data.get("location"):
+            code = country_code(data["location"])
+            words.append(f"in {countries.name(code) if code else data['location']}")
+        currency = data.get("currency") or ""
+        if data.get("salary_min") is not None:
+            salary = f"{fields['salary_min'].label.lower()} {int(data['salary_min']):,}"
+            words.append(f"{salary} {currency}".strip())
+        elif currency:
+            words.append(f"paid in {currency}")
+        if data.get("posted"):
+            words.append(f"posted in the {dict(fields['posted'].choices)[data['posted']].lower()}")
+        if data.get("company"):
+            company = Company.objects.filter(slug=data["company"]).values_list("name", flat=True)
+            words.append(f"at {company.first() or data['company']}")
+        text = ", ".join(words)
+        return text[:1].upper() + text[1:]
 
     # Results -----------------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from PIL import Image
 
 from careerboard.markdown import render_markdown
 from careerboard.models import Skill
@@ -15,6 +16,11 @@ from jobs.models import Company, Job, JobReport
 from jobs.services import SUBSTANTIVE_FIELDS, Posting
 
 MAX_LOGO_BYTES = 1024 * 1024
+# Logos show at 72 pixels; a larger side is no use and costs every browser that decodes it.
+MAX_LOGO_SIDE = 4096
+TOO_MANY_PIXELS = (
+    f"The logo has too many pixels; use one of at most {MAX_LOGO_SIDE:,} × {MAX_LOGO_SIDE:,}."
+)
 MAX_DESCRIPTION_CHARS = 20_000
 
 
@@ -212,21 +218,37 @@ class JobForm(forms.ModelForm):
         )
 
 
+class LogoField(forms.ImageField):
+    """An image of at most 1 MB and MAX_LOGO_SIDE pixels a side, judged before it is decoded.
+
+    Pillow reads only the header here; a few kilobytes can declare billions of pixels, which
+    Pillow refuses past twice Image.MAX_IMAGE_PIXELS and this field far below that.
+    """
+
+    def to_python(self, data):
+        if data and getattr(data, "size", 0) > MAX_LOGO_BYTES:
+            raise ValidationError("The logo must be at most 1 MB.")
+        try:
+            logo = super().to_python(data)
+        except ValidationError as error:
+            if isinstance(error.__cause__, Image.DecompressionBombError):
+                raise ValidationError(TOO_MANY_PIXELS) from error
+            raise
+        if logo is not None and max(logo.image.size) > MAX_LOGO_SIDE:
+            raise ValidationError(TOO_MANY_PIXELS)
+        return logo
+
+
 class CompanyForm(forms.ModelForm):
     class Meta:
         model = Company
         formfield_callback = https_by_default
         fields = ["name", "website", "about", "logo", "size", "sectors"]
+        field_classes = {"logo": LogoField}
         widgets = {
             "about": forms.Textarea(attrs={"rows": 8}),
             "sectors": forms.CheckboxSelectMultiple,
         }
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if logo and hasattr(logo, "size") and logo.size > MAX_LOGO_BYTES:
-            raise ValidationError("The logo must be at most 1 MB.")
-        return logo
 
 
 class InviteForm(forms.Form):

@@ -463,7 +463,7 @@ class JobGenerator:
         return self.slugs[title]
 
     def search_vector(self, job: GeneratedJob) -> str:
-        """What jobs.services.REINDEX_SQL computes for this job, built from known fragments."""
+        """What the SQL function jobs_reindex computes for this job, built from known fragments."""
         skills = job.required + job.nice
         return self.lexicon.compose(
             [

@@ -29,30 +29,6 @@ from jobs.models import (
     SearchTerm,
 )
 
-REINDEX_SQL = """
-UPDATE jobs_job AS j SET
-    skill_ids = COALESCE(
-        (SELECT array_agg(js.skill_id ORDER BY js.skill_id)
-         FROM jobs_jobskill js WHERE js.job_id = j.id), '{}'),
-    location_ids = COALESCE(
-        (SELECT array_agg(jl.location_id ORDER BY jl.location_id)
-         FROM jobs_job_locations jl WHERE jl.job_id = j.id), '{}'),
-    search_vector =
-        setweight(to_tsvector('english', j.title), 'A')
-        || setweight(to_tsvector('english', concat_ws(' ',
-            (SELECT c.name FROM jobs_company c WHERE c.id = j.company_id),
-            (SELECT string_agg(concat_ws(' ', s.name, array_to_string(s.aliases, ' ')), ' '
-                               ORDER BY js.skill_id)
-             FROM jobs_jobskill js JOIN careerboard_skill s ON s.id = js.skill_id
-             WHERE js.job_id = j.id))), 'B')
-        || setweight(to_tsvector('english', j.description), 'C')
-        || setweight(to_tsvector('english', COALESCE(
-            (SELECT string_agg(concat_ws(' ', l.city, l.region), ' ' ORDER BY jl.location_id)
-             FROM jobs_job_locations jl JOIN jobs_location l ON l.id = jl.location_id
-             WHERE jl.job_id = j.id), '')), 'D')
-WHERE j.id = ANY(%s)
-"""
-
 ADD_TERMS_SQL = """
 INSERT INTO jobs_searchterm (term, frequency)
 SELECT lexeme, 1 FROM unnest(to_tsvector('simple', %s))
@@ -62,15 +38,15 @@ ON CONFLICT (term) DO UPDATE SET frequency = jobs_searchterm.frequency + 1
 
 
 def job_reindex(*, job_ids: Iterable[int]) -> None:
-    """Recompute the derived search columns of these jobs from their rows."""
+    """Recompute the derived search columns of these jobs from their rows.
+
+    The SQL function is defined in migration 0003, whose triggers also call it when a skill,
+    place or company a job is made of is renamed.
+    """
     ids = list(job_ids)
     if ids:
         with connection.cursor() as cursor:
-            cursor.execute(REINDEX_SQL, [ids])
-
-
-def company_reindex_jobs(*, company: Company) -> None:
-    job_reindex(job_ids=company.jobs.values_list("id", flat=True))
+            cursor.execute("SELECT jobs_reindex(%s::bigint[])", [ids])
 
 
 def search_terms_rebuild() -> int:
@@ -530,14 +506,11 @@ def job_report(
 
 
 def company_update(*, company: Company, by: User, **fields) -> Company:
-    renamed = "name" in fields and fields["name"] != company.name
     for name, value in fields.items():
         setattr(company, name, value)
     with transaction.atomic():
         company.full_clean()
         company.save()
-        if renamed:
-            company_reindex_jobs(company=company)
     return company
 
 

@@ -19,6 +19,7 @@ from django_ratelimit.decorators import ratelimit
 from rest_framework.authtoken.models import Token
 
 from careerboard.caching import cache_for_anonymous
+from careerboard.files import delete_replaced_on_commit
 from careerboard.models import CareerRole, Sector, Skill
 from jobs import counters, services
 from jobs.charts import Bar, career_path, salary_bars
@@ -160,7 +161,7 @@ def count_job_views(view):
     def wrapper(request, pk, slug):
         response = view(request, pk=pk, slug=slug)
         if response.status_code == 200 and getattr(response, "job_is_public", True):
-            counters.count("views", pk)
+            counters.count("views", pk, request)
         return response
 
     return wrapper
@@ -292,7 +293,7 @@ def job_apply(request, pk):
     job = get_object_or_404(Job.objects.published(), pk=pk)
     if not job.apply_url:
         return redirect(job)
-    counters.count("apply_clicks", job.pk)
+    counters.count("apply_clicks", job.pk, request)
     return redirect(job.apply_url)
 
 
@@ -362,9 +363,8 @@ def company_edit(request, slug):
     form = CompanyForm(request.POST or None, request.FILES or None, instance=company)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
+            delete_replaced_on_commit(company, "logo")
             form.save()
-            if "name" in form.changed_data:
-                services.company_reindex_jobs(company=company)
         messages.success(request, "Company details saved.")
         return redirect("jobs:company_dashboard", slug=company.slug)
     return render(request, "jobs/company_form.html", {"form": form, "company": company})

@@ -38,6 +38,9 @@ class ProfileForm(forms.ModelForm):
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
     )
+    remove_resume = forms.BooleanField(
+        label="Remove my resume", required=False, help_text="Applications keep the copy sent."
+    )
 
     class Meta:
         model = Profile
@@ -55,6 +58,11 @@ class ProfileForm(forms.ModelForm):
         ]
         widgets = {"visibility": forms.RadioSelect}
         formfield_callback = https_by_default
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.resume:
+            del self.fields["remove_resume"]
 
     def clean_years_experience(self):
         years = self.cleaned_data["years_experience"]

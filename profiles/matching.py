@@ -15,6 +15,7 @@ from django.db import connection
 
 from careerboard.models import Resource, Skill
 from jobs.models import Job
+from profiles.models import Profile
 
 EXPECTED_LEVEL = {"intern": 1, "junior": 2, "mid": 3, "senior": 4, "lead": 5}
 RECOMMEND_CANDIDATES = 500
@@ -50,7 +51,7 @@ FROM jobs_application a
 JOIN jobs_job j ON j.id = a.job_id
 JOIN jobs_jobskill js ON js.job_id = a.job_id
 JOIN {EXPECTED} ON e.seniority = j.seniority
-LEFT JOIN profiles_profile pr ON pr.user_id = a.applicant_id
+JOIN profiles_profile pr ON pr.user_id = a.applicant_id AND pr.visibility = %(visible)s
 LEFT JOIN profiles_profileskill p ON p.profile_id = pr.id AND p.skill_id = js.skill_id
 WHERE a.job_id = %(job)s
 GROUP BY a.applicant_id
@@ -100,9 +101,12 @@ def scores(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, tuple[
 
 
 def applicant_scores(job: Job) -> dict[int, int]:
-    """{applicant's user id: score} for everyone who applied to this job, in one query."""
+    """{applicant's user id: score} for those who applied to this job with a profile visible
+    to employers, in one query; a private profile's skills are never scored for an employer."""
     with connection.cursor() as cursor:
-        cursor.execute(APPLICANT_SCORES_SQL, {"job": job.pk})
+        cursor.execute(
+            APPLICANT_SCORES_SQL, {"job": job.pk, "visible": Profile.Visibility.EMPLOYERS}
+        )
         return dict(cursor.fetchall())
 
 

@@ -4,8 +4,11 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
+from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from careerboard.models import Skill
+from jobs.filters import JobFilterSet
 from jobs.models import Job, private_storage
 
 
@@ -41,6 +44,11 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"Profile of {self.user}"
+
+    @property
+    def is_visible_to_employers(self) -> bool:
+        """Whether employers the person applies to may see the profile (headline, skills, fit)."""
+        return self.visibility == self.Visibility.EMPLOYERS
 
     def skill_levels(self) -> dict[int, int]:
         """{skill id: level}; no query when the skills were prefetched."""
@@ -108,6 +116,19 @@ class JobAlert(models.Model):
 
     def __str__(self):
         return f"{self.get_frequency_display()} alert for {self.user}: {self.query or 'all jobs'}"
+
+    @cached_property
+    def filterset(self) -> JobFilterSet:
+        """The saved search: its filters, without the page and order it was saved from."""
+        params = QueryDict(self.query, mutable=True)
+        for key in ("page", "sort"):
+            params.pop(key, None)
+        return JobFilterSet(params, queryset=Job.objects.published())
+
+    @cached_property
+    def name(self) -> str:
+        """The search in words ("Python, remote"), as the alerts page and emails show it."""
+        return self.filterset.describe() or "All jobs"
 
 
 class AlertDelivery(models.Model):

@@ -1,6 +1,8 @@
 """Seekers' writes: resumes, applications, saved jobs and job alerts."""
 
+import struct
 import zipfile
+import zlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -8,14 +10,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 
+from careerboard.files import delete_replaced_on_commit
 from careerboard.mail import send_templated_mail
 from careerboard.models import User
-from jobs.filters import JobFilterSet
 from jobs.models import Application, Job
 from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
 
@@ -26,6 +27,24 @@ RESUME_TYPES = {
     "odt": "application/vnd.oasis.opendocument.text",
 }
 ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+# A DOCX or ODT is a zip; these bound what one may ask of a worker (a zip bomb asks gigabytes).
+MAX_ARCHIVE_ENTRIES = 1000
+# The zip's index: 46 bytes and the name per entry (a ZIP64 index declares 4 GiB and is refused).
+MAX_CENTRAL_DIRECTORY_BYTES = 256 * 1024
+ZIP_END_RECORD_BYTES = 22
+TOO_MANY_PARTS = (
+    f"This file holds more parts than a document has (at most {MAX_ARCHIVE_ENTRIES:,}). "
+    "Save it again from your word processor."
+)
+MAX_ARCHIVE_UNPACKED_BYTES = 50 * 1024 * 1024
+# Above a megabyte, no part of a real document shrinks 200 times (zeros shrink 1,000 times).
+MAX_ARCHIVE_RATIO = 200
+MAX_ARCHIVE_RATIO_FROM = 1024 * 1024
+OFFICE_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
+ZIP_BOMB_MESSAGE = (
+    "This file would unpack to far more than a document needs (it looks like a zip bomb). "
+    "Save it again from your word processor."
+)
 UNSUBSCRIBE_SALT = "careerboard.job-alert.unsubscribe"
 ALERT_PERIOD = {
     JobAlert.Frequency.DAILY: timedelta(days=1),
@@ -58,24 +77,90 @@ def resume_kind(upload) -> str:
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
+        if _central_directory_bytes(upload) > MAX_CENTRAL_DIRECTORY_BYTES:
+            raise ValidationError(TOO_MANY_PARTS)
         try:
             with zipfile.ZipFile(upload) as archive:
-                names = set(archive.namelist())
-                if {"[Content_Types].xml", "word/document.xml"} <= names:
-                    return "docx"
-                if "mimetype" in names and archive.read("mimetype").strip() == ODT_MIMETYPE:
-                    return "odt"
-        except (zipfile.BadZipFile, KeyError, OSError):
-            pass
+                kind = _office_document_kind(archive)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError):
+            kind = None
         finally:
             upload.seek(0)
+        if kind:
+            return kind
     raise ValidationError("Upload a PDF, DOCX or ODT file (this file is none of them).")
+
+
+def _central_directory_bytes(upload) -> int:
+    """The size of a zip's index as its end record declares it (0 without one), read from the
+    file's tail: zipfile parses the whole index into objects, 30 MB for a 5 MB file of empty
+    entries, so an index larger than a document needs is refused before that."""
+    upload.seek(max(0, upload.size - ZIP_END_RECORD_BYTES - 0xFFFF))
+    tail = upload.read()
+    upload.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < ZIP_END_RECORD_BYTES:
+        return 0
+    return struct.unpack_from("<I", tail, at + 12)[0]
+
+
+def _office_document_kind(archive: zipfile.ZipFile) -> str | None:
+    """ "docx" or "odt" for a sound office archive, None for another zip; a zip bomb is refused.
+
+    The sizes an archive declares may lie, so the one entry read (an ODT's `mimetype`) is read
+    through a bounded read; bzip2 and LZMA entries, which inflate a whole block at once however
+    little is asked for, are refused before anything is read (office files use deflate only).
+    """
+    entries = archive.infolist()
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        raise ValidationError(TOO_MANY_PARTS)
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_ARCHIVE_UNPACKED_BYTES or any(
+        entry.file_size > MAX_ARCHIVE_RATIO * entry.compress_size
+        and entry.file_size > MAX_ARCHIVE_RATIO_FROM
+        for entry in entries
+    ):
+        raise ValidationError(ZIP_BOMB_MESSAGE)
+    if any(entry.compress_type not in OFFICE_COMPRESSION for entry in entries):
+        raise ValidationError(
+            "This file is compressed in a way word processors never use; save it again as a "
+            "DOCX or ODT."
+        )
+    names = {entry.filename for entry in entries}
+    if {"[Content_Types].xml", "word/document.xml"} <= names:
+        return "docx"
+    if "mimetype" in names:
+        with archive.open("mimetype") as entry:
+            if entry.read(len(ODT_MIMETYPE) + 1).strip() == ODT_MIMETYPE:
+                return "odt"
+    return None
 
 
 def resume_file(upload) -> tuple[ContentFile, str]:
     kind = resume_kind(upload)
     stem = get_valid_filename(upload.name.rsplit(".", 1)[0])[:60] or "resume"
     return ContentFile(upload.read(), name=f"{stem}.{kind}"), RESUME_TYPES[kind]
+
+
+def profile_resume_set(*, profile: Profile, upload) -> Profile:
+    """Keep this resume on the profile; the one it replaces leaves storage on commit."""
+    resume, content_type = resume_file(upload)
+    with transaction.atomic():
+        profile.resume.save(resume.name, resume, save=False)
+        profile.resume_content_type = content_type
+        delete_replaced_on_commit(profile, "resume")
+        profile.save(update_fields=["resume", "resume_content_type", "updated_at"])
+    return profile
+
+
+def profile_resume_remove(*, profile: Profile) -> Profile:
+    """Forget the profile's resume and delete its file on commit (applications keep their own)."""
+    with transaction.atomic():
+        profile.resume = ""
+        profile.resume_content_type = ""
+        delete_replaced_on_commit(profile, "resume")
+        profile.save(update_fields=["resume", "resume_content_type", "updated_at"])
+    return profile
 
 
 def saved_job_toggle(*, user: User, job: Job) -> bool:
@@ -108,34 +193,40 @@ def application_submit(*, job: Job, user: User, note: str = "", upload=None) -> 
     return application
 
 
-def application_withdraw(*, application: Application, by: User) -> Application:
-    if application.applicant_id != by.pk:
-        raise ValidationError("Only the applicant can withdraw an application.")
-    if application.status == Application.Status.WITHDRAWN:
-        raise ValidationError("This application is already withdrawn.")
-    application.status = Application.Status.WITHDRAWN
-    application.save(update_fields=["status", "updated_at"])
-    return application
+def application_transition(*, application: Application, to: str, by: User) -> Application:
+    """Move an application along Application.TRANSITIONS: the applicant withdraws it, the
+    hiring company decides on it, and the seeker is emailed of the company's moves.
 
-
-def application_set_status(*, application: Application, status: str, by: User) -> Application:
-    """An employer moves an application along; the seeker is emailed."""
-    if status not in Application.Status.values or status == Application.Status.WITHDRAWN:
-        raise ValidationError("Choose a status an employer can set.")
-    if application.status == Application.Status.WITHDRAWN:
-        raise ValidationError("The applicant has withdrawn this application.")
-    if application.status == status:
-        return application
+    An illegal move is refused before anything is written; a move to the status it already
+    has changes nothing.
+    """
+    if to not in Application.Status.values:
+        raise ValidationError("Choose one of the listed statuses.")
+    if to == Application.Status.WITHDRAWN:
+        if application.applicant_id != by.pk:
+            raise ValidationError("Only the applicant can withdraw an application.")
+    elif not application.job.company.members.filter(pk=by.pk).exists():
+        raise ValidationError("Only the hiring company can change an application's status.")
     with transaction.atomic():
-        application.status = status
-        application.save(update_fields=["status", "updated_at"])
-        transaction.on_commit(
-            lambda: send_templated_mail(
-                template="profiles/email/application_status",
-                to=[application.applicant.email],
-                context={"application": application, "job": application.job},
+        current = Application.objects.select_for_update().get(pk=application.pk)
+        application.status = current.status
+        if current.status == to:
+            return application
+        if not current.can_transition_to(to):
+            raise ValidationError(
+                f"This application is “{current.get_status_display()}”; "
+                f"it cannot become “{Application.Status(to).label}”."
             )
-        )
+        application.status = to
+        application.save(update_fields=["status", "updated_at"])
+        if to != Application.Status.WITHDRAWN:
+            transaction.on_commit(
+                lambda: send_templated_mail(
+                    template="profiles/email/application_status",
+                    to=[application.applicant.email],
+                    context={"application": application, "job": application.job},
+                )
+            )
     return application
 
 
@@ -143,20 +234,15 @@ def application_set_status(*, application: Application, status: str, by: User) -
 
 
 def alert_create(*, user: User, query: str, frequency: str) -> JobAlert:
-    filterset = JobFilterSet(_query_dict(query), queryset=Job.objects.published())
-    if filterset.is_bound and not filterset.form.is_valid():
+    """Save a search as an alert; its query is kept as its filters, encoded for a link."""
+    alert = JobAlert(user=user, query=query, frequency=frequency)
+    filterset = alert.filterset
+    if not filterset.form.is_valid():
         raise ValidationError("This search has invalid filters; fix them before saving it.")
-    alert = JobAlert(user=user, query=query[:1000], frequency=frequency)
+    alert.query = filterset.data.urlencode()[:1000]
     alert.full_clean()
     alert.save()
     return alert
-
-
-def _query_dict(query: str) -> QueryDict:
-    params = QueryDict(query, mutable=True)
-    for key in ("page", "sort"):
-        params.pop(key, None)
-    return params
 
 
 def alert_token(alert: JobAlert) -> str:
@@ -195,10 +281,9 @@ def alerts_send(*, now=None) -> dict[str, int]:
             locked = JobAlert.objects.select_for_update(skip_locked=True).filter(pk=alert.pk)
             if not locked.exists():
                 continue
-            filterset = JobFilterSet(_query_dict(alert.query), queryset=Job.objects.published())
             jobs = list(
                 Job.objects.published()
-                .filter(*filterset.conditions().values(), published_at__gt=since)
+                .filter(*alert.filterset.conditions().values(), published_at__gt=since)
                 .exclude(pk__in=AlertDelivery.objects.filter(alert=alert).values("job_id"))
                 .select_related("company")
                 .order_by("-published_at")[:ALERT_MAX_JOBS]

@@ -44,10 +44,9 @@ def profile_edit(request):
             skills.save()
             upload = form.cleaned_data.get("resume_upload")
             if upload:
-                resume, content_type = services.resume_file(upload)
-                profile.resume.save(resume.name, resume, save=False)
-                profile.resume_content_type = content_type
-                profile.save(update_fields=["resume", "resume_content_type"])
+                services.profile_resume_set(profile=profile, upload=upload)
+            elif form.cleaned_data.get("remove_resume") and profile.resume:
+                services.profile_resume_remove(profile=profile)
             if not request.user.is_seeking:
                 request.user.is_seeking = True
                 request.user.save(update_fields=["is_seeking"])
@@ -141,7 +140,9 @@ def applications(request):
 def application_withdraw(request, pk):
     application = get_object_or_404(Application.objects.filter(applicant=request.user), pk=pk)
     try:
-        services.application_withdraw(application=application, by=request.user)
+        services.application_transition(
+            application=application, to=Application.Status.WITHDRAWN, by=request.user
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -162,12 +163,11 @@ def job_applicants(request, job_id):
     )
     scores = matching.applicant_scores(job)
     for application in applicants:
+        # A private profile stays private: the employer sees what was sent with the application.
+        profile = getattr(application.applicant, "profile", None)
+        application.shown_profile = profile if profile and profile.is_visible_to_employers else None
         application.match = scores.get(application.applicant_id)
-    return render(
-        request,
-        "profiles/job_applicants.html",
-        {"job": job, "applicants": applicants, "status_form": ApplicationStatusForm()},
-    )
+    return render(request, "profiles/job_applicants.html", {"job": job, "applicants": applicants})
 
 
 @login_required
@@ -175,15 +175,15 @@ def job_applicants(request, job_id):
 def application_status(request, pk):
     application = get_object_or_404(
         Application.objects.filter(job__company__members=request.user).select_related(
-            "job", "applicant"
+            "job__company", "applicant"
         ),
         pk=pk,
     )
     form = ApplicationStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.application_set_status(
-                application=application, status=form.cleaned_data["status"], by=request.user
+            services.application_transition(
+                application=application, to=form.cleaned_data["status"], by=request.user
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))

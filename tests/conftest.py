@@ -1,7 +1,11 @@
 """Test settings shared by every test: a private, empty cache and plain static storage."""
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache, caches
+from django.core.files.storage import FileSystemStorage
+
+from jobs.models import private_storage
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +25,16 @@ def _isolated_settings(settings):
     # Local-memory caches share their storage; rate limits, counts and pages start afresh.
     cache.clear()
     caches["pages"].clear()
+
+
+@pytest.fixture(autouse=True)
+def private_files(tmp_path, monkeypatch):
+    """Resumes go to a temporary folder, returned. A field resolves a callable storage once, at
+    import, so overriding STORAGES alone would leave them in PRIVATE_MEDIA_ROOT."""
+    location = tmp_path / "private"
+    storage = FileSystemStorage(location=location)
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if getattr(field, "_storage_callable", None) is private_storage:
+                monkeypatch.setattr(field, "storage", storage)
+    return location

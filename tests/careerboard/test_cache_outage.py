@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from jobs import counters
 from tests.factories import PublishedJobFactory, SeekerFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -12,6 +13,8 @@ CLOSED_PORT = "redis://127.0.0.1:1/0"
 
 @pytest.fixture(autouse=True)
 def redis_down(settings):
+    # The counters keep one Redis client per process: make it for the closed port, then forget it.
+    counters._client.cache_clear()
     settings.CACHES = {
         "default": {
             "BACKEND": "careerboard.cache.RedisCache",
@@ -26,6 +29,8 @@ def redis_down(settings):
     }
     settings.PAGE_CACHE_SECONDS = 60
     settings.REDIS_URL = CLOSED_PORT
+    yield
+    counters._client.cache_clear()
 
 
 @pytest.fixture

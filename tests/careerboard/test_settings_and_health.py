@@ -39,6 +39,26 @@ def test_production_refuses_to_start_without_secret_key_or_hosts(missing):
     assert "set SECRET_KEY and ALLOWED_HOSTS" in result.stderr
 
 
+@pytest.mark.parametrize(
+    "env, site_url",
+    [
+        ({"PORT": "", "SITE_URL": ""}, "http://127.0.0.1:8000"),
+        ({"PORT": "8771", "SITE_URL": ""}, "http://127.0.0.1:8771"),
+        ({"PORT": "8771", "SITE_URL": "https://jobs.example.org/"}, "https://jobs.example.org"),
+    ],
+)
+def test_site_url_follows_the_port_of_make_run_unless_given(env, site_url):
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; print(settings.SITE_URL)",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == site_url
+
+
 def test_healthz_answers_without_the_database(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200

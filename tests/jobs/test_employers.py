@@ -25,6 +25,7 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 
 
 @pytest.fixture
@@ -440,9 +441,9 @@ def test_expire_jobs_expires_past_jobs_and_warns_once(
 def test_views_and_apply_clicks_are_counted_in_batches(client, settings):
     settings.COUNTERS_KEY_PREFIX = f"test:{timezone.now().timestamp()}"
     job = PublishedJobFactory(apply_url="https://acme.example/apply")
-    client.get(job.get_absolute_url())
-    client.get(job.get_absolute_url())
-    response = client.get(reverse("jobs:job_apply", args=[job.pk]))
+    for address in ("192.0.2.1", "192.0.2.2"):
+        client.get(job.get_absolute_url(), HTTP_USER_AGENT=BROWSER, REMOTE_ADDR=address)
+    response = client.get(reverse("jobs:job_apply", args=[job.pk]), HTTP_USER_AGENT=BROWSER)
     assert response.status_code == 302 and response.url == "https://acme.example/apply"
     job.refresh_from_db()
     assert job.view_count == 0
@@ -495,7 +496,7 @@ def test_counting_while_redis_is_down_loses_the_counts_but_never_the_page(
     down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
     monkeypatch.setattr(counters, "_client", lambda: down)
     monkeypatch.setattr(counters, "PUSH_SECONDS", 0)
-    assert client.get(job.get_absolute_url()).status_code == 200
+    assert client.get(job.get_absolute_url(), HTTP_USER_AGENT=BROWSER).status_code == 200
     monkeypatch.undo()
     counters.flush()
     job.refresh_from_db()

@@ -38,8 +38,8 @@ def test_logged_in_people_always_get_a_fresh_page():
 
 def test_views_of_cached_job_pages_are_still_counted():
     job = PublishedJobFactory()
-    client = Client()
-    for _ in range(3):
+    for n in range(3):
+        client = Client(HTTP_USER_AGENT="Mozilla/5.0 Firefox/133.0", REMOTE_ADDR=f"192.0.2.{n}")
         assert client.get(job.get_absolute_url()).status_code == 200
     counters.flush()
     job.refresh_from_db()

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from jobs.models import Application, CompanyMembership
 from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
@@ -32,17 +33,6 @@ def docx_bytes():
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def private_files(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
 
 
 @pytest.fixture
@@ -293,6 +283,35 @@ def test_an_alert_for_an_invalid_search_is_refused(client, seeker):
     assert not JobAlert.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "query, name",
+    [
+        ("q=python&workplace=remote", "Python, remote"),
+        (
+            "q=API&skill=python&skill=django&workplace=remote&workplace=hybrid"
+            "&employment_type=full_time&seniority=lead&location=de&salary_min=80000"
+            "&currency=EUR&posted=7&sort=newest&page=3",
+            "API, Django, Python, hybrid, remote, full-time, lead / principal, in Germany, "
+            "minimum yearly salary 80,000 EUR, posted in the last 7 days",
+        ),
+        ("location=Berlin&currency=GBP&company=acme", "In Berlin, paid in GBP, at Acme"),
+        ("sort=salary", "All jobs"),
+        ("", "All jobs"),
+    ],
+)
+def test_alerts_are_named_in_words_where_seekers_see_them(client, seeker, company, query, name):
+    SkillFactory(name="Python"), SkillFactory(name="Django")
+    client.force_login(seeker)
+    client.post(reverse("profiles:alerts"), {"query": query, "frequency": "weekly"})
+    alert = JobAlert.objects.get()
+    assert "page=" not in alert.query and "sort=" not in alert.query
+    alerts_page = client.get(reverse("profiles:alerts")).content.decode()
+    assert f">{escape(name)}</a>" in alerts_page
+    assert "page=" not in alerts_page
+    unsubscribe = client.get(reverse("profiles:alert_unsubscribe", args=[alert_token(alert)]))
+    assert f"weekly emails for “{escape(name)}”" in unsubscribe.content.decode()
+
+
 @pytest.mark.parametrize("count", [1, 6])
 def test_applicants_page_scores_every_applicant_in_fixed_queries(
     client, member, company, count, django_assert_max_num_queries
@@ -301,14 +320,72 @@ def test_applicants_page_scores_every_applicant_in_fixed_queries(
     job = PublishedJobFactory(company=company, seniority="mid", skills=[python, sql])
     for n in range(count):
         seeker = SeekerFactory()
-        profile = Profile.objects.create(user=seeker)
+        profile = Profile.objects.create(user=seeker, visibility="employers")
         profile.skills.create(skill=python, level=3)
         if n == 0:
             profile.skills.create(skill=sql, level=3)
         Application.objects.create(job=job, applicant=seeker)
+    Profile.objects.create(user=SeekerFactory(), visibility="employers").user.applications.create(
+        job=job
+    )
     Application.objects.create(job=job, applicant=SeekerFactory())  # no profile yet
     client.force_login(member)
     with django_assert_max_num_queries(8):
         page = client.get(reverse("profiles:job_applicants", args=[job.pk])).content.decode()
     matches = page.count("Match 100%"), page.count("Match 50%"), page.count("Match 0%")
     assert matches == (1, count - 1, 1)
+
+
+# Profile visibility --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("visibility", ["private", "employers"])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("anonymous", 302),
+        ("applicant", 404),
+        ("other_seeker", 404),
+        ("member", 200),
+        ("other_company_member", 404),
+        ("admin", 404),
+    ],
+)
+def test_employers_see_a_profile_only_when_its_owner_shows_it(
+    client, seeker, job, member, who, status, visibility
+):
+    python = SkillFactory(name="Python")
+    job.job_skills.create(skill=python)
+    profile = seeker.profile
+    profile.headline, profile.visibility = "Secret headline", visibility
+    profile.save()
+    profile.skills.create(skill=python, level=5)
+    Application.objects.create(job=job, applicant=seeker, note="Hello from Ada")
+    users = {
+        "applicant": lambda: seeker,
+        "other_seeker": SeekerFactory,
+        "member": lambda: member,
+        "other_company_member": lambda: (
+            CompanyMembership.objects.create(company=CompanyFactory(), user=EmployerFactory()).user
+        ),
+        "admin": AdminFactory,
+    }
+    if who != "anonymous":
+        client.force_login(users[who]())
+    response = client.get(reverse("profiles:job_applicants", args=[job.pk]))
+    assert response.status_code == status
+    page = response.content.decode()
+    shown = status == 200 and visibility == "employers"
+    assert ("Secret headline" in page) is shown
+    assert ("Match 100%" in page) is shown
+    if status == 200:
+        assert "Hello from Ada" in page and "ada@example.com" in page
+
+
+@pytest.mark.parametrize("visibility", ["private", "employers"])
+def test_the_apply_page_says_what_the_employer_will_see(client, seeker, job, visibility):
+    Profile.objects.filter(user=seeker).update(visibility=visibility)
+    client.force_login(seeker)
+    page = client.get(reverse("profiles:apply", args=[job.pk])).content.decode()
+    assert ("your profile is private" in page) is (visibility == "private")
+    assert ("also sees your profile's headline" in page) is (visibility == "employers")

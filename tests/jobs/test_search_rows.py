@@ -1,0 +1,78 @@
+"""A job's search row follows the skills, places and company it is made of, on every path."""
+
+import pytest
+from django.contrib.postgres.search import SearchQuery
+from django.urls import reverse
+
+from careerboard.models import Skill
+from jobs.models import CompanyMembership, Job, Location
+from tests.factories import AdminFactory, EmployerFactory, PublishedJobFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(client, q):
+    """Titles the search page lists for these keywords."""
+    page = client.get(reverse("jobs:job_list"), {"q": q}).content.decode()
+    return {job.title for job in Job.objects.all() if job.title in page}
+
+
+@pytest.fixture
+def rust_jobs():
+    rust = SkillFactory(name="Rust", slug="rust")
+    return rust, [PublishedJobFactory(title=f"Systems role {n}", skills=[rust]) for n in range(3)]
+
+
+def matching(q):
+    return set(Job.objects.filter(search_vector=SearchQuery(q)).values_list("title", flat=True))
+
+
+def test_an_alias_added_to_a_skill_finds_its_jobs(client, rust_jobs):
+    rust, jobs = rust_jobs
+    assert matching("rustlang") == set()
+    rust.aliases = ["rustlang"]
+    rust.save()
+    assert found(client, "rustlang") == {job.title for job in jobs}
+
+
+def test_a_renamed_skill_is_found_by_its_new_name_and_not_its_old(client, rust_jobs):
+    _, jobs = rust_jobs
+    Skill.objects.filter(slug="rust").update(name="Ferrous")  # a bulk edit, as seeds make
+    assert found(client, "ferrous") == {job.title for job in jobs}
+    assert found(client, "rust") == set()
+
+
+def test_a_place_renamed_in_the_admin_is_found_by_its_new_name(client):
+    job = PublishedJobFactory(title="Backend engineer", places=["Bombay, India"])
+    location = Location.objects.get(city="Bombay")
+    client.force_login(AdminFactory())
+    response = client.post(
+        reverse("admin:jobs_location_change", args=[location.pk]),
+        {"city": "Mumbai", "region": "Maharashtra", "country": "IN"},
+    )
+    assert response.status_code == 302
+    assert found(client, "mumbai") == {job.title}
+    assert found(client, "maharashtra") == {job.title}
+
+
+def test_a_company_renamed_by_its_member_is_found_by_its_new_name(client):
+    job = PublishedJobFactory(title="Platform engineer", company__name="Oldname Labs")
+    employer = EmployerFactory()
+    CompanyMembership.objects.create(company=job.company, user=employer)
+    client.force_login(employer)
+    response = client.post(
+        reverse("jobs:company_edit", args=[job.company.slug]),
+        {"name": "Brightwave", "website": "https://brightwave.example", "about": "We build."},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert found(client, "brightwave") == {job.title}
+    assert found(client, "oldname") == set()
+
+
+def test_a_place_removed_leaves_the_jobs_that_had_it(client):
+    job = PublishedJobFactory(title="Data engineer", places=["Lyon, France"])
+    location = Location.objects.get(city="Lyon")
+    location.delete()
+    job.refresh_from_db()
+    assert job.location_ids == []
+    assert found(client, "lyon") == set()
