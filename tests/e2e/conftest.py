@@ -130,11 +130,16 @@ def sign_in(live_server):
 
 @pytest.fixture
 def visitor(browser, live_server):
-    """visitor() opens a page in a browser context of its own: another person, no cookies."""
+    """visitor() opens a page in a browser context of its own: another person, no cookies.
+
+    visitor("phone", user_agent=...) takes the width and Playwright's context options.
+    """
     contexts = []
 
-    def new_page(width="desktop"):
-        context = browser.new_context(viewport=VIEWPORTS[width], base_url=live_server.url)
+    def new_page(width="desktop", **options):
+        context = browser.new_context(
+            viewport=VIEWPORTS[width], base_url=live_server.url, **options
+        )
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(10_000)
