@@ -1,6 +1,7 @@
 """Every button a job seeker can press, pressed in Chromium, with what the seeker sees after."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -38,6 +39,12 @@ def private_files(settings, tmp_path):
     return resume
 
 
+def open_filters_on_phone(page):
+    summary = page.locator("details.filters > summary")
+    if summary.is_visible() and page.locator("details.filters[open]").count() == 0:
+        summary.click()
+
+
 def message(page, text):
     """The status message the site shows after an action."""
     return page.locator(".messages").get_by_text(text)
@@ -71,6 +78,34 @@ def test_seeker_saves_and_unsaves_from_a_card_the_job_page_and_the_saved_list(pa
     expect(page.get_by_text("You have not saved a job yet.")).to_be_visible()
     shoot(page, "4-saved-list-empty")
     assert not SavedJob.objects.filter(user=seeker).exists()
+
+
+def test_visitor_sorts_a_search_by_salary_and_clears_every_filter(page, shoot):
+    pay = {"salary_currency": "EUR", "salary_period": "year"}
+    PublishedJobFactory(
+        title="Python staff engineer",
+        salary_min=150000,
+        salary_max=180000,
+        published_at=timezone.now() - timedelta(hours=2),
+        **pay,
+    )
+    PublishedJobFactory(title="Python junior developer", salary_min=40000, salary_max=50000, **pay)
+    PublishedJobFactory(title="Office manager")
+
+    page.goto("/jobs/?q=python&sort=newest")
+    titles = page.locator("article.job-card h3")
+    expect(titles).to_have_text(["Python junior developer", "Python staff engineer"])
+    page.get_by_label("Sort by").select_option(label="Highest salary")
+    page.get_by_role("button", name="Sort").click()
+    expect(titles).to_have_text(["Python staff engineer", "Python junior developer"])
+    expect(page.get_by_label("Sort by")).to_have_value("salary")
+    shoot(page, "1-by-salary")
+
+    open_filters_on_phone(page)
+    page.get_by_role("link", name="Clear all").click()
+    expect(page.get_by_role("heading", name=re.compile("3 jobs"))).to_be_visible()
+    expect(page.get_by_role("searchbox")).to_have_value("")
+    shoot(page, "2-cleared")
 
 
 def test_visitor_reports_a_listing_from_its_page_and_moderators_see_the_report(
