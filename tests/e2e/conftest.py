@@ -64,12 +64,13 @@ def page(request, browser, live_server):
     page = context.new_page()
     page.set_default_timeout(10_000)
     page.viewport_name = request.param
+    # What the browser showed when the test failed, beside the steps' screenshots.
+    failed = SCREENSHOTS / f"{request.node.originalname}-{request.param}-FAILED.png"
+    failed.unlink(missing_ok=True)
     yield page
     if getattr(request.node, "call_failed", False):
-        # What the browser showed when the test failed, beside the steps' screenshots.
         SCREENSHOTS.mkdir(exist_ok=True)
-        name = f"{request.node.originalname}-{request.param}-FAILED.png"
-        page.screenshot(path=SCREENSHOTS / name, full_page=True)
+        page.screenshot(path=failed, full_page=True)
     context.close()
 
 

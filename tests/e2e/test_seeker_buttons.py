@@ -224,7 +224,7 @@ def test_seeker_saves_an_alert_changes_it_unsubscribes_by_email_and_deletes_it(
     shoot(page, "2-alerts")
 
     # The alert link opens the same search, filters intact.
-    item.get_by_role("link").click()
+    item.get_by_role("link", name="Python, remote").click()
     expect(page.get_by_role("heading", name=re.compile("1 job"))).to_be_visible()
     expect(page.get_by_label(re.compile("^Remote"))).to_be_checked()
     page.go_back()
