@@ -96,7 +96,7 @@ def test_employer_adds_a_company_with_a_logo_that_shows_on_its_page(
 
 
 def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
-    page, shoot, sign_in, visitor, member
+    page, shoot, sign_in, visitor, member, settings
 ):
     SkillFactory(name="Python")
     employer, company = member
@@ -162,7 +162,7 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     expect(row.get_by_role("cell", name=soon.strftime("%-d %b %Y"))).to_be_visible()
     row.get_by_role("button", name="Renew").click()
     expect(message(page, "Renewed: the job stays up for another period.")).to_be_visible()
-    later = timezone.localdate() + timedelta(days=30)
+    later = timezone.localdate() + timedelta(days=settings.JOB_DEFAULT_LIFETIME_DAYS)
     row = job_row(page, "Senior Django developer")
     expect(row.get_by_role("cell", name=later.strftime("%-d %b %Y"))).to_be_visible()
     shoot(page, "4-renewed")
