@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django_countries import countries
 
 from tests.factories import (
     ClosedJobFactory,
@@ -71,11 +72,40 @@ def test_hybrid_job_has_its_office_and_no_telecommute(client):
     assert "jobLocationType" not in data
 
 
-def test_remote_anywhere_job_is_telecommute_without_country_limits(client):
+def test_remote_anywhere_job_is_telecommute_open_to_every_country(client):
     job = salaried(workplace="remote", remote_anywhere=True)
     data = json_ld(client, job)
     assert data["jobLocationType"] == "TELECOMMUTE"
-    assert "applicantLocationRequirements" not in data
+    assert "jobLocation" not in data
+    # Google needs applicantLocationRequirements or a jobLocation on a TELECOMMUTE job.
+    names = {country["name"] for country in data["applicantLocationRequirements"]}
+    assert {"Germany", "Brazil", "Japan", "Kenya", "United States of America"} <= names
+    assert len(names) == len(countries)
+
+
+def test_empty_values_are_left_out_of_the_json_ld(client):
+    job = PublishedJobFactory(
+        workplace="onsite", places=["Berlin, Germany"], company=CompanyFactory(website="")
+    )
+    data = json_ld(client, job)
+    assert data["jobLocation"][0]["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Berlin",
+        "addressCountry": "DE",
+    }
+    assert "sameAs" not in data["hiringOrganization"]
+    assert "skills" not in data
+
+    def values(node):
+        if isinstance(node, dict):
+            for item in node.values():
+                yield from values(item)
+        elif isinstance(node, list):
+            for item in node:
+                yield from values(item)
+        yield node
+
+    assert not [value for value in values(data) if value in ("", None, [], {})]
 
 
 def test_remote_restricted_job_lists_the_countries_applicants_may_live_in(client):
