@@ -92,20 +92,23 @@ def form_data(payload: dict) -> dict:
     return data
 
 
-def current_submission(job: Job) -> dict:
-    """A job's current posting in the shape of a submission, for a PATCH to change in part."""
-    job_skills = list(job.job_skills.all())
+def latest_submission(job: Job) -> dict:
+    """A job's latest posting (an edit waiting for review, else the job) in the shape of a
+    submission, for a PATCH to change in part: two PATCHes in a row both count."""
+    posting = services.job_latest_posting(job=job)
     return {
-        **{name: getattr(job, name) for name in services.SUBSTANTIVE_FIELDS},
-        "locations": [str(location) for location in job.locations.all()],
-        "required_skills": [js.skill.slug for js in job_skills if js.is_required],
-        "nice_skills": [js.skill.slug for js in job_skills if not js.is_required],
+        **posting.fields,
+        "locations": posting.places,
+        "required_skills": [skill.slug for skill in posting.required],
+        "nice_skills": [skill.slug for skill in posting.nice],
     }
 
 
 def validated_posting(request, instance=None, partial=False):
     """The submission checked as a whole; a partial one is first laid over the job's values."""
-    data = {**current_submission(instance), **request.data} if partial else request.data
+    data = request.data
+    if partial and isinstance(data, dict):
+        data = {**latest_submission(instance), **data}
     incoming = JobWriteSerializer(data=data)
     incoming.is_valid(raise_exception=True)
     form = JobForm(data=form_data(incoming.validated_data), instance=instance)

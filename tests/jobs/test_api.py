@@ -343,3 +343,26 @@ def test_the_write_schema_states_what_the_server_enforces(api):
     assert "/api/v1/skills/" in write["properties"]["required_skills"]["items"]["description"]
     close = schema["paths"]["/api/v1/jobs/{id}/close/"]["post"]["responses"]
     assert "409" in close
+
+
+def test_successive_patches_of_a_live_job_add_up_in_the_edit_waiting_for_review(
+    python, company, member
+):
+    job = PublishedJobFactory(
+        company=company, title="Old title", skills=[python], places=["Oslo, Norway"]
+    )
+    client = authorised(member)
+    url = reverse("api:job_detail", args=[job.pk])
+    assert client.patch(url, {"title": "New title"}, format="json").status_code == 200
+    assert client.patch(url, {"description": "New text."}, format="json").status_code == 200
+    fields = JobEdit.objects.get(job=job).changes["fields"]
+    assert (fields["title"], fields["description"]) == ("New title", "New text.")
+
+
+@pytest.mark.parametrize("body", [[], ["title"], "title", 3])
+def test_a_patch_body_that_is_not_an_object_is_a_400(python, company, member, body):
+    job = PublishedJobFactory(company=company, skills=[python], places=["Oslo, Norway"])
+    response = authorised(member).patch(
+        reverse("api:job_detail", args=[job.pk]), body, format="json"
+    )
+    assert response.status_code == 400
