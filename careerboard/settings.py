@@ -264,9 +264,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Behind a proxy the client address is the first of X-Forwarded-For (set NUM_PROXIES to trust it).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("NUM_PROXIES", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# How many reverse proxies stand in front of the app, each appending to X-Forwarded-For. Login
+# lockout, rate limits and API throttles all take the client's address from careerboard.net.
+NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "careerboard.net.client_ip"
+RATELIMIT_IP_META_KEY = "careerboard.net.client_ip"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -277,8 +280,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jobs.pagination.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "careerboard.net.AnonRateThrottle",
+        "careerboard.net.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("API_ANON_RATE", "120/minute"),
