@@ -14,6 +14,8 @@ import uuid
 from django.conf import settings
 from django.db import connections
 
+from careerboard.logs import redact_url
+
 log = logging.getLogger("careerboard.request")
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -83,7 +85,7 @@ class RequestContextMiddleware:
             extra={
                 "request_id": request.id,
                 "method": request.method,
-                "path": request.path,
+                "path": redact_url(request.path, request.resolver_match),
                 "status": response.status_code,
                 "duration_ms": round(total_ms, 2),
                 "db_ms": round(db_ms, 2),

@@ -309,7 +309,10 @@ LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "careerboard.middleware.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "careerboard.middleware.RequestIdFilter"},
+        "redact_secrets": {"()": "careerboard.logs.RedactSecretsFilter"},
+    },
     "formatters": {
         "json": {"()": "careerboard.logs.JsonFormatter"},
         "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
@@ -318,7 +321,7 @@ LOGGING = {
         "console": {
             "class": "logging.StreamHandler",
             "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
+            "filters": ["request_id", "redact_secrets"],
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
