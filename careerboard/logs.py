@@ -69,7 +69,8 @@ def redact_url(url: str, match: ResolverMatch | None = None) -> str:
     resolving the path again when the request already did.
     """
     path, question_mark, query = url.partition("?")
-    match = match or _resolve(path)
+    if match is None:
+        match = _resolve(path)
     if match is not None:
         secrets = {str(value): name for name, value in match.kwargs.items() if name in SECRET_NAMES}
         if secrets:

@@ -124,6 +124,6 @@ def _route_arguments(patterns):
 
 def test_every_url_argument_that_looks_secret_is_redacted():
     names = set().union(*_route_arguments(get_resolver().url_patterns))
-    looks_secret = {n for n in names if re.search(r"token|key|uid|sig|code|secret|pass", n)}
+    looks_secret = {n for n in names if re.search(r"token|key|uid|sig|code|secret|pass|hash", n)}
     assert {"token", "uidb64"} <= looks_secret
     assert looks_secret <= SECRET_NAMES
