@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from careerboard.models import ApiToken
 from jobs.models import CompanyMembership
-from tests.factories import CompanyFactory, EmployerFactory, SeekerFactory
+from tests.factories import AdminFactory, CompanyFactory, EmployerFactory, SeekerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -101,10 +101,26 @@ def test_an_inactive_users_token_does_not_authenticate(client, member):
     assert authenticated_user(key)[0] == 401
 
 
-def test_only_company_members_can_make_tokens(client):
-    client.force_login(SeekerFactory())
-    assert client.post(reverse("jobs:api_token_create")).status_code == 404
-    assert not ApiToken.objects.exists()
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("anonymous", 302), ("seeker", 404), ("employer", 404), ("admin", 404), ("member", 200)],
+)
+def test_only_company_members_can_make_tokens(client, member, who, status):
+    users = {
+        "seeker": SeekerFactory,
+        "employer": EmployerFactory,
+        "admin": AdminFactory,
+        "member": lambda: member,
+    }
+    if who != "anonymous":
+        client.force_login(users[who]())
+    response = client.post(reverse("jobs:api_token_create"))
+    assert response.status_code == status
+    assert ApiToken.objects.exists() is (who == "member")
+    # A token is made by POST only.
+    assert client.get(reverse("jobs:api_token_create")).status_code == (
+        302 if who == "anonymous" else 405
+    )
 
 
 @pytest.mark.django_db(transaction=True)
