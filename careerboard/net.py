@@ -1,4 +1,5 @@
-"""The client's address, derived in one place for login lockout, rate limits and API throttles.
+"""The client's address, derived in one place for login lockout, rate limits, API throttles and
+view counts.
 
 Behind `NUM_PROXIES` trusted proxies, each proxy appends the address it received the request
 from to X-Forwarded-For, so the client is the NUM_PROXIES-th address from the right; anything to
