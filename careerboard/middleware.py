@@ -12,7 +12,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import connections
+from django.db import DatabaseError, connections
 
 from careerboard.logs import redact_url
 
@@ -67,6 +67,14 @@ class RequestContextMiddleware:
             return incoming
         return None
 
+    @staticmethod
+    def _is_staff(request) -> bool:
+        # The user loads lazily; while the database is down (a 503 page) they count as nobody.
+        try:
+            return getattr(request, "user", None) is not None and request.user.is_staff
+        except DatabaseError:
+            return False
+
     def _timed(self, request):
         timer = _QueryTimer()
         start = time.perf_counter()
@@ -75,8 +83,7 @@ class RequestContextMiddleware:
         total_ms = (time.perf_counter() - start) * 1000
         db_ms = timer.seconds * 1000
         response["X-Request-ID"] = request.id
-        user = getattr(request, "user", None)
-        if settings.DEBUG or (user is not None and user.is_staff):
+        if settings.DEBUG or self._is_staff(request):
             response["Server-Timing"] = (
                 f'db;dur={db_ms:.2f};desc="{timer.count} queries", app;dur={total_ms:.2f}'
             )

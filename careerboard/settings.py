@@ -265,7 +265,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 # How many reverse proxies stand in front of the app, each appending to X-Forwarded-For. Login
-# lockout, rate limits and API throttles all take the client's address from careerboard.net.
+# lockout, rate limits, API throttles and view counts take the client's address from
+# careerboard.net, which trusts that many entries and no more.
 NUM_PROXIES = int(os.environ.get("NUM_PROXIES", "0"))
 AXES_CLIENT_IP_CALLABLE = "careerboard.net.client_ip"
 RATELIMIT_IP_META_KEY = "careerboard.net.client_ip"

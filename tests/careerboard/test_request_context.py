@@ -4,6 +4,7 @@ import json
 import logging
 
 import pytest
+from django.db import OperationalError
 
 from careerboard.logs import JsonFormatter
 from tests.factories import AdminFactory, SeekerFactory
@@ -66,3 +67,18 @@ def test_each_request_is_logged_once_with_its_id_status_and_timing(client, caplo
     assert line["status"] == 200
     assert line["queries"] == 1
     assert line["duration_ms"] >= line["db_ms"] >= 0
+
+
+@pytest.mark.django_db
+def test_a_user_that_cannot_be_loaded_does_not_spoil_a_page_that_never_needed_them(
+    client, monkeypatch
+):
+    def lost(request):
+        raise OperationalError("server closed")
+
+    client.force_login(SeekerFactory())
+    client.raise_request_exception = False
+    monkeypatch.setattr("django.contrib.auth.get_user", lost)
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert len(response["X-Request-ID"]) == 32
