@@ -13,14 +13,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 from django_ratelimit.decorators import ratelimit
-from rest_framework.authtoken.models import Token
 
+from careerboard import services as core_services
 from careerboard.caching import cache_for_anonymous
 from careerboard.files import delete_replaced_on_commit
-from careerboard.models import CareerRole, Sector, Skill
+from careerboard.models import ApiToken, CareerRole, Sector, Skill
 from careerboard.seo import canonical_url
 from jobs import counters, services
 from jobs.charts import Bar, career_path, salary_bars
@@ -410,7 +411,7 @@ def company_dashboard(request, slug):
             "filters": filters,
             "invite_form": InviteForm(),
             "members": company.members.order_by("username"),
-            "has_api_token": Token.objects.filter(user=request.user).exists(),
+            "api_token": ApiToken.objects.filter(user=request.user).first(),
         },
     )
 
@@ -692,23 +693,19 @@ def career_detail(request, slug):
 
 @login_required
 @require_POST
+@never_cache
 def api_token_create(request):
-    """A new API token for this member (replacing any old one), shown once."""
+    """A new API token for this member (replacing any old one), shown once on the page answering
+    the POST: it never goes into a cookie, the session or a redirect."""
     if not member_companies(request.user).exists():
         raise Http404("Only company members can have API tokens.")
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
-    messages.success(
-        request,
-        f"Your new API token: {token.key} — copy it now; it will not be shown again. "
-        "Send it as the header “Authorization: Token <key>”.",
-    )
-    return redirect("jobs:employer_dashboard")
+    _token, key = core_services.api_token_create(user=request.user)
+    return render(request, "jobs/api_token_created.html", {"key": key})
 
 
 @login_required
 @require_POST
 def api_token_revoke(request):
-    deleted, _ = Token.objects.filter(user=request.user).delete()
-    messages.success(request, "Your API token was revoked." if deleted else "You had no token.")
+    revoked = core_services.api_token_revoke(user=request.user)
+    messages.success(request, "Your API token was revoked." if revoked else "You had no token.")
     return redirect("jobs:employer_dashboard")
