@@ -1,0 +1,69 @@
+"""Company logos: uploaded by a member, then shown (and served) on the company and job pages."""
+
+import importlib
+import io
+import re
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import clear_url_caches, reverse
+from PIL import Image
+
+from jobs.models import CompanyMembership
+from tests.factories import CompanyFactory, EmployerFactory, PublishedJobFactory
+
+pytestmark = pytest.mark.django_db
+
+IMG_SRC = re.compile(r'<img class="logo" src="([^"]+)"')
+
+
+def _reload_urls():
+    clear_url_caches()
+    importlib.reload(importlib.import_module(settings.ROOT_URLCONF))
+
+
+@pytest.fixture
+def as_under_make_run(settings, tmp_path):
+    """DEBUG on, as `make run` has it: the URLs are read again, since they depend on it."""
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    _reload_urls()
+    yield
+    settings.DEBUG = False
+    _reload_urls()
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_an_uploaded_logo_shows_on_the_company_and_job_pages(client, as_under_make_run):
+    company = CompanyFactory(name="Acme")
+    member = EmployerFactory()
+    CompanyMembership.objects.create(company=company, user=member)
+    job = PublishedJobFactory(company=company)
+    client.force_login(member)
+    png = _png()
+
+    response = client.post(
+        reverse("jobs:company_edit", args=[company.slug]),
+        {
+            "name": "Acme",
+            "website": "https://acme.example",
+            "about": "We make anvils.",
+            "size": "",
+            "logo": SimpleUploadedFile("acme.png", png, content_type="image/png"),
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+
+    for page in (company.get_absolute_url(), job.get_absolute_url()):
+        srcs = IMG_SRC.findall(client.get(page).content.decode())
+        assert len(srcs) == 1, page
+        logo = client.get(srcs[0])
+        assert logo.status_code == 200
+        assert logo["Content-Type"] == "image/png"
+        assert b"".join(logo.streaming_content) == png
