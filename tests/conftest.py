@@ -1,7 +1,12 @@
-"""Test settings shared by every test: a private, empty cache and plain static storage."""
+"""Test settings shared by every test (a private, empty cache and plain static storage), and
+DEBUG on as under `make run` for the tests that ask for it."""
+
+import importlib
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache, caches
+from django.urls import clear_url_caches
 
 
 @pytest.fixture(autouse=True)
@@ -21,3 +26,18 @@ def _isolated_settings(settings):
     # Local-memory caches share their storage; rate limits, counts and pages start afresh.
     cache.clear()
     caches["pages"].clear()
+
+
+def _reload_urls():
+    clear_url_caches()
+    importlib.reload(importlib.import_module(django_settings.ROOT_URLCONF))
+
+
+@pytest.fixture
+def as_under_make_run(settings):
+    """DEBUG on, as `make run` has it: the URLs are read again, since they depend on it."""
+    settings.DEBUG = True
+    _reload_urls()
+    yield
+    settings.DEBUG = False
+    _reload_urls()

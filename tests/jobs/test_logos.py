@@ -1,13 +1,11 @@
 """Company logos: uploaded by a member, then shown (and served) on the company and job pages."""
 
-import importlib
 import io
 import re
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import clear_url_caches, reverse
+from django.urls import reverse
 from PIL import Image
 
 from jobs.models import CompanyMembership
@@ -18,29 +16,19 @@ pytestmark = pytest.mark.django_db
 IMG_SRC = re.compile(r'<img class="logo" src="([^"]+)"')
 
 
-def _reload_urls():
-    clear_url_caches()
-    importlib.reload(importlib.import_module(settings.ROOT_URLCONF))
-
-
-@pytest.fixture
-def as_under_make_run(settings, tmp_path):
-    """DEBUG on, as `make run` has it: the URLs are read again, since they depend on it."""
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    _reload_urls()
-    yield
-    settings.DEBUG = False
-    _reload_urls()
-
-
 def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (8, 8), "teal").save(buffer, "PNG")
     return buffer.getvalue()
 
 
-def test_an_uploaded_logo_shows_on_the_company_and_job_pages(client, as_under_make_run):
+@pytest.fixture
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+# media_root comes first: the URLs that as_under_make_run reads serve MEDIA_ROOT as it is then.
+def test_an_uploaded_logo_shows_on_the_company_and_job_pages(client, media_root, as_under_make_run):
     company = CompanyFactory(name="Acme")
     member = EmployerFactory()
     CompanyMembership.objects.create(company=company, user=member)
