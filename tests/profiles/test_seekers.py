@@ -342,3 +342,25 @@ def test_applicants_page_scores_every_applicant_in_fixed_queries(
         page = client.get(reverse("profiles:job_applicants", args=[job.pk])).content.decode()
     matches = page.count("Match 100%"), page.count("Match 50%"), page.count("Match 0%")
     assert matches == (1, count - 1, 1)
+
+
+def test_a_saved_and_applied_to_job_that_closed_is_listed_without_a_dead_link_and_can_be_unsaved(
+    client, seeker, job, member
+):
+    client.force_login(seeker)
+    client.post(reverse("profiles:saved_toggle", args=[job.pk]))
+    client.post(reverse("profiles:apply", args=[job.pk]), {"resume": upload("cv.pdf", PDF)})
+    client.force_login(member)
+    client.post(reverse("jobs:job_action", args=[job.pk, "close"]))
+    client.force_login(seeker)
+    assert client.get(job.get_absolute_url()).status_code == 410
+
+    for page in ("profiles:saved", "profiles:applications"):
+        html = client.get(reverse(page)).content.decode()
+        assert "Python developer" in html and "No longer open" in html
+        assert f'href="{job.get_absolute_url()}"' not in html
+    response = client.post(reverse("profiles:saved_toggle", args=[job.pk]))
+
+    assert response.status_code == 302
+    assert not SavedJob.objects.filter(user=seeker, job=job).exists()
+    assert Application.objects.filter(applicant=seeker, job=job).exists()
