@@ -17,6 +17,7 @@ from django.urls import Resolver404, resolve, reverse
 from PIL import Image
 
 from careerboard.models import CareerRole, Skill, User
+from jobs import services as job_services
 from jobs.models import Company, CompanyInvitation, JobEdit, JobReport
 from profiles import services as profile_services
 from tests.factories import (
@@ -30,8 +31,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Links are followed two steps from the start pages; of each kind of URL (the view it resolves
-# to and the names of its query parameters) a few are requested, since one template renders them.
+# Links are followed two steps from the start pages. Every link on a start page is requested
+# (those pages list the role's own records); further on, of each kind of URL (the view it
+# resolves to and the names of its query parameters) a few are, since one template renders them.
 MAX_DEPTH = 2
 PER_KIND = 3
 LINKING_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src"}
@@ -103,7 +105,7 @@ def crawl(client: Client, start: list[str]) -> tuple[list[str], int]:
     queue = deque((url, 0, "start") for url in start)
     while queue:
         url, depth, referrer = queue.popleft()
-        if url in fetched or (depth and per_kind[kind(url)] >= PER_KIND):
+        if url in fetched or (depth > 1 and per_kind[kind(url)] >= PER_KIND):
             continue
         fetched.add(url)
         per_kind[kind(url)] += 1
@@ -146,8 +148,8 @@ def _png() -> bytes:
 @pytest.fixture(scope="module")
 def board(django_db_setup, django_db_blocker, tmp_path_factory):
     """The board `make run` shows, plus what each role's pages list: jobs of the demo employer's
-    company in every state, an edit and a report waiting for review, an application with a
-    resume, a saved job, an alert, an invitation and a logo. Made once, undone at the end."""
+    company in every state, an edit and a report waiting for review, applications with a
+    resume, saved jobs, an alert, an invitation and a logo. Made once, undone at the end."""
     files = tmp_path_factory.mktemp("crawl")
     private = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -183,12 +185,16 @@ def _populate() -> dict[str, str]:
     RejectedJobFactory(company=company, rejection_reason="Name the salary.")
     JobEdit.objects.create(job=open_job, changes={"title": "Senior back-end developer"})
     JobReport.objects.create(job=open_job, reason=JobReport.Reason.FRAUD, details="Asks for fees")
-    application = profile_services.application_submit(
-        job=open_job,
-        user=seeker,
-        upload=SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
-    )
-    profile_services.saved_job_toggle(user=seeker, job=open_job)
+    # The seeker saved and applied to this job and to one that closed since.
+    closed_since = PublishedJobFactory(company=company, apply_on_site=True)
+    for job in (open_job, closed_since):
+        application = profile_services.application_submit(
+            job=job,
+            user=seeker,
+            upload=SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n%%EOF\n"),
+        )
+        profile_services.saved_job_toggle(user=seeker, job=job)
+    job_services.job_close(job=closed_since, by=employer)
     alert = profile_services.alert_create(
         user=seeker, query="q=python&workplace=remote", frequency="daily"
     )
