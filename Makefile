@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 # The browser tests drive Debian's Chromium (Playwright never downloads a browser here).
 CHROMIUM ?= /usr/bin/chromium
+# The test of docs/operations.md's proxy set-up runs Debian's nginx.
+NGINX ?= /usr/sbin/nginx
 export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/careerboard
 
 .PHONY: install db run serve test lint format bench bench-long-tail backup restore clean
@@ -35,7 +37,11 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: install $(CHROMIUM)
+$(NGINX):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light
+
+test: install $(CHROMIUM) $(NGINX)
 	$(PY) -m pytest
 
 lint: install

@@ -1,10 +1,11 @@
-"""Admin for users and the curated career content."""
+"""Admin for users, their API tokens and the curated career content."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
 from careerboard.models import (
+    ApiToken,
     CareerRole,
     EducationPath,
     OutlookFigure,
@@ -24,6 +25,22 @@ class CareerBoardUserAdmin(UserAdmin):
     list_display = ["username", "email", "is_hiring", "is_seeking", "is_staff", "date_joined"]
     list_filter = ["is_hiring", "is_seeking", "is_staff", "is_active"]
     fieldsets = UserAdmin.fieldsets + (("On the board", {"fields": ["is_hiring", "is_seeking"]}),)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Staff see who holds a token and can revoke it; members make their own on the dashboard."""
+
+    list_display = ["user", "prefix", "created_at"]
+    search_fields = ["user__username", "user__email", "prefix"]
+    readonly_fields = ["user", "prefix", "created_at"]
+    exclude = ["digest"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class CuratedAdmin(admin.ModelAdmin):

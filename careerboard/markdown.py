@@ -1,7 +1,10 @@
 """Markdown from employers and seekers, rendered to HTML that is safe to show."""
 
+import html
+
 import markdown as md
 import nh3
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = {
     "a",
@@ -33,3 +36,8 @@ def render_markdown(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener ugc",
     )
+
+
+def markdown_text(text: str) -> str:
+    """Markdown as plain text on one line, for link previews: no markup, no entities."""
+    return " ".join(html.unescape(strip_tags(render_markdown(text))).split())

@@ -1,5 +1,8 @@
-"""Core records: users, the skill taxonomy and the curated career resources."""
+"""Core records: users and their API tokens, the skill taxonomy and the curated career resources."""
 
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
@@ -18,6 +21,36 @@ class User(AbstractUser):
     )
 
     REQUIRED_FIELDS = ["email"]
+
+
+class ApiToken(models.Model):
+    """A user's key to the API. Only a digest of the key is kept: the key is shown once, when made.
+
+    The key is random (256 bits), so a plain SHA-256 digest cannot be reversed or guessed and
+    needs neither salt nor slow hashing; lookups by digest stay one index probe.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_token"
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, so that its owner can tell which key is on file.
+    prefix = models.CharField(max_length=8, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(digest__regex=r"^[0-9a-f]{64}$"), name="apitoken_digest_is_sha256"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.prefix}… for {self.user}"
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
 
 
 class CuratedQuerySet(models.QuerySet):

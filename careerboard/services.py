@@ -1,4 +1,5 @@
-"""Loading our seed files (seeds/*.toml) into the curated career records.
+"""Writes of the core app: API tokens, and loading our seed files (seeds/*.toml) into the curated
+career records.
 
 Loading is idempotent and respects curation: each seeded record keeps a fingerprint of the values
 the loader last wrote. A record whose values no longer match that fingerprint was edited by an
@@ -7,6 +8,7 @@ admin and is left exactly as the admin left it; every other record follows the s
 
 import hashlib
 import json
+import secrets
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
 
 from careerboard.models import (
+    ApiToken,
     CareerRole,
     EducationPath,
     OutlookFigure,
@@ -25,9 +28,27 @@ from careerboard.models import (
     SalaryFigure,
     Sector,
     Skill,
+    User,
 )
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
+
+
+def api_token_create(*, user: User) -> tuple[ApiToken, str]:
+    """A new API key for `user`, replacing any earlier one. The key is returned, never stored."""
+    key = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        # Two requests at once would otherwise both find no token and both insert one.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        ApiToken.objects.filter(user=user).delete()
+        token = ApiToken.objects.create(user=user, digest=ApiToken.digest_of(key), prefix=key[:8])
+    return token, key
+
+
+def api_token_revoke(*, user: User) -> bool:
+    """Delete the user's API key; False if they had none."""
+    deleted, _ = ApiToken.objects.filter(user=user).delete()
+    return bool(deleted)
 
 
 @dataclass(frozen=True)

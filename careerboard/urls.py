@@ -1,6 +1,7 @@
 """Root URLs: each app's pages under its own prefix, the admin under ADMIN_URL."""
 
 from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps_views
 from django.urls import include, path
@@ -47,6 +48,9 @@ urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path(settings.ADMIN_URL, admin.site.urls),
 ]
+# Uploaded logos: Django serves MEDIA_ROOT itself only with DEBUG on (make run, make serve);
+# in production the proxy serves it (docs/operations.md) and this adds nothing.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 handler404 = "careerboard.views.page_not_found"
 handler500 = "careerboard.views.server_error"

@@ -22,6 +22,7 @@ from django_ratelimit.decorators import ratelimit
 from careerboard.caching import cache_for_anonymous
 from careerboard.forms import AccountForm, PasswordResetForm, ResourceFilterForm, SignupForm
 from careerboard.models import Resource, Skill
+from careerboard.seo import canonical_url
 
 
 def page_not_found(request, exception):
@@ -74,13 +75,25 @@ def favicon(request):
     return redirect(static("img/favicon.svg"), permanent=True)
 
 
+def _url_prefix(name: str) -> str:
+    """The part of a URL with an id that comes before the id: /jobs/report/ of /jobs/report/7/."""
+    return reverse(name, args=[0]).removesuffix("0/")
+
+
 def robots_txt(request):
+    private = [
+        reverse("account"),
+        reverse("profiles:profile"),
+        reverse("jobs:employer_dashboard"),
+        reverse("jobs:moderation_queue"),
+        _url_prefix("jobs:invitation_accept"),
+        # Report forms and the counted redirects to employers' apply pages are no pages to list.
+        _url_prefix("jobs:job_report"),
+        _url_prefix("jobs:job_apply"),
+    ]
     lines = [
         "User-agent: *",
-        "Disallow: /accounts/",
-        "Disallow: /jobs/dashboard/",
-        "Disallow: /jobs/moderation/",
-        "Disallow: /jobs/invitations/",
+        *(f"Disallow: {path}" for path in private),
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
         "",
     ]
@@ -153,6 +166,10 @@ def resource_list(request):
     return render(
         request,
         "careerboard/resource_list.html",
-        {"form": form, "kinds": kinds},
+        {
+            "form": form,
+            "kinds": kinds,
+            "canonical_url": canonical_url(request, params=ResourceFilterForm.base_fields),
+        },
         status=200 if form.is_valid() or not form.is_bound else 400,
     )

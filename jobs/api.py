@@ -11,7 +11,8 @@ from django.utils.decorators import method_decorator
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -91,8 +92,24 @@ def form_data(payload: dict) -> dict:
     return data
 
 
-def validated_posting(request, instance=None):
-    incoming = JobWriteSerializer(data=request.data)
+def latest_submission(job: Job) -> dict:
+    """A job's latest posting (an edit waiting for review, else the job) in the shape of a
+    submission, for a PATCH to change in part: two PATCHes in a row both count."""
+    posting = services.job_latest_posting(job=job)
+    return {
+        **posting.fields,
+        "locations": posting.places,
+        "required_skills": [skill.slug for skill in posting.required],
+        "nice_skills": [skill.slug for skill in posting.nice],
+    }
+
+
+def validated_posting(request, instance=None, partial=False):
+    """The submission checked as a whole; a partial one is first laid over the job's values."""
+    data = request.data
+    if partial and isinstance(data, dict):
+        data = {**latest_submission(instance), **data}
+    incoming = JobWriteSerializer(data=data)
     incoming.is_valid(raise_exception=True)
     form = JobForm(data=form_data(incoming.validated_data), instance=instance)
     if not form.is_valid():
@@ -159,20 +176,25 @@ class IsMemberForWrites(permissions.BasePermission):
 @extend_schema_view(
     get=extend_schema(summary="One open job"),
     put=extend_schema(summary="Replace a job of your company", request=JobWriteSerializer),
-    patch=extend_schema(summary="Edit a job of your company", request=JobWriteSerializer),
+    patch=extend_schema(
+        summary="Change some fields of a job of your company (the others keep their values)",
+        request=JobWriteSerializer,
+    ),
 )
 class JobDetailView(generics.RetrieveUpdateAPIView):
     serializer_class = JobSerializer
     permission_classes = [IsMemberForWrites]
+    # Edits are JSON: a partial one is laid over the job's values, lists and all.
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         if self.request.method in permissions.SAFE_METHODS:
             return Job.objects.published().with_page_data()
         return Job.objects.for_company_member(self.request.user).with_page_data()
 
-    def update(self, request, *args, **kwargs):
+    def update(self, request, *args, partial=False, **kwargs):
         job = self.get_object()
-        data, posting = validated_posting(request, instance=job)
+        data, posting = validated_posting(request, instance=job, partial=partial)
         try:
             job = services.job_update(
                 job=job, by=request.user, posting=posting, submit=data["submit"]
@@ -183,18 +205,28 @@ class JobDetailView(generics.RetrieveUpdateAPIView):
         return Response(JobSerializer(job).data)
 
 
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
 class JobCloseView(APIView):
     permission_classes = [permissions.IsAuthenticated]
 
     @extend_schema(
-        summary="Close a job of your company (filled)", request=None, responses={200: JobSerializer}
+        summary="Close a job of your company (filled)",
+        request=None,
+        responses={
+            200: JobSerializer,
+            409: OpenApiResponse(description="Only a published job can be closed."),
+        },
     )
     def post(self, request, pk):
         job = get_object_or_404(Job.objects.for_company_member(request.user), pk=pk)
         try:
             services.job_close(job=job, by=request.user)
         except DjangoValidationError as error:
-            raise service_errors(error) from error
+            raise Conflict(error.messages[0]) from error
         return Response(JobSerializer(Job.objects.filter(pk=job.pk).with_page_data().get()).data)
 
 

@@ -28,6 +28,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from careerboard.net import client_ip
 from jobs.models import Job
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def _visitor(request, day: date) -> str:
     if request.user.is_authenticated:
         return f"user-{request.user.pk}"
     agent = request.META.get("HTTP_USER_AGENT", "")
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_ip(request)
     return salted_hmac("jobs.counters.visitor", f"{address}|{agent}|{day}").hexdigest()[:24]
 
 

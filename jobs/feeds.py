@@ -1,8 +1,12 @@
 """RSS and Atom feeds of the newest jobs, of any search (same FilterSet as the search page)."""
 
 import re
+from datetime import UTC
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
@@ -18,11 +22,28 @@ def xml_safe(text: str) -> str:
     return NOT_XML.sub("", text)
 
 
+class InvalidFilters(Exception):
+    """A feed URL whose filters do not validate (a skill renamed away, a workplace misspelt)."""
+
+
 class JobFeed(Feed):
     description = "The newest software jobs on CareerBoard."
 
+    def __call__(self, request, *args, **kwargs):
+        # A feed is subscribed to once and read for months: one whose filter no longer means
+        # anything must say so, not quietly widen to every job.
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidFilters as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+
     def get_object(self, request):
         filterset = JobFilterSet(request.GET or None, queryset=Job.objects.published())
+        if filterset.is_bound and not filterset.form.is_valid():
+            problems = "\n".join(
+                f"{name}: {' '.join(messages)}" for name, messages in filterset.form.errors.items()
+            )
+            raise InvalidFilters(f"This feed's filters are not valid.\n{problems}\n")
         filterset.query_string = request.GET.urlencode()
         return filterset
 
@@ -70,3 +91,10 @@ class JobFeed(Feed):
 class AtomJobFeed(JobFeed):
     feed_type = Atom1Feed
     subtitle = JobFeed.description
+
+    def item_guid(self, job):
+        """An Atom id must be an IRI (RFC 4287 4.2.6): a tag URI (RFC 4151) made of what never
+        changes about a job, its id and the day it was created."""
+        host = urlsplit(settings.SITE_URL).hostname
+        created = job.created_at.astimezone(UTC).date().isoformat()
+        return f"tag:{host},{created}:job/{job.pk}"

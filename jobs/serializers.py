@@ -3,7 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careerboard.models import Resource, Skill
+from careerboard.models import Period, Resource, Skill
+from jobs.forms import MAX_DESCRIPTION_CHARS
 from jobs.models import Company, Job, Location
 from jobs.structured_data import absolute
 
@@ -93,13 +94,23 @@ class ResourceSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "kind", "url", "description", "is_featured", "skills"]
 
 
+# Text with something in it besides whitespace (the schema's way of saying "not blank").
+NOT_BLANK = r"\S"
+SKILL_HELP = "Slugs of skills listed at /api/v1/skills/."
+
+
 class JobWriteSerializer(serializers.Serializer):
     """A job submission. The web posting form's own validation runs on it, so the API and the
-    form accept and refuse exactly the same postings."""
+    form accept and refuse exactly the same postings. A PATCH sends only the fields it changes."""
 
     company = serializers.SlugField(required=False, help_text="Slug of your company (create).")
-    title = serializers.CharField(max_length=150)
-    description = serializers.CharField(help_text="Markdown.")
+    title = serializers.RegexField(NOT_BLANK, max_length=150, min_length=1)
+    description = serializers.RegexField(
+        NOT_BLANK,
+        min_length=1,
+        max_length=MAX_DESCRIPTION_CHARS,
+        help_text="Markdown.",
+    )
     workplace = serializers.ChoiceField(choices=Job.Workplace.choices)
     locations = serializers.ListField(
         child=serializers.CharField(max_length=200),
@@ -115,10 +126,26 @@ class JobWriteSerializer(serializers.Serializer):
     seniority = serializers.ChoiceField(choices=Job.Seniority.choices)
     salary_min = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     salary_max = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    salary_currency = serializers.CharField(required=False, allow_blank=True, max_length=3)
-    salary_period = serializers.CharField(required=False, allow_blank=True, max_length=10)
-    required_skills = serializers.ListField(child=serializers.SlugField(), min_length=1)
-    nice_skills = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
+    salary_currency = serializers.RegexField(
+        r"^[A-Za-z]{3}$",
+        required=False,
+        allow_blank=True,
+        max_length=3,
+        help_text="ISO 4217 code, e.g. USD or EUR.",
+        error_messages={"invalid": "Use a three-letter currency code such as USD or EUR."},
+    )
+    salary_period = serializers.ChoiceField(
+        choices=Period.choices, required=False, allow_blank=True
+    )
+    required_skills = serializers.ListField(
+        child=serializers.SlugField(help_text=SKILL_HELP), min_length=1, help_text=SKILL_HELP
+    )
+    nice_skills = serializers.ListField(
+        child=serializers.SlugField(help_text=SKILL_HELP),
+        required=False,
+        default=list,
+        help_text=SKILL_HELP,
+    )
     apply_url = serializers.URLField(required=False, allow_blank=True, max_length=500)
     apply_email = serializers.EmailField(required=False, allow_blank=True)
     apply_on_site = serializers.BooleanField(required=False, default=False)

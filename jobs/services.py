@@ -364,6 +364,12 @@ def job_update(*, job: Job, by: User, posting: Posting, submit: bool = False) ->
     return job
 
 
+def job_latest_posting(*, job: Job) -> Posting:
+    """The posting as its employer last left it: the edit waiting for review, else the job."""
+    edit = JobEdit.objects.filter(job=job).first()
+    return Posting.from_changes(edit.changes) if edit else _current_posting(job)
+
+
 def _current_posting(job: Job) -> Posting:
     job_skills = list(job.job_skills.select_related("skill"))
     return Posting(

@@ -58,14 +58,14 @@ def job_posting(job: Job) -> dict | None:
         for location in job.locations.all()
     ]
     if job.workplace == Job.Workplace.REMOTE:
-        # Google: a fully remote job says TELECOMMUTE, and lists applicantLocationRequirements
-        # when applicants must live in certain places; a job open to anywhere lists none.
+        # Google: a fully remote job says TELECOMMUTE and needs applicantLocationRequirements or
+        # a jobLocation. Schema.org has no place called "anywhere", so a job open to applicants
+        # anywhere lists every country.
         data["jobLocationType"] = "TELECOMMUTE"
-        if job.applicant_countries:
-            data["applicantLocationRequirements"] = [
-                {"@type": "Country", "name": countries.name(code)}
-                for code in job.applicant_countries
-            ]
+        codes = [code for code, _ in countries] if job.remote_anywhere else job.applicant_countries
+        data["applicantLocationRequirements"] = [
+            {"@type": "Country", "name": countries.name(code)} for code in codes
+        ]
         if locations:
             data["jobLocation"] = locations
     else:
@@ -81,7 +81,22 @@ def job_posting(job: Job) -> dict | None:
             "currency": job.salary_currency,
             "value": value,
         }
-    return data
+    return without_empty(data)
+
+
+def without_empty(value):
+    """The data with empty strings, lists, objects and nulls left out, at every depth:
+    Google reads an empty value as a wrong one."""
+    if isinstance(value, dict):
+        cleaned = {key: without_empty(item) for key, item in value.items()}
+        return {key: item for key, item in cleaned.items() if not _is_empty(item)}
+    if isinstance(value, list):
+        return [item for item in map(without_empty, value) if not _is_empty(item)]
+    return value
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
 
 
 def as_script(data: dict) -> str:

@@ -13,14 +13,16 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
 from django_ratelimit.decorators import ratelimit
-from rest_framework.authtoken.models import Token
 
+from careerboard import services as core_services
 from careerboard.caching import cache_for_anonymous
 from careerboard.files import delete_replaced_on_commit
-from careerboard.models import CareerRole, Sector, Skill
+from careerboard.models import ApiToken, CareerRole, Sector, Skill
+from careerboard.seo import canonical_url
 from jobs import counters, services
 from jobs.charts import Bar, career_path, salary_bars
 from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort, skill_job_counts
@@ -28,11 +30,13 @@ from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, Re
 from jobs.market import role_market, skill_market
 from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport
 from jobs.search import suggest_correction
-from jobs.structured_data import absolute, as_script, job_posting
+from jobs.structured_data import as_script, job_posting
 
 PAGE_SIZE = 20
 # Sorted by date or salary, a search pages through at most this many results.
 MAX_BROWSABLE_RESULTS = 5000
+# The query parameters that choose which jobs a search lists (its canonical URL keeps these).
+SEARCH_FILTERS = [name for name in JobFilterSet.base_filters if name != "sort"]
 
 
 class KnownCountPaginator(Paginator):
@@ -61,7 +65,11 @@ def home(request):
     return render(
         request,
         "jobs/home.html",
-        {"latest_jobs": latest, "popular_skills": popular_skills()},
+        {
+            "latest_jobs": latest,
+            "popular_skills": popular_skills(),
+            "canonical_url": canonical_url(request),
+        },
     )
 
 
@@ -116,6 +124,7 @@ def job_list(request):
             "suggestion_params": _with(params, q=suggestion) if suggestion else "",
             "query_params": params.urlencode(),
             "sort": filterset.sort_order,
+            "canonical_url": canonical_url(request, params=SEARCH_FILTERS),
         },
     )
 
@@ -189,7 +198,7 @@ def job_detail(request, pk, slug):
             "similar_jobs": similar_jobs(job),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
-            "canonical_url": absolute(job.get_absolute_url()),
+            "canonical_url": canonical_url(request) if job.is_public else None,
         },
     )
     response.job_is_public = job.is_public
@@ -231,7 +240,9 @@ class CompanyDetailView(DetailView):
             .with_card_data()
             .order_by("-published_at", "-id")
         )
-        return super().get_context_data(open_jobs=jobs, **kwargs)
+        return super().get_context_data(
+            open_jobs=jobs, canonical_url=canonical_url(self.request), **kwargs
+        )
 
 
 @method_decorator(cache_for_anonymous, name="dispatch")
@@ -245,7 +256,10 @@ class SkillListView(TemplateView):
             skill.open_jobs = counted.counts.get(skill.pk, 0)
             categories.setdefault(skill.get_category_display(), []).append(skill)
         return super().get_context_data(
-            categories=categories, counts_are_estimates=counted.is_estimate, **kwargs
+            categories=categories,
+            counts_are_estimates=counted.is_estimate,
+            canonical_url=canonical_url(self.request),
+            **kwargs,
         )
 
 
@@ -281,6 +295,7 @@ def skill_detail(request, slug):
             "resources": resources,
             "open_jobs": open_jobs,
             "counts_are_estimates": counted.is_estimate,
+            "canonical_url": canonical_url(request),
         },
     )
 
@@ -396,7 +411,7 @@ def company_dashboard(request, slug):
             "filters": filters,
             "invite_form": InviteForm(),
             "members": company.members.order_by("username"),
-            "has_api_token": Token.objects.filter(user=request.user).exists(),
+            "api_token": ApiToken.objects.filter(user=request.user).first(),
         },
     )
 
@@ -583,7 +598,11 @@ def career_list(request):
     roles = CareerRole.objects.visible().prefetch_related(
         Prefetch("next_roles", queryset=CareerRole.objects.visible())
     )
-    return render(request, "jobs/career_list.html", {"roles": roles})
+    return render(
+        request,
+        "jobs/career_list.html",
+        {"roles": roles, "canonical_url": canonical_url(request)},
+    )
 
 
 @cache_for_anonymous
@@ -664,6 +683,7 @@ def career_detail(request, slug):
             "market": market,
             "chart": chart,
             "diagram": diagram,
+            "canonical_url": canonical_url(request),
         },
     )
 
@@ -673,23 +693,19 @@ def career_detail(request, slug):
 
 @login_required
 @require_POST
+@never_cache
 def api_token_create(request):
-    """A new API token for this member (replacing any old one), shown once."""
+    """A new API token for this member (replacing any old one), shown once on the page answering
+    the POST: it never goes into a cookie, the session or a redirect."""
     if not member_companies(request.user).exists():
         raise Http404("Only company members can have API tokens.")
-    Token.objects.filter(user=request.user).delete()
-    token = Token.objects.create(user=request.user)
-    messages.success(
-        request,
-        f"Your new API token: {token.key} — copy it now; it will not be shown again. "
-        "Send it as the header “Authorization: Token <key>”.",
-    )
-    return redirect("jobs:employer_dashboard")
+    _token, key = core_services.api_token_create(user=request.user)
+    return render(request, "jobs/api_token_created.html", {"key": key})
 
 
 @login_required
 @require_POST
 def api_token_revoke(request):
-    deleted, _ = Token.objects.filter(user=request.user).delete()
-    messages.success(request, "Your API token was revoked." if deleted else "You had no token.")
+    revoked = core_services.api_token_revoke(user=request.user)
+    messages.success(request, "Your API token was revoked." if revoked else "You had no token.")
     return redirect("jobs:employer_dashboard")

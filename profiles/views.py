@@ -93,7 +93,9 @@ def saved_list(request):
 @login_required
 @require_POST
 def saved_toggle(request, job_id):
-    job = get_object_or_404(Job.objects.published(), pk=job_id)
+    # Only an open job can be saved; one saved before it closed can still be removed.
+    saved_by_user = Job.objects.filter(pk__in=request.user.saved_jobs.values("job"))
+    job = get_object_or_404(Job.objects.published() | saved_by_user, pk=job_id)
     saved = services.saved_job_toggle(user=request.user, job=job)
     messages.success(request, f"Saved “{job.title}”." if saved else f"Removed “{job.title}”.")
     return _back(request, job.get_absolute_url())

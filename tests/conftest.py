@@ -1,9 +1,14 @@
-"""Test settings shared by every test: a private, empty cache and plain static storage."""
+"""Test settings shared by every test (a private, empty cache and plain static storage), and
+DEBUG on as under `make run` for the tests that ask for it."""
+
+import importlib
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.core.cache import cache, caches
 from django.core.files.storage import FileSystemStorage
+from django.urls import clear_url_caches
 
 from jobs.models import private_storage
 
@@ -38,3 +43,18 @@ def private_files(tmp_path, monkeypatch):
             if getattr(field, "_storage_callable", None) is private_storage:
                 monkeypatch.setattr(field, "storage", storage)
     return location
+
+
+def _reload_urls():
+    clear_url_caches()
+    importlib.reload(importlib.import_module(django_settings.ROOT_URLCONF))
+
+
+@pytest.fixture
+def as_under_make_run(settings):
+    """DEBUG on, as `make run` has it: the URLs are read again, since they depend on it."""
+    settings.DEBUG = True
+    _reload_urls()
+    yield
+    settings.DEBUG = False
+    _reload_urls()

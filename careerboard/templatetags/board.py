@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 from django_countries import countries
 
+from careerboard.markdown import markdown_text
+
 register = template.Library()
 
 
@@ -32,6 +34,12 @@ def salary_range(job) -> str:
     else:
         figure = f"Up to {currency} {_amount(high)}"
     return f"{figure} {period}".strip()
+
+
+@register.filter
+def plain_text(markdown: str) -> str:
+    """Markdown as one line of plain text (link previews show neither "###" nor tags)."""
+    return markdown_text(markdown)
 
 
 @register.filter

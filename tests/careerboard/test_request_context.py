@@ -4,26 +4,56 @@ import json
 import logging
 
 import pytest
+from django.db import OperationalError
 
 from careerboard.logs import JsonFormatter
+from tests.factories import AdminFactory, SeekerFactory
 
 
 @pytest.mark.django_db
-def test_response_has_a_request_id_and_server_timing(client):
-    response = client.get("/readyz")
-    assert len(response["X-Request-ID"]) == 32
-    assert response["Server-Timing"].startswith("db;dur=")
-    assert '"1 queries"' in response["Server-Timing"]
+def test_every_response_has_a_request_id(client):
+    assert len(client.get("/readyz")["X-Request-ID"]) == 32
+
+
+@pytest.mark.django_db
+def test_server_timing_is_shown_in_debug_and_to_staff_only(client, settings):
+    assert "Server-Timing" not in client.get("/readyz")
+    client.force_login(SeekerFactory())
+    assert "Server-Timing" not in client.get("/readyz")
+    client.force_login(AdminFactory())
+    timing = client.get("/readyz")["Server-Timing"]
+    assert timing.startswith("db;dur=")
+    assert '"1 queries"' in timing
+    client.logout()
+    settings.DEBUG = True
+    assert client.get("/readyz")["Server-Timing"].startswith("db;dur=")
+
+
+PROXY_ID = "6f1c1e0a2b3d4c5e8f9a0b1c2d3e4f5a"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("incoming", "kept"),
-    [("abc12345-proxy-id", True), ("bad id; drop table", False), ("x" * 200, False)],
+    ("num_proxies", "incoming", "kept"),
+    [
+        (1, PROXY_ID, True),
+        (1, "6f1c1e0a-2b3d-4c5e-8f9a-0b1c2d3e4f5a", True),
+        # Without a proxy in front, the header is whatever the client chose.
+        (0, PROXY_ID, False),
+        (1, "abc12345-proxy-id", False),
+        (1, f"{PROXY_ID}\n", False),
+        (1, "bad id; drop table", False),
+        (1, "x" * 200, False),
+    ],
 )
-def test_a_sane_incoming_request_id_is_kept_and_a_hostile_one_replaced(client, incoming, kept):
+def test_only_a_well_formed_request_id_from_a_trusted_proxy_is_kept(
+    client, settings, num_proxies, incoming, kept
+):
+    settings.NUM_PROXIES = num_proxies
     response = client.get("/healthz", HTTP_X_REQUEST_ID=incoming)
+    assert response.status_code == 200
     assert (response["X-Request-ID"] == incoming) is kept
+    assert len(response["X-Request-ID"]) in (32, 36)
 
 
 @pytest.mark.django_db
@@ -37,3 +67,18 @@ def test_each_request_is_logged_once_with_its_id_status_and_timing(client, caplo
     assert line["status"] == 200
     assert line["queries"] == 1
     assert line["duration_ms"] >= line["db_ms"] >= 0
+
+
+@pytest.mark.django_db
+def test_a_user_that_cannot_be_loaded_does_not_spoil_a_page_that_never_needed_them(
+    client, monkeypatch
+):
+    def lost(request):
+        raise OperationalError("server closed")
+
+    client.force_login(SeekerFactory())
+    client.raise_request_exception = False
+    monkeypatch.setattr("django.contrib.auth.get_user", lost)
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert len(response["X-Request-ID"]) == 32

@@ -2,10 +2,10 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import AnonRateThrottle
 
+from careerboard.services import api_token_create
 from jobs.filters import JobFilterSet
 from jobs.models import CompanyMembership, Job, JobEdit
 from tests.factories import (
@@ -45,7 +45,8 @@ def member(company):
 
 def authorised(user):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    _token, key = api_token_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     return client
 
 
@@ -248,20 +249,108 @@ def test_only_members_edit_and_close_their_jobs(python, company, member, who, st
     assert JobEdit.objects.filter(job=job).exists() is (status == 200)
 
 
-def test_tokens_are_created_and_revoked_from_the_dashboard(client, company, member):
-    client.force_login(member)
-    client.post(reverse("jobs:api_token_create"))
-    key = Token.objects.get(user=member).key
-    client.post(reverse("jobs:api_token_create"))
-    assert Token.objects.get(user=member).key != key
-    client.post(reverse("jobs:api_token_revoke"))
-    assert not Token.objects.filter(user=member).exists()
-    seeker = SeekerFactory()
-    client.force_login(seeker)
-    assert client.post(reverse("jobs:api_token_create")).status_code == 404
-
-
 def test_anonymous_reads_are_rate_limited(api, monkeypatch):
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
     statuses = [api.get(reverse("api:skill_list")).status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_a_patch_changes_only_the_fields_it_sends(python, company, member):
+    job = PublishedJobFactory(
+        company=company, title="Old title", skills=[python], places=["Oslo, Norway"]
+    )
+    company.is_verified = True
+    company.save()
+    description = job.description
+    response = authorised(member).patch(
+        reverse("api:job_detail", args=[job.pk]), {"title": "New title"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["title"] == "New title"
+    job.refresh_from_db()
+    assert (job.title, job.description) == ("New title", description)
+    assert list(job.job_skills.values_list("skill__slug", flat=True)) == ["python"]
+
+
+def test_a_patch_of_a_live_job_of_an_unverified_company_waits_for_review(python, company, member):
+    job = PublishedJobFactory(
+        company=company, title="Old title", skills=[python], places=["Oslo, Norway"]
+    )
+    response = authorised(member).patch(
+        reverse("api:job_detail", args=[job.pk]), {"title": "New title"}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    job.refresh_from_db()
+    assert job.title == "Old title"
+    assert JobEdit.objects.get(job=job).changes["fields"]["title"] == "New title"
+
+
+@pytest.mark.parametrize("title", ["", "   "])
+def test_a_patch_with_a_blank_title_is_a_400_naming_the_field(python, company, member, title):
+    job = PublishedJobFactory(
+        company=company, title="Old title", skills=[python], places=["Oslo, Norway"]
+    )
+    response = authorised(member).patch(
+        reverse("api:job_detail", args=[job.pk]), {"title": title}, format="json"
+    )
+    assert response.status_code == 400
+    assert "title" in response.json()
+    job.refresh_from_db()
+    assert job.title == "Old title"
+    assert not JobEdit.objects.filter(job=job).exists()
+
+
+def test_a_put_still_needs_every_required_field(python, company, member):
+    job = PublishedJobFactory(company=company, skills=[python])
+    response = authorised(member).put(
+        reverse("api:job_detail", args=[job.pk]), {"title": "New title"}, format="json"
+    )
+    assert response.status_code == 400
+    assert "description" in response.json()
+
+
+def test_closing_a_closed_job_is_a_409(python, company, member):
+    job = PublishedJobFactory(company=company, skills=[python])
+    client = authorised(member)
+    assert client.post(reverse("api:job_close", args=[job.pk])).status_code == 200
+    again = client.post(reverse("api:job_close", args=[job.pk]))
+    assert again.status_code == 409
+    assert "closed" in again.json()["detail"]
+
+
+def test_the_write_schema_states_what_the_server_enforces(api):
+    schema = api.get(reverse("api_schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    components = schema["components"]["schemas"]
+    write, patch = components["JobWrite"], components["PatchedJobWrite"]
+    assert {"title", "description", "workplace", "required_skills"} <= set(write["required"])
+    assert "required" not in patch
+    for field in ("title", "description"):
+        assert write["properties"][field]["minLength"] == 1
+        assert write["properties"][field]["pattern"] == r"\S"
+    assert write["properties"]["salary_min"]["minimum"] == 0
+    assert "/api/v1/skills/" in write["properties"]["required_skills"]["items"]["description"]
+    close = schema["paths"]["/api/v1/jobs/{id}/close/"]["post"]["responses"]
+    assert "409" in close
+
+
+def test_successive_patches_of_a_live_job_add_up_in_the_edit_waiting_for_review(
+    python, company, member
+):
+    job = PublishedJobFactory(
+        company=company, title="Old title", skills=[python], places=["Oslo, Norway"]
+    )
+    client = authorised(member)
+    url = reverse("api:job_detail", args=[job.pk])
+    assert client.patch(url, {"title": "New title"}, format="json").status_code == 200
+    assert client.patch(url, {"description": "New text."}, format="json").status_code == 200
+    fields = JobEdit.objects.get(job=job).changes["fields"]
+    assert (fields["title"], fields["description"]) == ("New title", "New text.")
+
+
+@pytest.mark.parametrize("body", [[], ["title"], "title", 3])
+def test_a_patch_body_that_is_not_an_object_is_a_400(python, company, member, body):
+    job = PublishedJobFactory(company=company, skills=[python], places=["Oslo, Norway"])
+    response = authorised(member).patch(
+        reverse("api:job_detail", args=[job.pk]), body, format="json"
+    )
+    assert response.status_code == 400

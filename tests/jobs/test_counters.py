@@ -73,6 +73,16 @@ def test_different_visitors_each_count(job):
     assert counts(job) == (3, 0)
 
 
+def test_visitors_behind_the_proxy_are_told_apart_by_their_own_address(job, settings):
+    settings.NUM_PROXIES = 1
+    proxy = "10.0.0.2"
+    visit(job, address=proxy, HTTP_X_FORWARDED_FOR="192.0.2.10")
+    visit(job, address=proxy, HTTP_X_FORWARDED_FOR="192.0.2.11")
+    # A made-up entry in front of the proxy's does not make a second visitor.
+    visit(job, address=proxy, HTTP_X_FORWARDED_FOR="203.0.113.99, 192.0.2.11")
+    assert counts(job) == (2, 0)
+
+
 def test_a_signed_in_person_counts_once_wherever_they_come_from(job):
     seeker = SeekerFactory()
     visit(job, user=seeker, address="192.0.2.10")

@@ -3,9 +3,11 @@
 import json
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django_countries import countries
 
 from tests.factories import (
     ClosedJobFactory,
@@ -70,11 +72,40 @@ def test_hybrid_job_has_its_office_and_no_telecommute(client):
     assert "jobLocationType" not in data
 
 
-def test_remote_anywhere_job_is_telecommute_without_country_limits(client):
+def test_remote_anywhere_job_is_telecommute_open_to_every_country(client):
     job = salaried(workplace="remote", remote_anywhere=True)
     data = json_ld(client, job)
     assert data["jobLocationType"] == "TELECOMMUTE"
-    assert "applicantLocationRequirements" not in data
+    assert "jobLocation" not in data
+    # Google needs applicantLocationRequirements or a jobLocation on a TELECOMMUTE job.
+    names = {country["name"] for country in data["applicantLocationRequirements"]}
+    assert {"Germany", "Brazil", "Japan", "Kenya", "United States of America"} <= names
+    assert len(names) == len(countries)
+
+
+def test_empty_values_are_left_out_of_the_json_ld(client):
+    job = PublishedJobFactory(
+        workplace="onsite", places=["Berlin, Germany"], company=CompanyFactory(website="")
+    )
+    data = json_ld(client, job)
+    assert data["jobLocation"][0]["address"] == {
+        "@type": "PostalAddress",
+        "addressLocality": "Berlin",
+        "addressCountry": "DE",
+    }
+    assert "sameAs" not in data["hiringOrganization"]
+    assert "skills" not in data
+
+    def values(node):
+        if isinstance(node, dict):
+            for item in node.values():
+                yield from values(item)
+        elif isinstance(node, list):
+            for item in node:
+                yield from values(item)
+        yield node
+
+    assert not [value for value in values(data) if value in ("", None, [], {})]
 
 
 def test_remote_restricted_job_lists_the_countries_applicants_may_live_in(client):
@@ -142,7 +173,43 @@ def test_feeds_parse_list_newest_open_jobs_and_honour_filters(client, name):
     assert set(feed_titles(client, name)) == {"Python remote at Acme", "Java office at Acme"}
     assert feed_titles(client, name, {"q": "python"}) == ["Python remote at Acme"]
     assert feed_titles(client, name, {"workplace": "remote"}) == ["Python remote at Acme"]
-    assert feed_titles(client, name, {"workplace": "moon"}) == feed_titles(client, name)
+    assert len(feed_titles(client, name, {"q": "", "skill": "", "posted": "", "sort": ""})) == 2
+
+
+@pytest.mark.parametrize("name", ["job_feed_rss", "job_feed_atom"])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"skill": "no-such-skill"}, "skill"), ({"workplace": "bogus"}, "workplace")],
+)
+def test_a_feed_with_an_invalid_filter_is_a_400_saying_which(client, name, params, field):
+    SkillFactory(name="Python")
+    PublishedJobFactory(title="Python remote", places=["Rome, Italy"])
+    response = client.get(reverse(name), params)
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert f"{field}: " in response.content.decode()
+
+
+def test_atom_entry_ids_are_tag_uris_made_of_the_job_id_and_creation_day(client, settings):
+    settings.SITE_URL = "https://jobs.example.org:8443"
+    job = PublishedJobFactory(title="Python remote", places=["Rome, Italy"])
+    job.created_at = datetime(2026, 3, 4, 23, 30, tzinfo=UTC)
+    job.save(update_fields=["created_at"])
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring(client.get(reverse("job_feed_atom")).content)
+    ids = [entry.findtext(f"{atom}id") for entry in root.iter(f"{atom}entry")]
+    assert ids == [f"tag:jobs.example.org,2026-03-04:job/{job.pk}"]
+    # The id stays the same when the job changes.
+    job.title = "Senior Python remote"
+    job.save()
+    root = ET.fromstring(client.get(reverse("job_feed_atom")).content)
+    assert [entry.findtext(f"{atom}id") for entry in root.iter(f"{atom}entry")] == ids
+
+
+def test_rss_guids_are_unchanged(client):
+    job = PublishedJobFactory(title="Python remote", places=["Rome, Italy"])
+    root = ET.fromstring(client.get(reverse("job_feed_rss")).content)
+    assert [item.findtext("guid") for item in root.iter("item")] == [f"careerboard-job-{job.pk}"]
 
 
 def test_search_page_links_the_feed_of_its_own_filters(client):

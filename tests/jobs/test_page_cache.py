@@ -3,8 +3,8 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from careerboard.services import api_token_create
 from jobs import counters
 from tests.factories import PublishedJobFactory, SeekerFactory
 
@@ -110,7 +110,8 @@ def test_anonymous_api_job_list_is_served_from_the_cache(django_assert_max_num_q
 
 def test_api_readers_with_a_token_get_a_fresh_list():
     job = PublishedJobFactory(title="Old title")
-    client = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=SeekerFactory()).key}")
+    _token, key = api_token_create(user=SeekerFactory())
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
     url = reverse("api:job_list")
     client.get(url)
     job.title = "New title"

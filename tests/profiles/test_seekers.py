@@ -389,3 +389,25 @@ def test_the_apply_page_says_what_the_employer_will_see(client, seeker, job, vis
     page = client.get(reverse("profiles:apply", args=[job.pk])).content.decode()
     assert ("your profile is private" in page) is (visibility == "private")
     assert ("also sees your profile's headline" in page) is (visibility == "employers")
+
+
+def test_a_saved_and_applied_to_job_that_closed_is_listed_without_a_dead_link_and_can_be_unsaved(
+    client, seeker, job, member
+):
+    client.force_login(seeker)
+    client.post(reverse("profiles:saved_toggle", args=[job.pk]))
+    client.post(reverse("profiles:apply", args=[job.pk]), {"resume": upload("cv.pdf", PDF)})
+    client.force_login(member)
+    client.post(reverse("jobs:job_action", args=[job.pk, "close"]))
+    client.force_login(seeker)
+    assert client.get(job.get_absolute_url()).status_code == 410
+
+    for page in ("profiles:saved", "profiles:applications"):
+        html = client.get(reverse(page)).content.decode()
+        assert "Python developer" in html and "No longer open" in html
+        assert f'href="{job.get_absolute_url()}"' not in html
+    response = client.post(reverse("profiles:saved_toggle", args=[job.pk]))
+
+    assert response.status_code == 302
+    assert not SavedJob.objects.filter(user=seeker, job=job).exists()
+    assert Application.objects.filter(applicant=seeker, job=job).exists()
