@@ -65,6 +65,11 @@ def posting(python, **overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
+def seen_revisions(jobs):
+    """What the review queue posts beside each ticked job: the revision it showed."""
+    return {f"job-revision-{job.pk}": job.revision for job in jobs}
+
+
 # Permission matrix -------------------------------------------------------------------------
 
 
@@ -280,7 +285,10 @@ def test_substantive_edit_of_a_live_job_waits_for_review_while_it_stays_up(
     admin = AdminFactory()
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("jobs:moderation_decide"), {"edit": [edit.pk], "decision": "approve"})
+        client.post(
+            reverse("jobs:moderation_decide"),
+            {"edit": [edit.pk], f"edit-revision-{edit.pk}": 1, "decision": "approve"},
+        )
     job.refresh_from_db()
     assert job.title == "Better title"
     assert not JobEdit.objects.exists()
@@ -366,7 +374,7 @@ def test_bulk_approval_publishes_and_emails_each_employer(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("jobs:moderation_decide"),
-            {"job": [j.pk for j in jobs], "decision": "approve"},
+            {"job": [j.pk for j in jobs], "decision": "approve", **seen_revisions(jobs)},
         )
     assert Job.objects.published().count() == 2
     assert len(mail.outbox) == 2
@@ -379,7 +387,9 @@ def test_rejection_needs_a_reason_which_the_employer_receives(
     job = PendingJobFactory(company=company)
     client.force_login(AdminFactory())
     response = client.post(
-        reverse("jobs:moderation_decide"), {"job": [job.pk], "decision": "reject"}, follow=True
+        reverse("jobs:moderation_decide"),
+        {"job": [job.pk], "decision": "reject", **seen_revisions([job])},
+        follow=True,
     )
     assert "Say why" in response.content.decode()
     job.refresh_from_db()
@@ -387,7 +397,12 @@ def test_rejection_needs_a_reason_which_the_employer_receives(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("jobs:moderation_decide"),
-            {"job": [job.pk], "decision": "reject", "reason": "Salary is missing."},
+            {
+                "job": [job.pk],
+                "decision": "reject",
+                "reason": "Salary is missing.",
+                **seen_revisions([job]),
+            },
         )
     job.refresh_from_db()
     assert job.status == Job.Status.REJECTED
