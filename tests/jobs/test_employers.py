@@ -79,6 +79,7 @@ def employer_urls(company, job):
         ("get", reverse("jobs:company_edit", args=[company.slug])),
         ("get", reverse("jobs:job_create", args=[company.slug])),
         ("get", reverse("jobs:job_edit", args=[job.pk])),
+        ("post", reverse("jobs:job_action", args=[job.pk, "renew"])),
         ("post", reverse("jobs:job_action", args=[job.pk, "close"])),
         ("post", reverse("jobs:job_action", args=[job.pk, "duplicate"])),
         ("post", reverse("jobs:company_invite", args=[company.slug])),
@@ -123,7 +124,10 @@ def test_only_members_reach_their_company_pages(client, company, member, who, al
 @pytest.mark.parametrize(
     ("who", "status"), [("anonymous", 302), ("seeker", 302), ("member", 302), ("admin", 200)]
 )
-def test_only_staff_see_the_review_queue(client, member, who, status):
+def test_only_staff_see_the_review_queue_decide_and_read_the_history(
+    client, company, member, who, status
+):
+    job = PendingJobFactory(company=company)
     if who == "seeker":
         client.force_login(SeekerFactory())
     elif who == "member":
@@ -131,6 +135,12 @@ def test_only_staff_see_the_review_queue(client, member, who, status):
     elif who == "admin":
         client.force_login(AdminFactory())
     assert client.get(reverse("jobs:moderation_queue")).status_code == status
+    history = client.get(reverse("admin:jobs_moderationevent_changelist"))
+    assert history.status_code == status
+    decision = {"job": [job.pk], "decision": "approve", **seen_revisions([job])}
+    assert client.post(reverse("jobs:moderation_decide"), decision).status_code == 302
+    job.refresh_from_db()
+    assert (job.status == Job.Status.PUBLISHED) == (who == "admin")
 
 
 def test_a_state_change_is_never_made_by_get(client, company, member):

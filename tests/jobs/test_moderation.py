@@ -149,6 +149,8 @@ def test_expired_job_edited_to_phishing_and_renewed_goes_to_review_not_to_seeker
     JobAlert.objects.create(user=seeker, query="")
     call_command("expire_jobs", verbosity=0)
     client.force_login(member)
+    edit_page = page_text(client.get(reverse("jobs:job_edit", args=[job.pk])))
+    assert "reviewed before this job goes public again" in edit_page
     client.post(reverse("jobs:job_edit", args=[job.pk]), posting(python, title=PHISHING))
     response = client.post(reverse("jobs:job_action", args=[job.pk, "renew"]), follow=True)
 
