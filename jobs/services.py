@@ -160,23 +160,35 @@ def moderation_event_create(
     )
 
 
+def _lock_and_reload_state(job: Job) -> None:
+    """Lock the job's row and read its status and revisions again, into the object."""
+    job.status, job.revision, job.approved_revision = (
+        Job.objects.select_for_update()
+        .values_list("status", "revision", "approved_revision")
+        .get(pk=job.pk)
+    )
+
+
 def job_transition(*, job: Job, to: str, by: User | None = None, reason: str = "", now=None) -> Job:
     """Move a job to another status, refusing an illegal move before anything is written.
 
-    `by` is None when the system moves the job (expiry); the move is put on record either way.
+    The status and revisions are read again under a row lock, so that an edit saved meanwhile
+    cannot slip onto the board with a move decided on the version before it. `by` is None when
+    the system moves the job (expiry); the move is put on record either way.
     """
-    if not job.can_transition_to(to):
-        raise ValidationError(
-            f"A job that is {job.get_status_display().lower()} cannot become "
-            f"{Job.Status(to).label.lower()}."
-        )
-    if to == Job.Status.PUBLISHED and job_needs_review(job):
-        raise ValidationError(
-            f"“{job.title}” has changed since a moderator last approved it; "
-            "it must be reviewed before it is published."
-        )
     now = now or timezone.now()
     with transaction.atomic():
+        _lock_and_reload_state(job)
+        if not job.can_transition_to(to):
+            raise ValidationError(
+                f"A job that is {job.get_status_display().lower()} cannot become "
+                f"{Job.Status(to).label.lower()}."
+            )
+        if to == Job.Status.PUBLISHED and job_needs_review(job):
+            raise ValidationError(
+                f"“{job.title}” has changed since a moderator last approved it; "
+                "it must be reviewed before it is published."
+            )
         from_status = job.status
         job.status = to
         fields = ["status", "updated_at"]
@@ -538,8 +550,10 @@ def _check_revision(*, current: int, seen: int | None, subject: str) -> None:
 
 def job_submit(*, job: Job, by: User) -> Job:
     """Send a draft to review, or publish it straight away if it needs none."""
-    to = Job.Status.PENDING if job_needs_review(job) else Job.Status.PUBLISHED
-    return job_transition(job=job, to=to, by=by)
+    with transaction.atomic():
+        _lock_and_reload_state(job)
+        to = Job.Status.PENDING if job_needs_review(job) else Job.Status.PUBLISHED
+        return job_transition(job=job, to=to, by=by)
 
 
 def _lock_for_decision(job: Job) -> Job:
@@ -645,9 +659,10 @@ def job_renew(*, job: Job, by: User, days: int | None = None, now=None) -> Job:
     """
     now = now or timezone.now()
     days = min(days or settings.JOB_DEFAULT_LIFETIME_DAYS, settings.JOB_MAX_LIFETIME_DAYS)
-    if job.status not in (Job.Status.PUBLISHED, Job.Status.EXPIRED):
-        raise ValidationError("Only a published or expired job can be renewed.")
     with transaction.atomic():
+        _lock_and_reload_state(job)
+        if job.status not in (Job.Status.PUBLISHED, Job.Status.EXPIRED):
+            raise ValidationError("Only a published or expired job can be renewed.")
         job.expires_at = now + timedelta(days=days)
         job.expiry_warned_at = None
         job.save(update_fields=["expires_at", "expiry_warned_at", "updated_at"])

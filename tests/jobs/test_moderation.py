@@ -166,6 +166,18 @@ def test_expired_job_edited_to_phishing_and_renewed_goes_to_review_not_to_seeker
     assert not any(PHISHING in message.body for message in mail.outbox)
 
 
+def test_renewal_decided_on_a_version_loaded_before_an_edit_still_goes_to_review(
+    client, company, member, python
+):
+    job = live_job(company, python, status=Job.Status.EXPIRED)
+    loaded_before_the_edit = Job.objects.select_related("company").get(pk=job.pk)
+    client.force_login(member)
+    client.post(reverse("jobs:job_edit", args=[job.pk]), posting(python, title=PHISHING))
+    services.job_renew(job=loaded_before_the_edit, by=member)
+    job.refresh_from_db()
+    assert (job.title, job.status) == (PHISHING, Job.Status.PENDING)
+
+
 def test_expired_job_renewed_unchanged_is_published_again_at_once(client, company, member, python):
     job = live_job(company, python, status=Job.Status.EXPIRED)
     client.force_login(member)
