@@ -1,6 +1,7 @@
 """Review cannot be bypassed, decisions hold only for the revision read, and all are on record."""
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -510,3 +511,63 @@ def test_review_queue_query_count_is_fixed(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("jobs:moderation_queue"))
     assert "draft → pending" in page_text(response)
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would post back from a page's forms, unchanged."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "file"):
+            if attrs.get("type") not in ("checkbox", "radio"):
+                self.data.setdefault(name, []).append(attrs.get("value") or "")
+            elif "checked" in attrs:
+                self.data.setdefault(name, []).append(attrs.get("value") or "on")
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            # Browsers drop the newline that follows <textarea>.
+            text = self.data[self._textarea][0] + data
+            self.data[self._textarea][0] = text.removeprefix("\n")
+
+
+def test_a_staff_edit_in_the_admin_is_a_new_revision_that_stales_open_decisions(
+    client, company, moderator
+):
+    job = PendingJobFactory(company=company, title="Python developer")
+    client.force_login(moderator)
+    url = reverse("admin:jobs_job_change", args=[job.pk])
+    fields = FormFields()
+    fields.feed(page_text(client.get(url)))
+    data = {**fields.data, "title": ["Senior Python developer"], "_save": ["Save"]}
+    data.pop("csrfmiddlewaretoken", None)
+    response = client.post(url, data)
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert (job.title, job.revision) == ("Senior Python developer", 2)
+    event = job.moderation_events.get()
+    assert (event.actor, event.revision, event.reason) == (moderator, 2, "Changed in the admin.")
+    response = decide(client, "approve", jobs=[job], revisions={job.pk: 1})
+    assert "This job changed since you opened it" in page_text(response)
+    job.refresh_from_db()
+    assert job.status == Job.Status.PENDING
