@@ -57,6 +57,13 @@ class ModerationEventInline(ReadOnlyMixin, admin.TabularInline):
     verbose_name_plural = "history (who changed what, and when)"
 
 
+class CompanyModerationEventInline(ModerationEventInline):
+    """The company's own changes; its jobs' histories are on their pages and in the full list."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(target=ModerationEvent.Target.COMPANY)
+
+
 class MembershipInline(admin.TabularInline):
     model = CompanyMembership
     extra = 0
@@ -72,7 +79,7 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "website"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sectors"]
-    inlines = [MembershipInline, ModerationEventInline]
+    inlines = [MembershipInline, CompanyModerationEventInline]
 
     def save_model(self, request, obj, form, change):
         """The verified badge changes through its service, which puts the change on record."""
@@ -278,7 +285,7 @@ class JobEditAdmin(admin.ModelAdmin):
 
 @admin.register(ModerationEvent)
 class ModerationEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["created_at", "target", "job", "company", "actor", *MODERATION_EVENT_FIELDS[2:]]
+    list_display = ["created_at", "target", "job", "company", *MODERATION_EVENT_FIELDS[2:]]
     list_filter = ["target", "to_status"]
     list_select_related = ["job", "company", "actor"]
     search_fields = ["job__title", "company__name", "actor__username", "reason"]
