@@ -165,6 +165,14 @@ def test_expired_job_edited_to_phishing_and_renewed_goes_to_review_not_to_seeker
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_job_alerts", verbosity=0)
     assert not any(PHISHING in message.body for message in mail.outbox)
+    rows = job.moderation_events.order_by("id").values_list(
+        "actor__username", "from_status", "to_status", "revision"
+    )
+    assert list(rows) == [
+        (None, "published", "expired", 1),
+        (member.username, "expired", "expired", 2),
+        (member.username, "expired", "pending", 2),
+    ]
 
 
 def test_renewal_decided_on_a_version_loaded_before_an_edit_still_goes_to_review(
