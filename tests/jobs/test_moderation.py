@@ -187,6 +187,22 @@ def test_renewal_decided_on_a_version_loaded_before_an_edit_still_goes_to_review
     assert (job.title, job.status) == (PHISHING, Job.Status.PENDING)
 
 
+@pytest.mark.parametrize("status", [Job.Status.EXPIRED, Job.Status.CLOSED])
+def test_the_closed_job_page_never_shows_a_title_changed_since_approval(
+    client, company, member, python, status
+):
+    job = live_job(company, python, status=status)
+    url = job.get_absolute_url()
+    assert "“Python back-end developer”" in page_text(client.get(url))
+    client_for(member).post(
+        reverse("jobs:job_edit", args=[job.pk]), posting(python, title=PHISHING)
+    )
+    response = client.get(url)
+    assert response.status_code == 410
+    assert PHISHING not in page_text(response)
+    assert "A job at" in page_text(response)
+
+
 def test_expired_job_renewed_unchanged_is_published_again_at_once(client, company, member, python):
     job = live_job(company, python, status=Job.Status.EXPIRED)
     client.force_login(member)
