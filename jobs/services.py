@@ -12,7 +12,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -132,6 +131,12 @@ def job_needs_review(job: Job) -> bool:
     this rule in `job_transition` or, for a live job, in `job_update`.
     """
     return not job.company.is_verified and job.approved_revision != job.revision
+
+
+def job_public_title(job: Job) -> str:
+    """The title to show anyone outside the company; empty for a job off the board whose
+    title may have changed since a moderator approved it."""
+    return job.title if job.is_public or not job_needs_review(job) else ""
 
 
 def moderation_event_create(
@@ -628,12 +633,16 @@ def job_edit_reject(*, edit: JobEdit, by: User, reason: str, revision: int | Non
 def job_record_staff_edit(*, job: Job, by: User) -> Job:
     """Staff changed a job's substance in the admin: a new revision, on record.
 
-    A moderator's page that shows the old revision is then stale, and the change does not count
-    as an approval: only a moderation decision sets the approved revision.
+    A moderator's page that shows the old revision is then stale. Staff text needs no review of
+    its own, so a job approved as it was stays approved; an unreviewed one stays unreviewed.
     """
     with transaction.atomic():
-        Job.objects.filter(pk=job.pk).update(revision=F("revision") + 1)
-        job.refresh_from_db(fields=["revision"])
+        _lock_and_reload_state(job)
+        was_approved = job.approved_revision == job.revision
+        job.revision += 1
+        if was_approved:
+            job.approved_revision = job.revision
+        job.save(update_fields=["revision", "approved_revision", "updated_at"])
         moderation_event_create(
             target=ModerationEvent.Target.JOB,
             job=job,

@@ -186,8 +186,7 @@ def job_detail(request, pk, slug):
     if not job.is_public and not is_member:
         # A job that was public says it has gone; one that never was does not exist.
         if job.status in (Job.Status.PUBLISHED, Job.Status.CLOSED, Job.Status.EXPIRED):
-            # A title changed since it was approved has not been reviewed: it is not shown.
-            title = "" if services.job_needs_review(job) else job.title
+            title = services.job_public_title(job)
             return render(request, "jobs/job_gone.html", {"job": job, "title": title}, status=410)
         raise Http404("No such job.")
     if slug != job.slug:

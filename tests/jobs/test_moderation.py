@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from careerboard.services import api_token_create
 from jobs import services
 from jobs.models import CompanyMembership, Job, JobEdit, ModerationEvent
-from profiles.models import JobAlert
+from profiles.models import JobAlert, SavedJob
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -201,6 +201,21 @@ def test_the_closed_job_page_never_shows_a_title_changed_since_approval(
     assert response.status_code == 410
     assert PHISHING not in page_text(response)
     assert "A job at" in page_text(response)
+
+
+def test_a_seeker_who_saved_a_job_never_sees_its_title_changed_since_approval(
+    client, company, member, python
+):
+    job = live_job(company, python, status=Job.Status.EXPIRED)
+    seeker = SeekerFactory()
+    SavedJob.objects.create(user=seeker, job=job)
+    client_for(member).post(
+        reverse("jobs:job_edit", args=[job.pk]), posting(python, title=PHISHING)
+    )
+    client.force_login(seeker)
+    saved = page_text(client.get(reverse("profiles:saved")))
+    assert PHISHING not in saved
+    assert "A job at Acme" in saved
 
 
 def test_expired_job_renewed_unchanged_is_published_again_at_once(client, company, member, python):
@@ -521,6 +536,16 @@ def test_staff_see_the_history_in_the_admin_and_beside_each_queued_item(
     events_page = client.get(reverse("admin:jobs_moderationevent_changelist"))
     assert events_page.status_code == 200
     assert len(events_page.context["cl"].result_list) == 3
+
+
+def test_a_staff_edit_keeps_an_approved_job_approved_and_an_unreviewed_one_unreviewed(moderator):
+    approved = PublishedJobFactory(status=Job.Status.EXPIRED)
+    unreviewed = PublishedJobFactory(status=Job.Status.EXPIRED, revision=2, approved_revision=1)
+    for job in (approved, unreviewed):
+        services.job_record_staff_edit(job=job, by=moderator)
+        job.refresh_from_db()
+    assert (approved.revision, approved.approved_revision) == (2, 2)
+    assert (unreviewed.revision, unreviewed.approved_revision) == (3, 1)
 
 
 def test_review_queue_query_count_is_fixed(
