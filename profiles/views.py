@@ -136,7 +136,9 @@ def apply(request, job_id):
 
 @login_required
 def applications(request):
-    mine = Application.objects.filter(applicant=request.user).select_related("job__company")
+    mine = list(Application.objects.filter(applicant=request.user).select_related("job__company"))
+    for application in mine:
+        application.title = job_public_title(application.job)
     return render(request, "profiles/applications.html", {"applications": mine})
 
 

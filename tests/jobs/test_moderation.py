@@ -14,8 +14,9 @@ from rest_framework.test import APIClient
 
 from careerboard.services import api_token_create
 from jobs import services
-from jobs.models import CompanyMembership, Job, JobEdit, ModerationEvent
+from jobs.models import Application, CompanyMembership, Job, JobEdit, ModerationEvent
 from profiles.models import JobAlert, SavedJob
+from profiles.services import application_transition
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -216,6 +217,29 @@ def test_a_seeker_who_saved_a_job_never_sees_its_title_changed_since_approval(
     saved = page_text(client.get(reverse("profiles:saved")))
     assert PHISHING not in saved
     assert "A job at Acme" in saved
+
+
+def test_applicants_never_see_or_get_mailed_a_title_changed_since_approval(
+    client, company, member, python, django_capture_on_commit_callbacks
+):
+    job = live_job(company, python, status=Job.Status.EXPIRED)
+    seeker = SeekerFactory()
+    application = Application.objects.create(job=job, applicant=seeker)
+    client_for(member).post(
+        reverse("jobs:job_edit", args=[job.pk]), posting(python, title=PHISHING)
+    )
+    application = Application.objects.get(pk=application.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_transition(
+            application=application, to=Application.Status.INTERVIEWING, by=member
+        )
+    (message,) = mail.outbox
+    assert PHISHING not in message.subject + message.body
+    assert message.subject == "Your application at Acme: interviewing"
+    client.force_login(seeker)
+    page = page_text(client.get(reverse("profiles:applications")))
+    assert PHISHING not in page
+    assert 'A job <span class="badge">No longer open</span>' in page
 
 
 def test_expired_job_renewed_unchanged_is_published_again_at_once(client, company, member, python):
