@@ -245,6 +245,8 @@ def alert_create(*, user: User, query: str, frequency: str) -> JobAlert:
     if not filterset.form.is_valid():
         raise ValidationError("This search has invalid filters; fix them before saving it.")
     alert.query = filterset.data.urlencode()[:1000]
+    # Named once, as saved: the alerts page then lists any number of alerts in one query.
+    alert.name = (filterset.describe() or "All jobs")[:300]
     alert.full_clean()
     alert.save()
     return alert
