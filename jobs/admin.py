@@ -5,6 +5,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.response import TemplateResponse
+from django.utils.html import format_html
 
 from careerboard.admin import HTTPS_URLS
 from jobs import services
@@ -19,8 +20,48 @@ from jobs.models import (
     JobReport,
     JobSkill,
     Location,
+    ModerationEvent,
     SearchTerm,
 )
+
+
+class ReadOnlyMixin:
+    """The record is written by the services only: staff may read it, never change it."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+MODERATION_EVENT_FIELDS = [
+    "created_at",
+    "target",
+    "actor",
+    "from_status",
+    "to_status",
+    "revision",
+    "reason",
+]
+
+
+class ModerationEventInline(ReadOnlyMixin, admin.TabularInline):
+    model = ModerationEvent
+    fields = MODERATION_EVENT_FIELDS
+    readonly_fields = MODERATION_EVENT_FIELDS
+    ordering = ["-created_at", "-id"]
+    verbose_name_plural = "history (who changed what, and when)"
+
+
+class CompanyModerationEventInline(ModerationEventInline):
+    """The company's own changes; its jobs' histories are on their pages and in the full list."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(target=ModerationEvent.Target.COMPANY)
 
 
 class MembershipInline(admin.TabularInline):
@@ -38,7 +79,16 @@ class CompanyAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug", "website"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sectors"]
-    inlines = [MembershipInline]
+    inlines = [MembershipInline, CompanyModerationEventInline]
+
+    def save_model(self, request, obj, form, change):
+        """The verified badge changes through its service, which puts the change on record."""
+        verified = obj.is_verified
+        if change and "is_verified" in form.changed_data:
+            obj.is_verified = not verified
+        super().save_model(request, obj, form, change)
+        services.company_set_verified(company=obj, by=request.user, verified=verified)
+        obj.is_verified = verified
 
 
 @admin.register(Location)
@@ -68,6 +118,7 @@ class JobAdmin(admin.ModelAdmin):
         "title",
         "company",
         "status",
+        "revision_shown",
         "workplace",
         "seniority",
         "published_at",
@@ -77,9 +128,17 @@ class JobAdmin(admin.ModelAdmin):
     list_select_related = ["company"]
     search_fields = ["title", "company__name"]
     autocomplete_fields = ["company", "locations"]
-    readonly_fields = ["status", "published_at", "created_at", "updated_at", "created_by"]
+    readonly_fields = [
+        "status",
+        "revision",
+        "approved_revision",
+        "published_at",
+        "created_at",
+        "updated_at",
+        "created_by",
+    ]
     date_hierarchy = "published_at"
-    inlines = [JobSkillInline, JobReportInline]
+    inlines = [JobSkillInline, JobReportInline, ModerationEventInline]
     actions = ["publish", "reject", "close"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "company", "description"]}),
@@ -95,6 +154,8 @@ class JobAdmin(admin.ModelAdmin):
             {
                 "fields": [
                     "status",
+                    "revision",
+                    "approved_revision",
                     "published_at",
                     "expires_at",
                     "created_by",
@@ -108,6 +169,28 @@ class JobAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         services.job_reindex(job_ids=[form.instance.pk])
+        if change and set(form.changed_data) & set(services.SUBSTANTIVE_FIELDS):
+            services.job_record_staff_edit(job=form.instance, by=request.user)
+
+    @admin.display(description="revision")
+    def revision_shown(self, job):
+        """The revision on screen, posted with a bulk action so that it decides only what was
+        seen (the list sits inside the actions' form)."""
+        return format_html(
+            '{}<input type="hidden" name="seen-revision-{}" value="{}">',
+            job.revision,
+            job.pk,
+            job.revision,
+        )
+
+    @staticmethod
+    def _seen_revisions(request) -> dict[int, int]:
+        prefix = "seen-revision-"
+        return {
+            int(key.removeprefix(prefix)): int(value)
+            for key, value in request.POST.items()
+            if key.startswith(prefix) and key.removeprefix(prefix).isdigit() and value.isdigit()
+        }
 
     def _decide(self, request, queryset, decide, done_label):
         """Apply one service to each selected job; a refusal is reported, not half-applied."""
@@ -127,9 +210,11 @@ class JobAdmin(admin.ModelAdmin):
 
     @admin.action(description="Approve and publish the selected jobs")
     def publish(self, request, queryset):
+        seen = self._seen_revisions(request)
+
         def decide(job):
             if job.status == Job.Status.PENDING:
-                services.job_approve(job=job, by=request.user)
+                services.job_approve(job=job, by=request.user, revision=seen.get(job.pk))
             else:
                 services.job_transition(job=job, to=Job.Status.PUBLISHED, by=request.user)
 
@@ -138,12 +223,15 @@ class JobAdmin(admin.ModelAdmin):
     @admin.action(description="Reject the selected jobs (asks for a reason)")
     def reject(self, request, queryset):
         form = RejectForm(request.POST if "reason" in request.POST else None)
+        seen = self._seen_revisions(request)
         if form.is_valid():
             reason = form.cleaned_data["reason"]
             self._decide(
                 request,
                 queryset,
-                lambda job: services.job_reject(job=job, by=request.user, reason=reason),
+                lambda job: services.job_reject(
+                    job=job, by=request.user, reason=reason, revision=seen.get(job.pk)
+                ),
                 "rejected; the employers have been emailed",
             )
             return None
@@ -154,6 +242,7 @@ class JobAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "title": "Why are these jobs rejected?",
                 "jobs": queryset,
+                "seen_revisions": [(job.pk, seen.get(job.pk, "")) for job in queryset],
                 "form": form,
                 "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
                 "opts": self.model._meta,
@@ -189,9 +278,18 @@ class JobReportAdmin(admin.ModelAdmin):
 
 @admin.register(JobEdit)
 class JobEditAdmin(admin.ModelAdmin):
-    list_display = ["job", "submitted_by", "submitted_at"]
+    list_display = ["job", "revision", "submitted_by", "submitted_at"]
     list_select_related = ["job", "submitted_by"]
-    readonly_fields = ["job", "changes", "submitted_by", "submitted_at"]
+    readonly_fields = ["job", "changes", "revision", "submitted_by", "submitted_at"]
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["created_at", "target", "job", "company", *MODERATION_EVENT_FIELDS[2:]]
+    list_filter = ["target", "to_status"]
+    list_select_related = ["job", "company", "actor"]
+    search_fields = ["job__title", "company__name", "actor__username", "reason"]
+    date_hierarchy = "created_at"
 
 
 @admin.register(CompanyInvitation)

@@ -187,7 +187,7 @@ class Job(models.Model):
         Status.PUBLISHED: {Status.CLOSED, Status.EXPIRED, Status.PENDING},
         Status.REJECTED: {Status.DRAFT},
         Status.CLOSED: {Status.DRAFT},
-        Status.EXPIRED: {Status.PUBLISHED, Status.DRAFT},
+        Status.EXPIRED: {Status.PUBLISHED, Status.PENDING, Status.DRAFT},
     }
 
     title = models.CharField(max_length=150)
@@ -236,6 +236,19 @@ class Job(models.Model):
         null=True, blank=True, editable=False, help_text="When it last went to review."
     )
     rejection_reason = models.TextField(blank=True)
+    # A database default too: the benchmark generator writes rows with COPY.
+    revision = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text="Goes up by one with every change of substance.",
+    )
+    approved_revision = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The revision a moderator last approved.",
+    )
     expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
     view_count = models.PositiveIntegerField(default=0, editable=False)
     apply_click_count = models.PositiveIntegerField(default=0, editable=False)
@@ -293,6 +306,11 @@ class Job(models.Model):
             models.CheckConstraint(
                 name="job_workplace_valid",
                 condition=Q(workplace__in=Workplace.values),
+            ),
+            models.CheckConstraint(
+                name="job_approved_revision_not_ahead",
+                condition=Q(approved_revision__isnull=True)
+                | Q(approved_revision__lte=F("revision")),
             ),
         ]
         indexes = [
@@ -404,10 +422,14 @@ class SearchTerm(models.Model):
 
 
 class JobEdit(models.Model):
-    """Changes to a published job's substance, waiting for review while the job stays up."""
+    """Changes to a published job's substance, waiting for review while the job stays up.
+
+    Each resubmission is a new revision: a moderator's decision names the revision it read.
+    """
 
     job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="pending_edit")
     changes = models.JSONField(help_text="The edited fields, as the employer submitted them.")
+    revision = models.PositiveIntegerField(default=1, editable=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -418,6 +440,82 @@ class JobEdit(models.Model):
 
     def __str__(self):
         return f"Edit of {self.job}"
+
+
+class ModerationTarget(models.TextChoices):
+    JOB = "job", "Job"
+    EDIT = "edit", "Edit of a live job"
+    COMPANY = "company", "Company"
+
+
+class ModerationEvent(models.Model):
+    """One change of status or of substance of a job, a job edit or a company, on record.
+
+    Written by the services in the transaction of the change; never edited afterwards.
+    """
+
+    Target = ModerationTarget
+
+    class EditStatus(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    target = models.CharField(max_length=10, choices=Target.choices)
+    job = models.ForeignKey(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="moderation_events"
+    )
+    company = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="moderation_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the system made the change (e.g. expiry).",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    revision = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The revision of the job or edit the change concerns."
+    )
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="moderationevent_target_valid", condition=Q(target__in=ModerationTarget.values)
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["job", "-created_at"], name="moderationevent_job"),
+            models.Index(fields=["company", "-created_at"], name="moderationevent_company"),
+        ]
+
+    def __str__(self):
+        subject = self.job or self.company or "(deleted)"
+        return f"{self.get_target_display()} {subject}: {self.change_display}"
+
+    @property
+    def actor_display(self) -> str:
+        return str(self.actor) if self.actor_id else "system"
+
+    @property
+    def change_display(self) -> str:
+        if not self.from_status:
+            return "proposed" if self.target == self.Target.EDIT else f"created as {self.to_status}"
+        if self.from_status == self.to_status:
+            return f"changed while {self.to_status}"
+        return f"{self.from_status} → {self.to_status}"
 
 
 class JobReport(models.Model):

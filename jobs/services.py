@@ -26,6 +26,7 @@ from jobs.models import (
     JobEdit,
     JobReport,
     JobSkill,
+    ModerationEvent,
     SearchTerm,
 )
 
@@ -122,15 +123,78 @@ def _unique_company_slug(name: str) -> str:
     return slug
 
 
+def job_needs_review(job: Job) -> bool:
+    """The one rule of what may reach the public without a moderator's decision.
+
+    A verified company's postings publish at once. Any other job may go public only in the
+    revision a moderator approved: every way to the public (submit, renew, reopen, edit) meets
+    this rule in `job_transition` or, for a live job, in `job_update`.
+    """
+    return not job.company.is_verified and job.approved_revision != job.revision
+
+
+def job_public_title(job: Job) -> str:
+    """The title to show anyone outside the company; empty for a job off the board whose
+    title may have changed since a moderator approved it."""
+    return job.title if job.is_public or not job_needs_review(job) else ""
+
+
+def moderation_event_create(
+    *,
+    target: str,
+    to_status: str,
+    by: User | None,
+    job: Job | None = None,
+    company: Company | None = None,
+    from_status: str = "",
+    revision: int | None = None,
+    reason: str = "",
+    now=None,
+) -> ModerationEvent:
+    """Put a change on record; call it inside the transaction that makes the change."""
+    return ModerationEvent.objects.create(
+        target=target,
+        job=job,
+        company=company if company is not None else (job.company if job else None),
+        actor=by,
+        created_at=now or timezone.now(),
+        from_status=from_status,
+        to_status=to_status,
+        revision=revision,
+        reason=reason,
+    )
+
+
+def _lock_and_reload_state(job: Job) -> None:
+    """Lock the job's row and read its status and revisions again, into the object."""
+    job.status, job.revision, job.approved_revision = (
+        Job.objects.select_for_update()
+        .values_list("status", "revision", "approved_revision")
+        .get(pk=job.pk)
+    )
+
+
 def job_transition(*, job: Job, to: str, by: User | None = None, reason: str = "", now=None) -> Job:
-    """Move a job to another status, refusing an illegal move before anything is written."""
-    if not job.can_transition_to(to):
-        raise ValidationError(
-            f"A job that is {job.get_status_display().lower()} cannot become "
-            f"{Job.Status(to).label.lower()}."
-        )
+    """Move a job to another status, refusing an illegal move before anything is written.
+
+    The status and revisions are read again under a row lock, so that an edit saved meanwhile
+    cannot slip onto the board with a move decided on the version before it. `by` is None when
+    the system moves the job (expiry); the move is put on record either way.
+    """
     now = now or timezone.now()
     with transaction.atomic():
+        _lock_and_reload_state(job)
+        if not job.can_transition_to(to):
+            raise ValidationError(
+                f"A job that is {job.get_status_display().lower()} cannot become "
+                f"{Job.Status(to).label.lower()}."
+            )
+        if to == Job.Status.PUBLISHED and job_needs_review(job):
+            raise ValidationError(
+                f"“{job.title}” has changed since a moderator last approved it; "
+                "it must be reviewed before it is published."
+            )
+        from_status = job.status
         job.status = to
         fields = ["status", "updated_at"]
         if to == Job.Status.PUBLISHED:
@@ -146,6 +210,16 @@ def job_transition(*, job: Job, to: str, by: User | None = None, reason: str = "
             job.rejection_reason = reason
             fields.append("rejection_reason")
         job.save(update_fields=fields)
+        moderation_event_create(
+            target=ModerationEvent.Target.JOB,
+            job=job,
+            by=by,
+            from_status=from_status,
+            to_status=to,
+            revision=job.revision,
+            reason=reason,
+            now=now,
+        )
         if to == Job.Status.PUBLISHED:
             search_terms_add_title(title=job.title)
     return job
@@ -223,6 +297,7 @@ def demo_load(*, path: Path) -> Counter:
             if job.status in (Job.Status.PUBLISHED, Job.Status.CLOSED):
                 job.published_at = published_at
                 job.expires_at = published_at + timedelta(days=60)
+                job.approved_revision = job.revision
             job.full_clean(exclude=["slug"])
             job.save()
             job_set_locations(job=job, places=entry.get("locations", []))
@@ -268,6 +343,10 @@ class Posting:
     required: list[Skill]
     nice: list[Skill]
 
+    def same_content(self, other: "Posting") -> bool:
+        """Whether two postings say the same, whatever the order of places and skills."""
+        return _comparable(self) == _comparable(other)
+
     def changes(self) -> dict:
         return {
             "fields": {name: self.fields[name] for name in SUBSTANTIVE_FIELDS},
@@ -285,6 +364,16 @@ class Posting:
             required=[skills[pk] for pk in changes["required"] if pk in skills],
             nice=[skills[pk] for pk in changes["nice"] if pk in skills],
         )
+
+
+def _comparable(posting: Posting) -> dict:
+    changes = _json_ready(posting.changes())
+    return {
+        **changes,
+        "places": sorted(changes["places"]),
+        "required": sorted(changes["required"]),
+        "nice": sorted(changes["nice"]),
+    }
 
 
 def _members_emails(company: Company) -> list[str]:
@@ -319,12 +408,36 @@ def _apply_posting(job: Job, posting: Posting) -> None:
     job_reindex(job_ids=[job.pk])
 
 
+def _revise(job: Job, posting: Posting, *, by: User | None) -> None:
+    """Apply a posting to a saved job; a change of substance is a new revision, on record."""
+    changed = not posting.same_content(_current_posting(job))
+    if changed:
+        job.revision += 1
+    _apply_posting(job, posting)
+    if changed:
+        moderation_event_create(
+            target=ModerationEvent.Target.JOB,
+            job=job,
+            by=by,
+            from_status=job.status,
+            to_status=job.status,
+            revision=job.revision,
+        )
+
+
 def job_create(*, company: Company, by: User, posting: Posting, submit: bool) -> Job:
     """A new posting: saved as a draft, or sent to review (published at once if verified)."""
     _check_daily_limit(by)
     with transaction.atomic():
         job = Job(company=company, created_by=by)
         _apply_posting(job, posting)
+        moderation_event_create(
+            target=ModerationEvent.Target.JOB,
+            job=job,
+            by=by,
+            to_status=job.status,
+            revision=job.revision,
+        )
         if submit:
             job_submit(job=job, by=by)
     return job
@@ -333,16 +446,18 @@ def job_create(*, company: Company, by: User, posting: Posting, submit: bool) ->
 def job_update(*, job: Job, by: User, posting: Posting, submit: bool = False) -> Job:
     """Save an employer's edit.
 
-    Unpublished jobs change at once. On a published job, a change of substance from an unverified
-    company waits for review in a JobEdit while the published version stays up; the closing date
-    is a minor change and applies at once.
+    A job that is not live takes the change at once; a change of substance makes a new revision,
+    which must be reviewed before the job goes public again (`job_needs_review`). On a live job
+    of an unverified company, a change of substance waits for review in a JobEdit while the
+    approved version stays up; the closing date is a minor change and applies at once.
     """
     with transaction.atomic():
-        job = Job.objects.select_for_update().get(pk=job.pk)
+        job = Job.objects.select_for_update().select_related("company").get(pk=job.pk)
         if job.status != Job.Status.PUBLISHED:
             if job.status == Job.Status.REJECTED:
                 job_transition(job=job, to=Job.Status.DRAFT, by=by)
-            _apply_posting(job, posting)
+            _revise(job, posting, by=by)
+            _edit_withdraw(job, by=by)
             if submit and job.status == Job.Status.DRAFT:
                 job_submit(job=job, by=by)
             return job
@@ -351,16 +466,13 @@ def job_update(*, job: Job, by: User, posting: Posting, submit: bool = False) ->
             job.expires_at = expires_at
             job.expiry_warned_at = None
             job.save(update_fields=["expires_at", "expiry_warned_at", "updated_at"])
-        if posting.changes() == _current_posting(job).changes():
-            JobEdit.objects.filter(job=job).delete()
-            return job
-        if job.company.is_verified:
-            _apply_posting(job, posting)
-            JobEdit.objects.filter(job=job).delete()
-            return job
-        JobEdit.objects.update_or_create(
-            job=job, defaults={"changes": _json_ready(posting.changes()), "submitted_by": by}
-        )
+        if posting.same_content(_current_posting(job)):
+            _edit_withdraw(job, by=by)
+        elif job.company.is_verified:
+            _revise(job, posting, by=by)
+            _edit_withdraw(job, by=by)
+        else:
+            _edit_propose(job, posting, by=by)
     return job
 
 
@@ -368,6 +480,50 @@ def job_latest_posting(*, job: Job) -> Posting:
     """The posting as its employer last left it: the edit waiting for review, else the job."""
     edit = JobEdit.objects.filter(job=job).first()
     return Posting.from_changes(edit.changes) if edit else _current_posting(job)
+
+
+def _edit_propose(job: Job, posting: Posting, *, by: User) -> None:
+    """Keep a live job's proposed change for review; a changed proposal is a new revision."""
+    changes = _json_ready(posting.changes())
+    edit = JobEdit.objects.select_for_update().filter(job=job).first()
+    from_status = ModerationEvent.EditStatus.PENDING if edit else ""
+    if edit is None:
+        edit = JobEdit.objects.create(job=job, changes=changes, submitted_by=by)
+    elif posting.same_content(Posting.from_changes(edit.changes)):
+        return
+    else:
+        edit.changes = changes
+        edit.revision += 1
+        edit.submitted_by = by
+        edit.save()
+    moderation_event_create(
+        target=ModerationEvent.Target.EDIT,
+        job=job,
+        by=by,
+        from_status=from_status,
+        to_status=ModerationEvent.EditStatus.PENDING,
+        revision=edit.revision,
+    )
+
+
+def _edit_withdraw(job: Job, *, by: User) -> None:
+    """Drop a proposed change that the employer's newer save has made moot."""
+    edit = JobEdit.objects.select_for_update().filter(job=job).first()
+    if edit is not None:
+        _edit_close(edit, by=by, to_status=ModerationEvent.EditStatus.WITHDRAWN)
+
+
+def _edit_close(edit: JobEdit, *, by: User, to_status: str, reason: str = "") -> None:
+    moderation_event_create(
+        target=ModerationEvent.Target.EDIT,
+        job=edit.job,
+        by=by,
+        from_status=ModerationEvent.EditStatus.PENDING,
+        to_status=to_status,
+        revision=edit.revision,
+        reason=reason,
+    )
+    edit.delete()
 
 
 def _current_posting(job: Job) -> Posting:
@@ -388,51 +544,114 @@ def _json_ready(changes: dict) -> dict:
     return {**changes, "fields": fields}
 
 
+def _check_revision(*, current: int, seen: int | None, subject: str) -> None:
+    """A moderator's decision holds only for the revision they read."""
+    if seen != current:
+        raise ValidationError(
+            f"{subject} changed since you opened it; review the new version "
+            f"(revision {current}) and decide again."
+        )
+
+
 def job_submit(*, job: Job, by: User) -> Job:
-    """Send a draft to review; a verified company's job is published straight away."""
-    if job.company.is_verified:
+    """Send a draft to review, or publish it straight away if it needs none."""
+    with transaction.atomic():
+        _lock_and_reload_state(job)
+        to = Job.Status.PENDING if job_needs_review(job) else Job.Status.PUBLISHED
+        return job_transition(job=job, to=to, by=by)
+
+
+def _lock_for_decision(job: Job) -> Job:
+    return Job.objects.select_for_update().select_related("company").get(pk=job.pk)
+
+
+def job_approve(*, job: Job, by: User, revision: int | None) -> Job:
+    """Publish a job waiting for review, in the revision the moderator read."""
+    with transaction.atomic():
+        job = _lock_for_decision(job)
+        if job.status != Job.Status.PENDING:
+            raise ValidationError("Only a job waiting for review can be approved.")
+        _check_revision(current=job.revision, seen=revision, subject="This job")
+        job.approved_revision = job.revision
+        job.save(update_fields=["approved_revision", "updated_at"])
         job_transition(job=job, to=Job.Status.PUBLISHED, by=by)
-    else:
-        job_transition(job=job, to=Job.Status.PENDING, by=by)
-    return job
-
-
-def job_approve(*, job: Job, by: User) -> Job:
-    if job.status != Job.Status.PENDING:
-        raise ValidationError("Only a job waiting for review can be approved.")
-    job_transition(job=job, to=Job.Status.PUBLISHED, by=by)
     transaction.on_commit(lambda: _notify_members(job, "job_approved"))
     return job
 
 
-def job_reject(*, job: Job, by: User, reason: str) -> Job:
+def job_reject(*, job: Job, by: User, reason: str, revision: int | None) -> Job:
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say why the job is rejected; the employer will read it.")
-    if job.status != Job.Status.PENDING:
-        raise ValidationError("Only a job waiting for review can be rejected.")
-    job_transition(job=job, to=Job.Status.REJECTED, by=by, reason=reason)
+    with transaction.atomic():
+        job = _lock_for_decision(job)
+        if job.status != Job.Status.PENDING:
+            raise ValidationError("Only a job waiting for review can be rejected.")
+        _check_revision(current=job.revision, seen=revision, subject="This job")
+        job_transition(job=job, to=Job.Status.REJECTED, by=by, reason=reason)
     transaction.on_commit(lambda: _notify_members(job, "job_rejected", reason=reason))
     return job
 
 
-def job_edit_approve(*, edit: JobEdit, by: User) -> Job:
-    job = edit.job
+def _locked_edit(edit: JobEdit, revision: int | None) -> JobEdit:
+    """The edit as it stands, refused if it is gone or is not the revision the moderator read."""
+    job = _lock_for_decision(edit.job)
+    current = JobEdit.objects.select_for_update().filter(pk=edit.pk).first()
+    if current is None:
+        raise ValidationError("This edit was decided or withdrawn meanwhile.")
+    _check_revision(current=current.revision, seen=revision, subject="This edit")
+    current.job = job
+    return current
+
+
+def job_edit_approve(*, edit: JobEdit, by: User, revision: int | None) -> Job:
+    """Apply a reviewed edit to its job: the result is a new revision, approved."""
     with transaction.atomic():
+        edit = _locked_edit(edit, revision)
+        job = edit.job
+        job.revision += 1
+        job.approved_revision = job.revision
         _apply_posting(job, Posting.from_changes(edit.changes))
-        edit.delete()
+        _edit_close(edit, by=by, to_status=ModerationEvent.EditStatus.APPROVED)
         search_terms_add_title(title=job.title)
     transaction.on_commit(lambda: _notify_members(job, "edit_approved"))
     return job
 
 
-def job_edit_reject(*, edit: JobEdit, by: User, reason: str) -> Job:
+def job_edit_reject(*, edit: JobEdit, by: User, reason: str, revision: int | None) -> Job:
     reason = reason.strip()
     if not reason:
         raise ValidationError("Say why the edit is rejected; the employer will read it.")
-    job = edit.job
-    edit.delete()
+    with transaction.atomic():
+        edit = _locked_edit(edit, revision)
+        job = edit.job
+        _edit_close(edit, by=by, to_status=ModerationEvent.EditStatus.REJECTED, reason=reason)
     transaction.on_commit(lambda: _notify_members(job, "edit_rejected", reason=reason))
+    return job
+
+
+def job_record_staff_edit(*, job: Job, by: User) -> Job:
+    """Staff changed a job's substance in the admin: a new revision, on record.
+
+    A moderator's page that shows the old revision is then stale. Staff text needs no review of
+    its own, so a job approved as it was stays approved; an unreviewed one stays unreviewed.
+    """
+    with transaction.atomic():
+        _lock_and_reload_state(job)
+        was_approved = job.approved_revision == job.revision
+        job.revision += 1
+        if was_approved:
+            job.approved_revision = job.revision
+        job.save(update_fields=["revision", "approved_revision", "updated_at"])
+        moderation_event_create(
+            target=ModerationEvent.Target.JOB,
+            job=job,
+            by=by,
+            from_status=job.status,
+            to_status=job.status,
+            revision=job.revision,
+            reason="Changed in the admin.",
+        )
     return job
 
 
@@ -442,22 +661,28 @@ def job_close(*, job: Job, by: User) -> Job:
 
 
 def job_renew(*, job: Job, by: User, days: int | None = None, now=None) -> Job:
-    """Keep a published or expired job up for another period (at most the maximum lifetime)."""
+    """Keep a published or expired job up for another period (at most the maximum lifetime).
+
+    An expired job that needs review (changed since a moderator approved it, at an unverified
+    company) goes back to the review queue instead of the board.
+    """
     now = now or timezone.now()
     days = min(days or settings.JOB_DEFAULT_LIFETIME_DAYS, settings.JOB_MAX_LIFETIME_DAYS)
-    if job.status not in (Job.Status.PUBLISHED, Job.Status.EXPIRED):
-        raise ValidationError("Only a published or expired job can be renewed.")
     with transaction.atomic():
+        _lock_and_reload_state(job)
+        if job.status not in (Job.Status.PUBLISHED, Job.Status.EXPIRED):
+            raise ValidationError("Only a published or expired job can be renewed.")
         job.expires_at = now + timedelta(days=days)
         job.expiry_warned_at = None
         job.save(update_fields=["expires_at", "expiry_warned_at", "updated_at"])
         if job.status == Job.Status.EXPIRED:
-            job_transition(job=job, to=Job.Status.PUBLISHED, by=by, now=now)
+            to = Job.Status.PENDING if job_needs_review(job) else Job.Status.PUBLISHED
+            job_transition(job=job, to=to, by=by, now=now)
     return job
 
 
 def job_duplicate(*, job: Job, by: User) -> Job:
-    """A new draft with the same content, to post a similar role."""
+    """A new draft with the same content, to post a similar role; it is reviewed as new."""
     posting = _current_posting(job)
     posting.fields["title"] = f"{job.title} (copy)"[:150]
     with transaction.atomic():
@@ -517,6 +742,23 @@ def company_update(*, company: Company, by: User, **fields) -> Company:
     with transaction.atomic():
         company.full_clean()
         company.save()
+    return company
+
+
+def company_set_verified(*, company: Company, by: User | None, verified: bool) -> Company:
+    """Grant or withdraw the verified badge (a verified company's postings skip review)."""
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company.pk)
+        if company.is_verified != verified:
+            company.is_verified = verified
+            company.save(update_fields=["is_verified"])
+            moderation_event_create(
+                target=ModerationEvent.Target.COMPANY,
+                company=company,
+                by=by,
+                from_status="unverified" if verified else "verified",
+                to_status="verified" if verified else "unverified",
+            )
     return company
 
 

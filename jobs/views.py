@@ -28,7 +28,7 @@ from jobs.charts import Bar, career_path, salary_bars
 from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort, skill_job_counts
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
 from jobs.market import role_market, skill_market
-from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport
+from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport, ModerationEvent
 from jobs.search import suggest_correction
 from jobs.structured_data import as_script, job_posting
 
@@ -186,7 +186,8 @@ def job_detail(request, pk, slug):
     if not job.is_public and not is_member:
         # A job that was public says it has gone; one that never was does not exist.
         if job.status in (Job.Status.PUBLISHED, Job.Status.CLOSED, Job.Status.EXPIRED):
-            return render(request, "jobs/job_gone.html", {"job": job}, status=410)
+            title = services.job_public_title(job)
+            return render(request, "jobs/job_gone.html", {"job": job, "title": title}, status=410)
         raise Http404("No such job.")
     if slug != job.slug:
         return redirect(job, permanent=True)
@@ -519,11 +520,18 @@ def job_action(request, pk, action):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _saved_message(result) if action == "submit" else done)
+        went_to_review = action == "renew" and result.status == Job.Status.PENDING
+        says_status = action == "submit" or went_to_review
+        messages.success(request, _saved_message(result) if says_status else done)
     return redirect("jobs:company_dashboard", slug=job.company.slug)
 
 
 # Moderation -----------------------------------------------------------------------------------
+
+
+HISTORY_PREFETCH = Prefetch(
+    "moderation_events", queryset=ModerationEvent.objects.select_related("actor")
+)
 
 
 @staff_member_required
@@ -531,9 +539,14 @@ def moderation_queue(request):
     pending = (
         Job.objects.filter(status=Job.Status.PENDING)
         .select_related("company")
+        .prefetch_related(HISTORY_PREFETCH)
         .order_by("submitted_at", "id")
     )
-    edits = JobEdit.objects.select_related("job__company", "submitted_by").order_by("submitted_at")
+    edits = (
+        JobEdit.objects.select_related("job__company", "submitted_by")
+        .prefetch_related(Prefetch("job__moderation_events", queryset=HISTORY_PREFETCH.queryset))
+        .order_by("submitted_at")
+    )
     reports = JobReport.objects.filter(is_resolved=False).select_related("job__company")[:50]
     return render(
         request,
@@ -547,10 +560,16 @@ def moderation_queue(request):
     )
 
 
+def _seen_revision(request, name: str, pk: int) -> int | None:
+    """The revision the moderator's page showed for this item (a hidden input beside it)."""
+    value = request.POST.get(f"{name}-revision-{pk}", "")
+    return int(value) if value.isdigit() else None
+
+
 @staff_member_required
 @require_POST
 def moderation_decide(request):
-    """Approve or reject the ticked jobs and edits; each is decided on its own."""
+    """Approve or reject the ticked jobs and edits, each in the revision the moderator read."""
     decision = request.POST.get("decision")
     reason = request.POST.get("reason", "")
     job_ids = [int(v) for v in request.POST.getlist("job") if v.isdigit()]
@@ -560,22 +579,24 @@ def moderation_decide(request):
         return redirect("jobs:moderation_queue")
     done, refused = 0, []
     for job in Job.objects.filter(pk__in=job_ids).select_related("company"):
+        revision = _seen_revision(request, "job", job.pk)
         try:
-            with transaction.atomic():
-                if decision == "approve":
-                    services.job_approve(job=job, by=request.user)
-                else:
-                    services.job_reject(job=job, by=request.user, reason=reason)
+            if decision == "approve":
+                services.job_approve(job=job, by=request.user, revision=revision)
+            else:
+                services.job_reject(job=job, by=request.user, reason=reason, revision=revision)
             done += 1
         except ValidationError as error:
             refused.append(f"{job.title}: {' '.join(error.messages)}")
     for edit in JobEdit.objects.filter(pk__in=edit_ids).select_related("job__company"):
+        revision = _seen_revision(request, "edit", edit.pk)
         try:
-            with transaction.atomic():
-                if decision == "approve":
-                    services.job_edit_approve(edit=edit, by=request.user)
-                else:
-                    services.job_edit_reject(edit=edit, by=request.user, reason=reason)
+            if decision == "approve":
+                services.job_edit_approve(edit=edit, by=request.user, revision=revision)
+            else:
+                services.job_edit_reject(
+                    edit=edit, by=request.user, reason=reason, revision=revision
+                )
             done += 1
         except ValidationError as error:
             refused.append(f"{edit.job.title}: {' '.join(error.messages)}")

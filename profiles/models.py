@@ -105,6 +105,9 @@ class JobAlert(models.Model):
     query = models.CharField(
         max_length=1000, blank=True, help_text="The search's query string, as on /jobs/."
     )
+    name = models.CharField(
+        max_length=300, blank=True, help_text='The search in words ("Python, remote"), as saved.'
+    )
     frequency = models.CharField(max_length=6, choices=Frequency.choices, default=Frequency.DAILY)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -125,10 +128,11 @@ class JobAlert(models.Model):
             params.pop(key, None)
         return JobFilterSet(params, queryset=Job.objects.published())
 
-    @cached_property
-    def name(self) -> str:
-        """The search in words ("Python, remote"), as the alerts page and emails show it."""
-        return self.filterset.describe() or "All jobs"
+    @property
+    def label(self) -> str:
+        """The name the alerts page and emails show; alerts saved before names were kept are
+        described afresh."""
+        return self.name or self.filterset.describe() or "All jobs"
 
 
 class AlertDelivery(models.Model):

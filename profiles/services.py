@@ -18,6 +18,7 @@ from careerboard.files import delete_replaced_on_commit
 from careerboard.mail import send_templated_mail
 from careerboard.models import User
 from jobs.models import Application, Job
+from jobs.services import job_public_title
 from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
 
 MAX_RESUME_BYTES = 5 * 1024 * 1024
@@ -224,7 +225,11 @@ def application_transition(*, application: Application, to: str, by: User) -> Ap
                 lambda: send_templated_mail(
                     template="profiles/email/application_status",
                     to=[application.applicant.email],
-                    context={"application": application, "job": application.job},
+                    context={
+                        "application": application,
+                        "job": application.job,
+                        "title": job_public_title(application.job),
+                    },
                 )
             )
     return application
@@ -240,6 +245,8 @@ def alert_create(*, user: User, query: str, frequency: str) -> JobAlert:
     if not filterset.form.is_valid():
         raise ValidationError("This search has invalid filters; fix them before saving it.")
     alert.query = filterset.data.urlencode()[:1000]
+    # Named once, as saved: the alerts page then lists any number of alerts in one query.
+    alert.name = (filterset.describe() or "All jobs")[:300]
     alert.full_clean()
     alert.save()
     return alert

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from jobs.models import Application, Job
+from jobs.services import job_public_title
 from profiles import matching, services
 from profiles.forms import (
     AlertForm,
@@ -87,6 +88,8 @@ def saved_list(request):
         .prefetch_related("job__locations", "job__job_skills__skill")
     )
     page = Paginator(saved, 20).get_page(request.GET.get("page"))
+    for item in page.object_list:
+        item.title = job_public_title(item.job)
     return render(request, "profiles/saved_list.html", {"page": page, "saved": page.object_list})
 
 
@@ -133,7 +136,9 @@ def apply(request, job_id):
 
 @login_required
 def applications(request):
-    mine = Application.objects.filter(applicant=request.user).select_related("job__company")
+    mine = list(Application.objects.filter(applicant=request.user).select_related("job__company"))
+    for application in mine:
+        application.title = job_public_title(application.job)
     return render(request, "profiles/applications.html", {"applications": mine})
 
 

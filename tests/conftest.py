@@ -2,6 +2,7 @@
 DEBUG on as under `make run` for the tests that ask for it."""
 
 import importlib
+from contextlib import contextmanager
 
 import pytest
 from django.apps import apps
@@ -32,17 +33,24 @@ def _isolated_settings(settings):
     caches["pages"].clear()
 
 
-@pytest.fixture(autouse=True)
-def private_files(tmp_path, monkeypatch):
-    """Resumes go to a temporary folder, returned. A field resolves a callable storage once, at
-    import, so overriding STORAGES alone would leave them in PRIVATE_MEDIA_ROOT."""
-    location = tmp_path / "private"
+@contextmanager
+def private_files_in(location):
+    """Resumes go to this folder while the context lasts. A field resolves a callable storage
+    once, at import, so overriding STORAGES alone would leave them in PRIVATE_MEDIA_ROOT."""
     storage = FileSystemStorage(location=location)
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            if getattr(field, "_storage_callable", None) is private_storage:
-                monkeypatch.setattr(field, "storage", storage)
-    return location
+    with pytest.MonkeyPatch.context() as patch:
+        for model in apps.get_models():
+            for field in model._meta.get_fields():
+                if getattr(field, "_storage_callable", None) is private_storage:
+                    patch.setattr(field, "storage", storage)
+        yield location
+
+
+@pytest.fixture(autouse=True)
+def private_files(tmp_path):
+    """Each test's resumes go to a temporary folder of its own, returned."""
+    with private_files_in(tmp_path / "private") as location:
+        yield location
 
 
 def _reload_urls():

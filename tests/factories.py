@@ -98,7 +98,10 @@ class PendingJobFactory(JobFactory):
 
 
 class PublishedJobFactory(JobFactory):
+    """Published as a moderator approved it (its first revision)."""
+
     status = Job.Status.PUBLISHED
+    approved_revision = 1
     published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(hours=1))
     expires_at = factory.LazyAttribute(lambda job: job.published_at + timedelta(days=30))
 

@@ -20,6 +20,7 @@ from careerboard.models import CareerRole, Skill, User
 from jobs import services as job_services
 from jobs.models import Company, CompanyInvitation, JobEdit, JobReport
 from profiles import services as profile_services
+from tests.conftest import private_files_in
 from tests.factories import (
     ClosedJobFactory,
     ExpiredJobFactory,
@@ -147,19 +148,26 @@ def _png() -> bytes:
 
 
 @pytest.fixture(scope="module")
-def board(django_db_setup, django_db_blocker, tmp_path_factory):
+def crawl_files(tmp_path_factory):
+    return tmp_path_factory.mktemp("crawl")
+
+
+@pytest.fixture
+def private_files(crawl_files):
+    """Resumes stay where the board put them, for every role's test."""
+    with private_files_in(crawl_files / "private") as location:
+        yield location
+
+
+@pytest.fixture(scope="module")
+def board(django_db_setup, django_db_blocker, crawl_files):
     """The board `make run` shows, plus what each role's pages list: jobs of the demo employer's
     company in every state, an edit and a report waiting for review, applications with a
     resume, saved jobs, an alert, an invitation and a logo. Made once, undone at the end."""
-    files = tmp_path_factory.mktemp("crawl")
-    private = {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": files / "private"},
-    }
     with (
+        private_files_in(crawl_files / "private"),
         override_settings(
-            MEDIA_ROOT=files / "media",
-            STORAGES={**settings.STORAGES, "private": private},
+            MEDIA_ROOT=crawl_files / "media",
             CACHES={
                 **settings.CACHES,
                 "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},

@@ -83,7 +83,12 @@ def assert_links_open(client, message):
 
 
 def moderate(client, staff, **data):
+    """Post the review queue's form as a moderator who read the current revisions."""
     client.force_login(staff)
+    for pk in data.get("job", []):
+        data[f"job-revision-{pk}"] = Job.objects.get(pk=pk).revision
+    for pk in data.get("edit", []):
+        data[f"edit-revision-{pk}"] = JobEdit.objects.get(pk=pk).revision
     return client.post(reverse("jobs:moderation_decide"), data)
 
 

@@ -40,7 +40,11 @@ def test_bulk_reject_asks_for_a_reason_then_emails_it(
     company.members.add(EmployerFactory(email="hr@x.example"))
     jobs = [PendingJobFactory(company=company) for _ in range(2)]
     url = reverse("admin:jobs_job_changelist")
-    data = {"action": "reject", "_selected_action": [j.pk for j in jobs]}
+    data = {
+        "action": "reject",
+        "_selected_action": [j.pk for j in jobs],
+        **{f"seen-revision-{j.pk}": j.revision for j in jobs},
+    }
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "Why are these jobs rejected?" in response.content.decode()
@@ -56,7 +60,11 @@ def test_bulk_publish_approves_pending_and_reports_illegal_moves(admin_client):
     rejected = PendingJobFactory(status=Job.Status.REJECTED)
     response = admin_client.post(
         reverse("admin:jobs_job_changelist"),
-        {"action": "publish", "_selected_action": [pending.pk, rejected.pk]},
+        {
+            "action": "publish",
+            "_selected_action": [pending.pk, rejected.pk],
+            f"seen-revision-{pending.pk}": pending.revision,
+        },
         follow=True,
     )
     assert Job.objects.published().get() == pending

@@ -65,6 +65,11 @@ def posting(python, **overrides):
     return {key: value for key, value in data.items() if value is not None}
 
 
+def seen_revisions(jobs):
+    """What the review queue posts beside each ticked job: the revision it showed."""
+    return {f"job-revision-{job.pk}": job.revision for job in jobs}
+
+
 # Permission matrix -------------------------------------------------------------------------
 
 
@@ -74,6 +79,7 @@ def employer_urls(company, job):
         ("get", reverse("jobs:company_edit", args=[company.slug])),
         ("get", reverse("jobs:job_create", args=[company.slug])),
         ("get", reverse("jobs:job_edit", args=[job.pk])),
+        ("post", reverse("jobs:job_action", args=[job.pk, "renew"])),
         ("post", reverse("jobs:job_action", args=[job.pk, "close"])),
         ("post", reverse("jobs:job_action", args=[job.pk, "duplicate"])),
         ("post", reverse("jobs:company_invite", args=[company.slug])),
@@ -118,7 +124,10 @@ def test_only_members_reach_their_company_pages(client, company, member, who, al
 @pytest.mark.parametrize(
     ("who", "status"), [("anonymous", 302), ("seeker", 302), ("member", 302), ("admin", 200)]
 )
-def test_only_staff_see_the_review_queue(client, member, who, status):
+def test_only_staff_see_the_review_queue_decide_and_read_the_history(
+    client, company, member, who, status
+):
+    job = PendingJobFactory(company=company)
     if who == "seeker":
         client.force_login(SeekerFactory())
     elif who == "member":
@@ -126,6 +135,12 @@ def test_only_staff_see_the_review_queue(client, member, who, status):
     elif who == "admin":
         client.force_login(AdminFactory())
     assert client.get(reverse("jobs:moderation_queue")).status_code == status
+    history = client.get(reverse("admin:jobs_moderationevent_changelist"))
+    assert history.status_code == status
+    decision = {"job": [job.pk], "decision": "approve", **seen_revisions([job])}
+    assert client.post(reverse("jobs:moderation_decide"), decision).status_code == 302
+    job.refresh_from_db()
+    assert (job.status == Job.Status.PUBLISHED) == (who == "admin")
 
 
 def test_a_state_change_is_never_made_by_get(client, company, member):
@@ -280,7 +295,10 @@ def test_substantive_edit_of_a_live_job_waits_for_review_while_it_stays_up(
     admin = AdminFactory()
     client.force_login(admin)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("jobs:moderation_decide"), {"edit": [edit.pk], "decision": "approve"})
+        client.post(
+            reverse("jobs:moderation_decide"),
+            {"edit": [edit.pk], f"edit-revision-{edit.pk}": 1, "decision": "approve"},
+        )
     job.refresh_from_db()
     assert job.title == "Better title"
     assert not JobEdit.objects.exists()
@@ -366,7 +384,7 @@ def test_bulk_approval_publishes_and_emails_each_employer(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("jobs:moderation_decide"),
-            {"job": [j.pk for j in jobs], "decision": "approve"},
+            {"job": [j.pk for j in jobs], "decision": "approve", **seen_revisions(jobs)},
         )
     assert Job.objects.published().count() == 2
     assert len(mail.outbox) == 2
@@ -379,7 +397,9 @@ def test_rejection_needs_a_reason_which_the_employer_receives(
     job = PendingJobFactory(company=company)
     client.force_login(AdminFactory())
     response = client.post(
-        reverse("jobs:moderation_decide"), {"job": [job.pk], "decision": "reject"}, follow=True
+        reverse("jobs:moderation_decide"),
+        {"job": [job.pk], "decision": "reject", **seen_revisions([job])},
+        follow=True,
     )
     assert "Say why" in response.content.decode()
     job.refresh_from_db()
@@ -387,7 +407,12 @@ def test_rejection_needs_a_reason_which_the_employer_receives(
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
             reverse("jobs:moderation_decide"),
-            {"job": [job.pk], "decision": "reject", "reason": "Salary is missing."},
+            {
+                "job": [job.pk],
+                "decision": "reject",
+                "reason": "Salary is missing.",
+                **seen_revisions([job]),
+            },
         )
     job.refresh_from_db()
     assert job.status == Job.Status.REJECTED

@@ -178,7 +178,7 @@ class TestTransitions:
         assert Job.objects.filter(pk=job.pk).values().get() == before
 
     def test_publishing_sets_dates_and_teaches_typo_vocabulary(self):
-        job = JobFactory(title="Quarkus engineer", status=Job.Status.PENDING)
+        job = JobFactory(title="Quarkus engineer", status=Job.Status.PENDING, approved_revision=1)
         services.job_transition(job=job, to=Job.Status.PUBLISHED)
         job.refresh_from_db()
         assert job.published_at is not None and job.expires_at > job.published_at

@@ -313,6 +313,21 @@ def test_alerts_are_named_in_words_where_seekers_see_them(client, seeker, compan
 
 
 @pytest.mark.parametrize("count", [1, 6])
+def test_alerts_page_lists_any_number_of_named_alerts_in_fixed_queries(
+    client, seeker, company, count, django_assert_max_num_queries
+):
+    SkillFactory(name="Python")
+    client.force_login(seeker)
+    for n in range(count):
+        query = f"q=api{n}&skill=python&company={company.slug}&location=Berlin"
+        client.post(reverse("profiles:alerts"), {"query": query, "frequency": "daily"})
+    assert JobAlert.objects.filter(user=seeker).count() == count
+    with django_assert_max_num_queries(6):
+        page = client.get(reverse("profiles:alerts")).content.decode()
+    assert page.count(f"Python, in Berlin, at {company.name}") == count
+
+
+@pytest.mark.parametrize("count", [1, 6])
 def test_applicants_page_scores_every_applicant_in_fixed_queries(
     client, member, company, count, django_assert_max_num_queries
 ):
