@@ -25,18 +25,11 @@ PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>
 
 
 @pytest.fixture
-def private_files(settings, tmp_path):
-    """Resumes go to a temporary directory."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private"},
-        },
-    }
-    resume = tmp_path / "ada-lovelace-cv.pdf"
-    resume.write_bytes(PDF)
-    return resume
+def resume(tmp_path):
+    """A PDF on disk for the file inputs (tests/conftest.py keeps uploads in a temporary folder)."""
+    path = tmp_path / "ada-lovelace-cv.pdf"
+    path.write_bytes(PDF)
+    return path
 
 
 def open_filters_on_phone(page):
@@ -151,7 +144,7 @@ def test_a_report_without_a_reason_is_not_sent(page, shoot):
 
 
 def test_seeker_applies_on_site_with_a_resume_the_employer_moves_it_on_and_it_is_withdrawn(
-    page, shoot, sign_in, visitor, private_files
+    page, shoot, sign_in, visitor, resume
 ):
     seeker = SeekerFactory(email="ada@example.com")
     company = CompanyFactory(name="Blue Owl")
@@ -166,7 +159,7 @@ def test_seeker_applies_on_site_with_a_resume_the_employer_moves_it_on_and_it_is
         page.get_by_role("heading", name="Apply to “Django developer” at Blue Owl")
     ).to_be_visible()
     page.get_by_label("A short note to the employer").fill("I have run Django in production.")
-    page.get_by_label("Send a different resume (optional)").set_input_files(str(private_files))
+    page.get_by_label("Send a different resume (optional)").set_input_files(str(resume))
     shoot(page, "1-apply-form")
     page.get_by_role("button", name="Send application").click()
     expect(message(page, "You applied to “Django developer”. Good luck!")).to_be_visible()
@@ -265,7 +258,7 @@ def test_seeker_saves_an_alert_changes_it_unsubscribes_by_email_and_deletes_it(
 
 
 def test_seeker_saves_a_profile_with_skills_and_a_resume_then_drops_a_skill(
-    page, shoot, sign_in, private_files
+    page, shoot, sign_in, resume
 ):
     python = SkillFactory(name="Python")
     postgres = SkillFactory(name="PostgreSQL")
@@ -279,7 +272,7 @@ def test_seeker_saves_a_profile_with_skills_and_a_resume_then_drops_a_skill(
     page.locator("#id_skills-0-level").select_option("4")
     page.locator("#id_skills-1-skill").select_option(label="PostgreSQL")
     page.locator("#id_skills-1-level").select_option("3")
-    page.get_by_label("Resume (PDF, DOCX or ODT, at most 5 MB)").set_input_files(str(private_files))
+    page.get_by_label("Resume (PDF, DOCX or ODT, at most 5 MB)").set_input_files(str(resume))
     shoot(page, "1-profile-form")
     page.get_by_role("button", name="Save profile").click()
     expect(message(page, "Your profile is saved.")).to_be_visible()
