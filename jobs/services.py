@@ -17,6 +17,7 @@ from django.utils.text import slugify
 
 from careerboard.mail import send_templated_mail
 from careerboard.models import Sector, Skill, User
+from careerboard.services import require_verified_email
 from jobs.locations import get_or_create_location, parse_place
 from jobs.models import (
     Company,
@@ -234,7 +235,12 @@ def demo_accounts_create(*, password: str) -> None:
     }
     for username, flags in accounts.items():
         user, created = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@careerboard.example", **flags}
+            username=username,
+            defaults={
+                "email": f"{username}@careerboard.example",
+                "email_verified_at": timezone.now(),
+                **flags,
+            },
         )
         if created:
             user.set_password(password)
@@ -453,6 +459,8 @@ def job_update(*, job: Job, by: User, posting: Posting, submit: bool = False) ->
     """
     with transaction.atomic():
         job = Job.objects.select_for_update().select_related("company").get(pk=job.pk)
+        if job.status == Job.Status.PUBLISHED:
+            require_verified_email(by)
         if job.status != Job.Status.PUBLISHED:
             if job.status == Job.Status.REJECTED:
                 job_transition(job=job, to=Job.Status.DRAFT, by=by)
@@ -555,6 +563,7 @@ def _check_revision(*, current: int, seen: int | None, subject: str) -> None:
 
 def job_submit(*, job: Job, by: User) -> Job:
     """Send a draft to review, or publish it straight away if it needs none."""
+    require_verified_email(by)
     with transaction.atomic():
         _lock_and_reload_state(job)
         to = Job.Status.PENDING if job_needs_review(job) else Job.Status.PUBLISHED
@@ -672,6 +681,7 @@ def job_renew(*, job: Job, by: User, days: int | None = None, now=None) -> Job:
         _lock_and_reload_state(job)
         if job.status not in (Job.Status.PUBLISHED, Job.Status.EXPIRED):
             raise ValidationError("Only a published or expired job can be renewed.")
+        require_verified_email(by)
         job.expires_at = now + timedelta(days=days)
         job.expiry_warned_at = None
         job.save(update_fields=["expires_at", "expiry_warned_at", "updated_at"])

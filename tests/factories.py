@@ -18,7 +18,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", "a-good-password")
+
+    class Params:
+        # UserFactory(unverified=True): an account that has not confirmed its address yet.
+        unverified = factory.Trait(email_verified_at=None)
 
     @factory.post_generation
     def _save_password(self, create, extracted, **kwargs):
