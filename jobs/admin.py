@@ -68,6 +68,8 @@ class MembershipInline(admin.TabularInline):
     model = CompanyMembership
     extra = 0
     autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
 
 
 @admin.register(Company)
@@ -294,7 +296,7 @@ class ModerationEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(CompanyInvitation)
 class CompanyInvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "company", "invited_by", "created_at", "accepted_at"]
+    list_display = ["email", "company", "invited_by", "created_at", "accepted_at", "revoked_at"]
     list_select_related = ["company", "invited_by"]
     search_fields = ["email", "company__name"]
     readonly_fields = ["token"]

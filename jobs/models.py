@@ -1,5 +1,6 @@
 """Companies, locations and jobs, with the QuerySets that decide what the public sees."""
 
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -77,17 +78,33 @@ class Company(models.Model):
     def about_html(self):
         return render_markdown(self.about)
 
+    def is_owner(self, user) -> bool:
+        return self.memberships.filter(user=user, role=CompanyMembership.Role.OWNER).exists()
+
 
 class CompanyMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Member"
+
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        max_length=10,
+        choices=Role.choices,
+        default=Role.MEMBER,
+        help_text="Owners also invite and remove people; members post and manage jobs.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["company", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                name="membership_role_valid", condition=Q(role__in=["owner", "member"])
+            ),
         ]
 
     def __str__(self):
@@ -543,6 +560,19 @@ class JobReport(models.Model):
         return f"{self.get_reason_display()}: {self.job}"
 
 
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+class CompanyInvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Invitations that can still be accepted: not used, not revoked, not expired."""
+        return self.filter(
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            created_at__gt=timezone.now() - INVITATION_LIFETIME,
+        )
+
+
 class CompanyInvitation(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -552,9 +582,18 @@ class CompanyInvitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CompanyInvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_not_accepted_and_revoked",
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.email} to {self.company}"

@@ -10,7 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +20,7 @@ from careerboard.models import Sector, Skill, User
 from careerboard.services import require_verified_email
 from jobs.locations import get_or_create_location, parse_place
 from jobs.models import (
+    INVITATION_LIFETIME,
     Company,
     CompanyInvitation,
     CompanyMembership,
@@ -107,12 +108,13 @@ def job_set_locations(*, job: Job, places: Iterable[str]) -> None:
 
 
 def company_create(*, name: str, created_by: User | None = None, **fields) -> Company:
+    """A new company; its creator becomes its owner."""
     with transaction.atomic():
         company = Company(name=name, slug=_unique_company_slug(name), **fields)
         company.full_clean()
         company.save()
         if created_by is not None:
-            company.memberships.create(user=created_by)
+            company.memberships.create(user=created_by, role=CompanyMembership.Role.OWNER)
     return company
 
 
@@ -247,7 +249,10 @@ def demo_accounts_create(*, password: str) -> None:
             user.save(update_fields=["password"])
     first_company = Company.objects.exclude(slug__startswith="gen-").order_by("pk").first()
     if first_company is not None:
-        first_company.memberships.get_or_create(user=User.objects.get(username="employer"))
+        first_company.memberships.get_or_create(
+            user=User.objects.get(username="employer"),
+            defaults={"role": CompanyMembership.Role.OWNER},
+        )
 
 
 def demo_load(*, path: Path) -> Counter:
@@ -772,8 +777,14 @@ def company_set_verified(*, company: Company, by: User | None, verified: bool) -
     return company
 
 
+def _require_owner(company: Company, user: User) -> None:
+    if not company.is_owner(user):
+        raise PermissionDenied(f"Only the owners of {company.name} can do this.")
+
+
 def company_invite(*, company: Company, email: str, by: User) -> CompanyInvitation:
     """Invite someone to manage the company's jobs; they accept through the emailed link."""
+    _require_owner(company, by)
     email = email.strip().lower()
     if company.members.filter(email__iexact=email).exists():
         raise ValidationError(f"{email} is already a member of {company.name}.")
@@ -790,12 +801,34 @@ def company_invite(*, company: Company, email: str, by: User) -> CompanyInvitati
     return invitation
 
 
-def invitation_accept(*, invitation: CompanyInvitation, user: User) -> Company:
+def invitation_check(*, invitation: CompanyInvitation, user: User) -> None:
+    """Refuse, with the reason, an invitation this account may not accept.
+
+    An invitation binds to its address: only an account that has confirmed that very address
+    may use it, whoever else got hold of the link.
+    """
     if invitation.accepted_at is not None:
-        raise ValidationError("This invitation has already been used.")
-    if invitation.created_at < timezone.now() - timedelta(days=14):
-        raise ValidationError("This invitation has expired; ask for a new one.")
+        raise ValidationError("This invitation has already been used.", code="used")
+    if invitation.revoked_at is not None:
+        raise ValidationError(
+            "This invitation was withdrawn; ask the company for a new one.", code="revoked"
+        )
+    if invitation.created_at <= timezone.now() - INVITATION_LIFETIME:
+        raise ValidationError("This invitation has expired; ask for a new one.", code="expired")
+    if user.email.lower() != invitation.email.lower():
+        raise ValidationError(
+            f"This invitation was sent to another email address than your account's "
+            f"({user.email}). Log in with the account that uses the invited address, "
+            "or ask the company to invite this one.",
+            code="wrong_account",
+        )
+    require_verified_email(user)
+
+
+def invitation_accept(*, invitation: CompanyInvitation, user: User) -> Company:
     with transaction.atomic():
+        invitation = CompanyInvitation.objects.select_for_update().get(pk=invitation.pk)
+        invitation_check(invitation=invitation, user=user)
         CompanyMembership.objects.get_or_create(company=invitation.company, user=user)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
@@ -803,3 +836,57 @@ def invitation_accept(*, invitation: CompanyInvitation, user: User) -> Company:
             user.is_hiring = True
             user.save(update_fields=["is_hiring"])
     return invitation.company
+
+
+def invitation_revoke(*, invitation: CompanyInvitation, by: User) -> CompanyInvitation:
+    """Withdraw an invitation that was not used yet; its link stops working at once."""
+    _require_owner(invitation.company, by)
+    with transaction.atomic():
+        invitation = CompanyInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.accepted_at is not None:
+            raise ValidationError(
+                f"{invitation.email} has already joined; remove them from the members instead."
+            )
+        if invitation.revoked_at is None:
+            invitation.revoked_at = timezone.now()
+            invitation.save(update_fields=["revoked_at"])
+    return invitation
+
+
+def membership_remove(*, membership: CompanyMembership, by: User) -> None:
+    """An owner removes someone, or a member leaves; a company always keeps one owner."""
+    company = membership.company
+    if membership.user_id != by.pk:
+        _require_owner(company, by)
+    with transaction.atomic():
+        # Lock every owner row so that two owners leaving at once cannot both succeed.
+        owners = list(
+            company.memberships.select_for_update()
+            .filter(role=CompanyMembership.Role.OWNER)
+            .values_list("pk", flat=True)
+        )
+        if owners == [membership.pk]:
+            raise ValidationError(
+                f"{company.name} needs an owner: make someone else an owner before "
+                f"{'you leave' if membership.user_id == by.pk else 'removing its last owner'}."
+            )
+        membership.delete()
+
+
+def membership_set_role(*, membership: CompanyMembership, role: str, by: User) -> None:
+    """An owner makes someone an owner or a plain member; a company always keeps one owner."""
+    company = membership.company
+    _require_owner(company, by)
+    role = CompanyMembership.Role(role)
+    with transaction.atomic():
+        owners = list(
+            company.memberships.select_for_update()
+            .filter(role=CompanyMembership.Role.OWNER)
+            .values_list("pk", flat=True)
+        )
+        if role == CompanyMembership.Role.MEMBER and owners == [membership.pk]:
+            raise ValidationError(
+                f"{company.name} needs an owner: make someone else an owner first."
+            )
+        membership.role = role
+        membership.save(update_fields=["role"])

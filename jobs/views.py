@@ -5,12 +5,13 @@ from functools import partial, wraps
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
@@ -28,7 +29,15 @@ from jobs.charts import Bar, career_path, salary_bars
 from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort, skill_job_counts
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
 from jobs.market import role_market, skill_market
-from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport, ModerationEvent
+from jobs.models import (
+    Company,
+    CompanyInvitation,
+    CompanyMembership,
+    Job,
+    JobEdit,
+    JobReport,
+    ModerationEvent,
+)
 from jobs.search import suggest_correction
 from jobs.structured_data import as_script, job_posting
 
@@ -389,6 +398,10 @@ def company_edit(request, slug):
 @login_required
 def company_dashboard(request, slug):
     company = get_object_or_404(member_companies(request.user), slug=slug)
+    memberships = list(company.memberships.select_related("user").order_by("user__username"))
+    is_owner = any(
+        m.user_id == request.user.pk and m.role == CompanyMembership.Role.OWNER for m in memberships
+    )
     filters = DashboardFilterForm(request.GET or None)
     jobs = (
         Job.objects.filter(company=company)
@@ -411,7 +424,9 @@ def company_dashboard(request, slug):
             "jobs": page.object_list,
             "filters": filters,
             "invite_form": InviteForm(),
-            "members": company.members.order_by("username"),
+            "memberships": memberships,
+            "is_owner": is_owner,
+            "invitations": company.invitations.open().order_by("created_at") if is_owner else [],
             "api_token": ApiToken.objects.filter(user=request.user).first(),
         },
     )
@@ -437,18 +452,121 @@ def company_invite(request, slug):
     return redirect("jobs:company_dashboard", slug=company.slug)
 
 
+# Who manages a company ---------------------------------------------------------------------
+
+# How a refused invitation answers: someone else's invitation is forbidden; a used, withdrawn
+# or expired one is gone.
+INVITATION_REFUSAL_STATUS = {"wrong_account": 403, "email_unverified": 403}
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     invitation = get_object_or_404(CompanyInvitation.objects.select_related("company"), token=token)
-    if request.method == "POST":
-        try:
+    try:
+        if request.method == "POST":
             company = services.invitation_accept(invitation=invitation, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("home")
+        else:
+            services.invitation_check(invitation=invitation, user=request.user)
+    except ValidationError as error:
+        return render(
+            request,
+            "jobs/invitation_accept.html",
+            {"invitation": invitation, "refusal": error.messages[0], "code": error.code},
+            status=INVITATION_REFUSAL_STATUS.get(error.code, 410),
+        )
+    if request.method == "POST":
         messages.success(request, f"You now manage {company.name}'s jobs.")
         return redirect("jobs:company_dashboard", slug=company.slug)
     return render(request, "jobs/invitation_accept.html", {"invitation": invitation})
+
+
+def _confirm_page(request, *, title, question, button, back):
+    return render(
+        request,
+        "jobs/confirm.html",
+        {"title": title, "question": question, "button": button, "back": back},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_member_remove(request, slug, pk):
+    """An owner removes someone, or a member leaves (GET asks to confirm, POST does it)."""
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    membership = get_object_or_404(company.memberships.select_related("user", "company"), pk=pk)
+    leaving = membership.user_id == request.user.pk
+    dashboard = reverse("jobs:company_dashboard", args=[company.slug])
+    if not leaving and not company.is_owner(request.user):
+        raise PermissionDenied(f"Only the owners of {company.name} can remove people.")
+    if request.method == "GET":
+        person = membership.user.get_full_name() or membership.user.username
+        return _confirm_page(
+            request,
+            title=f"Leave {company.name}?" if leaving else f"Remove {person}?",
+            question=(
+                f"You will no longer manage {company.name}'s jobs or see its applicants."
+                if leaving
+                else f"{person} ({membership.user.email}) will no longer manage "
+                f"{company.name}'s jobs or see its applicants."
+            ),
+            button=f"Leave {company.name}" if leaving else f"Remove {person}",
+            back=dashboard,
+        )
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(dashboard)
+    if leaving:
+        messages.success(request, f"You left {company.name}.")
+        return redirect("jobs:employer_dashboard")
+    messages.success(request, f"{membership.user.username} no longer manages {company.name}.")
+    return redirect(dashboard)
+
+
+@login_required
+@require_POST
+def company_member_role(request, slug, pk):
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    membership = get_object_or_404(company.memberships.select_related("user", "company"), pk=pk)
+    role = request.POST.get("role")
+    if role not in CompanyMembership.Role.values:
+        messages.error(request, "Choose owner or member.")
+    else:
+        try:
+            services.membership_set_role(membership=membership, role=role, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            label = "an owner" if role == CompanyMembership.Role.OWNER else "a member"
+            messages.success(request, f"{membership.user.username} is now {label}.")
+    return redirect("jobs:company_dashboard", slug=company.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_invitation_revoke(request, slug, pk):
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    invitation = get_object_or_404(company.invitations.select_related("company"), pk=pk)
+    dashboard = reverse("jobs:company_dashboard", args=[company.slug])
+    if not company.is_owner(request.user):
+        raise PermissionDenied(f"Only the owners of {company.name} can withdraw invitations.")
+    if request.method == "GET":
+        return _confirm_page(
+            request,
+            title="Withdraw this invitation?",
+            question=f"The link sent to {invitation.email} will stop working at once.",
+            button="Withdraw the invitation",
+            back=dashboard,
+        )
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect(dashboard)
 
 
 def _posting_page(request, form, company, job, save):

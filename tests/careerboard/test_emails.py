@@ -245,6 +245,7 @@ def test_invitation_email_names_the_inviter_and_company_as_typed(
 ):
     member.first_name, member.last_name = "Zoë", "O'Brien"
     member.save()
+    CompanyMembership.objects.filter(user=member).update(role=CompanyMembership.Role.OWNER)
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("jobs:company_invite", args=[company.slug]), {"email": "new@x.example"})
@@ -257,7 +258,8 @@ def test_invitation_email_names_the_inviter_and_company_as_typed(
     assert message.body == (
         "Zoë O'Brien invites you to post and manage Smith & Jones <Labs>'s jobs on CareerBoard.\n"
         "\n"
-        "Accept the invitation (log in or sign up first) within 14 days:\n"
+        "Accept the invitation within 14 days, logged in to an account that uses this address "
+        "(new@x.example) and has confirmed it:\n"
         f"{SITE}/jobs/invitations/{token}/\n"
         "\n"
         "If you did not expect this, ignore this email.\n"
