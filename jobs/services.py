@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from careerboard.files import delete_replaced_on_commit
 from careerboard.mail import send_templated_mail
 from careerboard.models import Sector, Skill, User
 from careerboard.services import require_verified_email
@@ -22,6 +23,7 @@ from jobs.locations import get_or_create_location, parse_place
 from jobs.models import (
     INVITATION_LIFETIME,
     Company,
+    CompanyEdit,
     CompanyInvitation,
     CompanyMembership,
     Job,
@@ -108,7 +110,8 @@ def job_set_locations(*, job: Job, places: Iterable[str]) -> None:
 
 
 def company_create(*, name: str, created_by: User | None = None, **fields) -> Company:
-    """A new company; its creator becomes its owner."""
+    """A new company, seen by its members and staff only until a moderator approves it (or one
+    of its jobs); its creator becomes its owner."""
     with transaction.atomic():
         company = Company(name=name, slug=_unique_company_slug(name), **fields)
         company.full_clean()
@@ -274,6 +277,7 @@ def demo_load(*, path: Path) -> Counter:
                     "about": entry.get("about", "").strip(),
                     "size": entry.get("size", ""),
                     "is_verified": entry.get("verified", False),
+                    "approved_at": now,
                 },
             )
             if created:
@@ -588,6 +592,8 @@ def job_approve(*, job: Job, by: User, revision: int | None) -> Job:
         _check_revision(current=job.revision, seen=revision, subject="This job")
         job.approved_revision = job.revision
         job.save(update_fields=["approved_revision", "updated_at"])
+        # Approving a job approves its company too, with any new name or website it waits with.
+        job.company = company_approve(company=job.company, by=by)
         job_transition(job=job, to=Job.Status.PUBLISHED, by=by)
     transaction.on_commit(lambda: _notify_members(job, "job_approved"))
     return job
@@ -751,18 +757,102 @@ def job_report(
     return report
 
 
+# What identifies a company to the public: a change of either on an approved company is
+# reviewed before it shows, and takes the verified badge away at once.
+IDENTITY_FIELDS = ("name", "website")
+
+
 def company_update(*, company: Company, by: User, **fields) -> Company:
-    for name, value in fields.items():
-        setattr(company, name, value)
+    """Save a member's edit of the company profile (fields as a ModelForm cleans them).
+
+    Before approval every change applies at once: nobody but members and staff sees the company.
+    Once approved, a new name or website waits for review in a CompanyEdit while the approved
+    ones stay public, and the verified badge goes at once: it vouched for the old identity.
+    """
     with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company.pk)
+        wanted = {name: fields.pop(name, getattr(company, name)) for name in IDENTITY_FIELDS}
+        sectors = fields.pop("sectors", None)
+        for name, value in fields.items():
+            Company._meta.get_field(name).save_form_data(company, value)
+        current = {name: getattr(company, name) for name in IDENTITY_FIELDS}
+        identity_changed = False
+        if not company.is_public:
+            for name, value in wanted.items():
+                setattr(company, name, value)
+        elif wanted == current:
+            edit = CompanyEdit.objects.filter(company=company).first()
+            if edit is not None:
+                _company_edit_close(edit, by=by, to_status="change withdrawn")
+        else:
+            identity_changed = True
+            edit = CompanyEdit.objects.filter(company=company).first() or CompanyEdit(
+                company=company
+            )
+            if {"name": edit.name, "website": edit.website} != wanted:
+                edit.name, edit.website, edit.submitted_by = wanted["name"], wanted["website"], by
+                edit.full_clean(exclude=["company", "submitted_by"])
+                edit.save()
+                moderation_event_create(
+                    target=ModerationEvent.Target.COMPANY,
+                    company=company,
+                    by=by,
+                    to_status="change pending",
+                    reason=_company_edit_summary(edit),
+                )
         company.full_clean()
+        delete_replaced_on_commit(company, "logo")
+        company.save()
+        if sectors is not None:
+            company.sectors.set(sectors)
+        if identity_changed:
+            company = company_set_verified(company=company, by=by, verified=False)
+    return company
+
+
+def _company_edit_summary(edit: CompanyEdit) -> str:
+    return f"Name: {edit.name}; website: {edit.website or '(none)'}"
+
+
+def _company_edit_close(edit: CompanyEdit, *, by: User | None, to_status: str, reason=""):
+    moderation_event_create(
+        target=ModerationEvent.Target.COMPANY,
+        company=edit.company,
+        by=by,
+        from_status="change pending",
+        to_status=to_status,
+        reason=reason or _company_edit_summary(edit),
+    )
+    edit.delete()
+
+
+def company_approve(*, company: Company, by: User | None) -> Company:
+    """Make the company public with its pending name or website, if any. Safe to run twice."""
+    with transaction.atomic():
+        company = Company.objects.select_for_update().get(pk=company.pk)
+        edit = CompanyEdit.objects.filter(company=company).first()
+        if edit is not None:
+            company.name, company.website = edit.name, edit.website
+            _company_edit_close(edit, by=by, to_status="change approved")
+        if company.approved_at is None:
+            company.approved_at = timezone.now()
+            moderation_event_create(
+                target=ModerationEvent.Target.COMPANY,
+                company=company,
+                by=by,
+                from_status="unapproved",
+                to_status="approved",
+            )
         company.save()
     return company
 
 
 def company_set_verified(*, company: Company, by: User | None, verified: bool) -> Company:
-    """Grant or withdraw the verified badge (a verified company's postings skip review)."""
+    """Grant (approving the company too) or withdraw the verified badge (a verified company's
+    postings skip review)."""
     with transaction.atomic():
+        if verified:
+            company_approve(company=company, by=by)
         company = Company.objects.select_for_update().get(pk=company.pk)
         if company.is_verified != verified:
             company.is_verified = verified
@@ -775,6 +865,32 @@ def company_set_verified(*, company: Company, by: User | None, verified: bool) -
                 to_status="verified" if verified else "unverified",
             )
     return company
+
+
+def company_edit_reject(*, edit: CompanyEdit, by: User, reason: str) -> Company:
+    """Refuse a new name or website: the approved ones stay, and the members read why."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the change is rejected; the employer will read it.")
+    company = edit.company
+    with transaction.atomic():
+        _company_edit_close(edit, by=by, to_status="change rejected", reason=reason)
+    transaction.on_commit(
+        lambda: _notify_company_members(
+            company, "company_change_rejected", edit=edit, reason=reason
+        )
+    )
+    return company
+
+
+def _notify_company_members(company: Company, template: str, **context) -> None:
+    recipients = _members_emails(company)
+    if recipients:
+        send_templated_mail(
+            template=f"jobs/email/{template}",
+            to=recipients,
+            context={"company": company, **context},
+        )
 
 
 def _require_owner(company: Company, user: User) -> None:

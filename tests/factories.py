@@ -61,6 +61,11 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Company {n}")
     slug = factory.LazyAttribute(lambda company: slugify(company.name))
     website = "https://company.example"
+    approved_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        # CompanyFactory(unapproved=True): new, seen by its members and staff only.
+        unapproved = factory.Trait(approved_at=None)
 
 
 class JobFactory(factory.django.DjangoModelFactory):
