@@ -8,6 +8,7 @@ admin and is left exactly as the admin left it; every other record follows the s
 
 import hashlib
 import json
+import logging
 import secrets
 import tomllib
 from collections import Counter
@@ -36,6 +37,8 @@ from careerboard.models import (
     User,
 )
 
+logger = logging.getLogger(__name__)
+
 # Accounts -------------------------------------------------------------------------------------
 
 EMAIL_VERIFICATION_SALT = "careerboard.email-verification"
@@ -53,19 +56,23 @@ def email_verification_token(user: User) -> str:
 
 
 def email_verification_send(*, user: User) -> None:
-    """Email the account a link that confirms its address, once the transaction commits."""
+    """Email the account a link that confirms its address, once the transaction commits.
+
+    A refused send is logged and leaves the account as it is: its pages offer the link again.
+    """
     token = email_verification_token(user)
-    transaction.on_commit(
-        lambda: send_templated_mail(
-            template="careerboard/email/confirm_email",
-            to=[user.email],
-            context={
-                "user": user,
-                "token": token,
-                "days": EMAIL_VERIFICATION_MAX_AGE.days,
-            },
-        )
-    )
+
+    def send():
+        try:
+            send_templated_mail(
+                template="careerboard/email/confirm_email",
+                to=[user.email],
+                context={"user": user, "token": token, "days": EMAIL_VERIFICATION_MAX_AGE.days},
+            )
+        except Exception:
+            logger.exception("Failed to send the email confirmation link to user %s", user.pk)
+
+    transaction.on_commit(send)
 
 
 def email_verify(*, token: str) -> User:
