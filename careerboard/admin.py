@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
+from careerboard import services
 from careerboard.models import (
     ApiToken,
     CareerRole,
@@ -24,7 +25,15 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 class CareerBoardUserAdmin(UserAdmin):
     list_display = ["username", "email", "is_hiring", "is_seeking", "is_staff", "date_joined"]
     list_filter = ["is_hiring", "is_seeking", "is_staff", "is_active"]
-    fieldsets = UserAdmin.fieldsets + (("On the board", {"fields": ["is_hiring", "is_seeking"]}),)
+    fieldsets = UserAdmin.fieldsets + (
+        ("On the board", {"fields": ["is_hiring", "is_seeking", "email_verified_at"]}),
+    )
+    readonly_fields = ["email_verified_at"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "email" in form.changed_data:
+            services.email_verification_reset(user=obj)
 
 
 @admin.register(ApiToken)

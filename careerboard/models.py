@@ -19,8 +19,20 @@ class User(AbstractUser):
     is_seeking = models.BooleanField(
         "seeks work", default=False, help_text="Looks for a role on the board."
     )
+    email_verified_at = models.DateTimeField(
+        "email confirmed",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the owner of the address followed our confirmation link; "
+        "cleared when the address changes.",
+    )
 
     REQUIRED_FIELDS = ["email"]
+
+    @property
+    def has_verified_email(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class ApiToken(models.Model):

@@ -209,6 +209,7 @@ JOB_DEFAULT_LIFETIME_DAYS = 30
 JOB_MAX_LIFETIME_DAYS = 90
 # Anti-abuse: how many jobs one account may create in 24 hours.
 JOB_SUBMISSIONS_PER_DAY = int(os.environ.get("JOB_SUBMISSIONS_PER_DAY", "10"))
+COMPANY_CREATIONS_PER_DAY = int(os.environ.get("COMPANY_CREATIONS_PER_DAY", "3"))
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -22,6 +22,12 @@ urlpatterns = [
     path("accounts/signup/", core_views.signup, name="signup"),
     path("accounts/password_reset/", core_views.password_reset, name="password_reset"),
     path("accounts/", core_views.account, name="account"),
+    path(
+        "accounts/confirm-email/resend/",
+        core_views.email_verification_resend,
+        name="email_verification_resend",
+    ),
+    path("accounts/confirm-email/<str:token>/", core_views.email_verify, name="email_verify"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("skills/", job_views.SkillListView.as_view(), name="skill_list"),
     path("skills/<slug:slug>/", job_views.skill_detail, name="skill_detail"),

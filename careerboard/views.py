@@ -8,7 +8,8 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
 from django.core.cache import caches
-from django.db import InterfaceError, OperationalError, connection
+from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Prefetch
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
@@ -16,9 +17,12 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from careerboard import services
 from careerboard.caching import cache_for_anonymous
 from careerboard.forms import AccountForm, PasswordResetForm, ResourceFilterForm, SignupForm
 from careerboard.models import Resource, Skill
@@ -117,9 +121,15 @@ def signup(request):
         return redirect("home")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = form.save()
+        with transaction.atomic():
+            user = form.save()
+            services.email_verification_send(user=user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome to CareerBoard, {user.username}.")
+        messages.success(
+            request,
+            f"Welcome to CareerBoard, {user.username}. We emailed a link to {user.email}: "
+            "follow it to confirm your address.",
+        )
         if user.is_hiring:
             return redirect("jobs:company_create")
         return redirect(settings.LOGIN_REDIRECT_URL)
@@ -130,10 +140,54 @@ def signup(request):
 def account(request):
     form = AccountForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Your account is saved.")
+        with transaction.atomic():
+            user = form.save()
+            if "email" in form.changed_data:
+                services.email_verification_reset(user=user)
+        if "email" in form.changed_data:
+            messages.success(
+                request,
+                f"Your account is saved. We emailed a link to {user.email}: "
+                "follow it to confirm your new address.",
+            )
+        else:
+            messages.success(request, "Your account is saved.")
         return redirect("account")
     return render(request, "registration/account.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def email_verify(request, token):
+    """The link from the confirmation email: a page with a button, so that only POST writes."""
+    if request.method == "GET":
+        return render(request, "registration/email_verify.html", {"token": token})
+    try:
+        user = services.email_verify(token=token)
+    except ValidationError as error:
+        return render(
+            request, "registration/email_verify.html", {"error": error.messages[0]}, status=400
+        )
+    messages.success(request, f"Thank you: {user.email} is confirmed.")
+    return redirect("account" if request.user == user else "login")
+
+
+@login_required
+@require_POST
+@ratelimit(key="user", rate="5/h", method="POST")
+def email_verification_resend(request):
+    if request.user.has_verified_email:
+        messages.info(request, f"{request.user.email} is already confirmed.")
+    else:
+        services.email_verification_send(user=request.user)
+        messages.success(
+            request,
+            f"We emailed a new link to {request.user.email}. "
+            "It may take a minute to arrive; check your spam folder too.",
+        )
+    target = request.POST.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return redirect(target)
+    return redirect("account")
 
 
 # Password resets send email: limited per address and per requested email.

@@ -1,5 +1,7 @@
 """Admin for companies and jobs; status changes go through the services."""
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -13,6 +15,7 @@ from jobs.forms import RejectForm
 from jobs.models import (
     Application,
     Company,
+    CompanyEdit,
     CompanyInvitation,
     CompanyMembership,
     Job,
@@ -68,18 +71,40 @@ class MembershipInline(admin.TabularInline):
     model = CompanyMembership
     extra = 0
     autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+class ApprovalFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "approved"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Approved (public)"), ("no", "Waiting for approval")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.public()
+        if self.value() == "no":
+            return queryset.filter(approved_at__isnull=True)
+        return queryset
 
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    """Approval and the verified badge change through the services: the actions, and the
+    badge's checkbox (which approves the company too)."""
+
     formfield_overrides = HTTPS_URLS
-    list_display = ["name", "slug", "size", "is_verified", "created_at"]
-    list_filter = ["is_verified", "size", "sectors"]
+    list_display = ["name", "slug", "size", "approved_at", "is_verified", "created_at"]
+    list_filter = [ApprovalFilter, "is_verified", "size", "sectors"]
     list_editable = ["is_verified"]
     search_fields = ["name", "slug", "website"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["sectors"]
+    readonly_fields = ["approved_at"]
     inlines = [MembershipInline, CompanyModerationEventInline]
+    actions = ["approve", "verify", "unverify"]
 
     def save_model(self, request, obj, form, change):
         """The verified badge changes through its service, which puts the change on record."""
@@ -89,6 +114,27 @@ class CompanyAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         services.company_set_verified(company=obj, by=request.user, verified=verified)
         obj.is_verified = verified
+
+    def _each(self, request, queryset, service, done_label):
+        for company in queryset:
+            service(company=company, by=request.user)
+        self.message_user(request, f"{queryset.count()} company(ies) {done_label}.")
+
+    @admin.action(description="Approve the selected companies (with their pending changes)")
+    def approve(self, request, queryset):
+        self._each(request, queryset, services.company_approve, "approved")
+
+    @admin.action(description="Verify the selected companies (approves them too)")
+    def verify(self, request, queryset):
+        self._each(
+            request, queryset, partial(services.company_set_verified, verified=True), "verified"
+        )
+
+    @admin.action(description="Take the verified badge away")
+    def unverify(self, request, queryset):
+        self._each(
+            request, queryset, partial(services.company_set_verified, verified=False), "unverified"
+        )
 
 
 @admin.register(Location)
@@ -216,6 +262,7 @@ class JobAdmin(admin.ModelAdmin):
             if job.status == Job.Status.PENDING:
                 services.job_approve(job=job, by=request.user, revision=seen.get(job.pk))
             else:
+                services.company_approve(company=job.company, by=request.user)
                 services.job_transition(job=job, to=Job.Status.PUBLISHED, by=request.user)
 
         self._decide(request, queryset, decide, "published")
@@ -292,9 +339,16 @@ class ModerationEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
 
 
+@admin.register(CompanyEdit)
+class CompanyEditAdmin(admin.ModelAdmin):
+    list_display = ["company", "name", "website", "submitted_by", "submitted_at"]
+    list_select_related = ["company", "submitted_by"]
+    readonly_fields = ["company", "name", "website", "submitted_by", "submitted_at"]
+
+
 @admin.register(CompanyInvitation)
 class CompanyInvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "company", "invited_by", "created_at", "accepted_at"]
+    list_display = ["email", "company", "invited_by", "created_at", "accepted_at", "revoked_at"]
     list_select_related = ["company", "invited_by"]
     search_fields = ["email", "company__name"]
     readonly_fields = ["token"]

@@ -232,12 +232,12 @@ class JobCloseView(APIView):
 
 class CompanyListView(generics.ListAPIView):
     serializer_class = CompanySerializer
-    queryset = Company.objects.order_by("name")
+    queryset = Company.objects.public().order_by("name")
 
 
 class CompanyDetailView(generics.RetrieveAPIView):
     serializer_class = CompanySerializer
-    queryset = Company.objects.all()
+    queryset = Company.objects.public()
     lookup_field = "slug"
 
 

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 
 from django.db import connection, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from careerboard.models import Skill
@@ -390,7 +391,11 @@ class JobGenerator:
             slug = f"gen-{n}-{slugify(name)}"
             new.append(
                 Company(
-                    name=name, slug=slug, website=f"https://{slug}.example", is_verified=n % 3 == 0
+                    name=name,
+                    slug=slug,
+                    website=f"https://{slug}.example",
+                    is_verified=n % 3 == 0,
+                    approved_at=timezone.now(),
                 )
             )
         Company.objects.bulk_create(new, batch_size=5000)

@@ -1,5 +1,6 @@
 """Companies, locations and jobs, with the QuerySets that decide what the public sees."""
 
+from datetime import timedelta
 from functools import cached_property
 
 from django.conf import settings
@@ -40,6 +41,20 @@ class Location(models.Model):
         return ", ".join(part for part in (self.city, self.region, self.country.name) if part)
 
 
+class CompanyQuerySet(models.QuerySet):
+    def public(self):
+        """What the public may see: companies a moderator approved (or approved a job of)."""
+        return self.filter(approved_at__isnull=False)
+
+    def visible_to(self, user):
+        """Public companies, and the unapproved ones the user is a member of (all for staff)."""
+        if user.is_authenticated and user.is_staff:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(Q(approved_at__isnull=False) | Q(members=user)).distinct()
+        return self.public()
+
+
 class Company(models.Model):
     class Size(models.TextChoices):
         TINY = "1-10", "1-10 people"
@@ -61,11 +76,26 @@ class Company(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="CompanyMembership", related_name="companies"
     )
+    approved_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a moderator approved the company or one of its jobs; "
+        "until then only its members and staff see it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CompanyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "companies"
+        constraints = [
+            models.CheckConstraint(
+                name="company_verified_is_approved",
+                condition=Q(is_verified=False) | Q(approved_at__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -77,21 +107,66 @@ class Company(models.Model):
     def about_html(self):
         return render_markdown(self.about)
 
+    def clean(self):
+        if self.is_verified and self.approved_at is None:
+            raise ValidationError(
+                {"is_verified": "Approve the company before giving it the verified badge."}
+            )
+
+    @property
+    def is_public(self) -> bool:
+        return self.approved_at is not None
+
+    def is_owner(self, user) -> bool:
+        return self.memberships.filter(user=user, role=CompanyMembership.Role.OWNER).exists()
+
 
 class CompanyMembership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        MEMBER = "member", "Member"
+
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        max_length=10,
+        choices=Role.choices,
+        default=Role.MEMBER,
+        help_text="Owners also invite and remove people; members post and manage jobs.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["company", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                name="membership_role_valid", condition=Q(role__in=["owner", "member"])
+            ),
         ]
 
     def __str__(self):
         return f"{self.user} at {self.company}"
+
+
+class CompanyEdit(models.Model):
+    """A new name or website of an approved company, waiting for review; the public keeps
+    seeing the approved ones meanwhile."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="pending_edit")
+    name = models.CharField(max_length=120)
+    website = models.URLField(max_length=300, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["submitted_at"]
+
+    def __str__(self):
+        return f"Change of {self.company}"
 
 
 class JobQuerySet(models.QuerySet):
@@ -543,6 +618,19 @@ class JobReport(models.Model):
         return f"{self.get_reason_display()}: {self.job}"
 
 
+INVITATION_LIFETIME = timedelta(days=14)
+
+
+class CompanyInvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Invitations that can still be accepted: not used, not revoked, not expired."""
+        return self.filter(
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            created_at__gt=timezone.now() - INVITATION_LIFETIME,
+        )
+
+
 class CompanyInvitation(models.Model):
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -552,9 +640,18 @@ class CompanyInvitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = CompanyInvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_not_accepted_and_revoked",
+                condition=Q(accepted_at__isnull=True) | Q(revoked_at__isnull=True),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.email} to {self.company}"

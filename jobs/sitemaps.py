@@ -26,7 +26,7 @@ class CompanySitemap(Sitemap):
 
     def items(self):
         hiring = Job.objects.published().filter(company=OuterRef("pk"))
-        return Company.objects.filter(Exists(hiring)).only("slug").order_by("id")
+        return Company.objects.public().filter(Exists(hiring)).only("slug").order_by("id")
 
 
 class SkillSitemap(Sitemap):

@@ -22,8 +22,9 @@ def absolute(path: str) -> str:
 
 
 def job_posting(job: Job) -> dict | None:
-    """The JobPosting of a public job, or None: closed and expired jobs carry none."""
-    if not job.is_public:
+    """The JobPosting of a public job of a public company, or None: closed and expired jobs
+    carry none."""
+    if not job.is_public or not job.company.is_public:
         return None
     company = job.company
     organization = {"@type": "Organization", "name": company.name}

@@ -15,6 +15,21 @@ urlpatterns = [
     path("dashboard/companies/<slug:slug>/", views.company_dashboard, name="company_dashboard"),
     path("dashboard/companies/<slug:slug>/edit/", views.company_edit, name="company_edit"),
     path("dashboard/companies/<slug:slug>/invite/", views.company_invite, name="company_invite"),
+    path(
+        "dashboard/companies/<slug:slug>/members/<int:pk>/remove/",
+        views.company_member_remove,
+        name="company_member_remove",
+    ),
+    path(
+        "dashboard/companies/<slug:slug>/members/<int:pk>/role/",
+        views.company_member_role,
+        name="company_member_role",
+    ),
+    path(
+        "dashboard/companies/<slug:slug>/invitations/<int:pk>/revoke/",
+        views.company_invitation_revoke,
+        name="company_invitation_revoke",
+    ),
     path("dashboard/companies/<slug:slug>/jobs/new/", views.job_create, name="job_create"),
     path("dashboard/jobs/<int:pk>/edit/", views.job_edit, name="job_edit"),
     path("dashboard/api-token/", views.api_token_create, name="api_token_create"),

@@ -2,25 +2,27 @@
 
 from functools import partial, wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.generic import DetailView, TemplateView
+from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from careerboard import services as core_services
 from careerboard.caching import cache_for_anonymous
-from careerboard.files import delete_replaced_on_commit
 from careerboard.models import ApiToken, CareerRole, Sector, Skill
 from careerboard.seo import canonical_url
 from jobs import counters, services
@@ -28,7 +30,16 @@ from jobs.charts import Bar, career_path, salary_bars
 from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort, skill_job_counts
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
 from jobs.market import role_market, skill_market
-from jobs.models import Company, CompanyInvitation, Job, JobEdit, JobReport, ModerationEvent
+from jobs.models import (
+    Company,
+    CompanyEdit,
+    CompanyInvitation,
+    CompanyMembership,
+    Job,
+    JobEdit,
+    JobReport,
+    ModerationEvent,
+)
 from jobs.search import suggest_correction
 from jobs.structured_data import as_script, job_posting
 
@@ -232,7 +243,8 @@ class CompanyDetailView(DetailView):
     template_name = "jobs/company_detail.html"
 
     def get_queryset(self):
-        return Company.objects.prefetch_related("sectors")
+        # Anonymous visitors (the only ones served from the page cache) see public companies.
+        return Company.objects.visible_to(self.request.user).prefetch_related("sectors")
 
     def get_context_data(self, **kwargs):
         jobs = (
@@ -351,9 +363,29 @@ def employer_dashboard(request):
     return render(request, "jobs/employer_dashboard.html", {"companies": companies})
 
 
+def _company_creation_limited(request) -> bool:
+    """Counts only companies actually created, so mistakes in the form cost nothing."""
+    return is_ratelimited(
+        request,
+        group="jobs.company_create",
+        key="user",
+        rate=f"{settings.COMPANY_CREATIONS_PER_DAY}/d",
+        increment=True,
+    )
+
+
 @login_required
 def company_create(request):
     form = CompanyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and _company_creation_limited(request):
+        form.add_error(
+            None,
+            f"You have added {settings.COMPANY_CREATIONS_PER_DAY} companies today, the most we "
+            "allow. Please try again tomorrow, or ask a colleague to invite you to theirs.",
+        )
+        return render(
+            request, "jobs/company_form.html", {"form": form, "company": None}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         company = services.company_create(
@@ -368,27 +400,51 @@ def company_create(request):
         if not request.user.is_hiring:
             request.user.is_hiring = True
             request.user.save(update_fields=["is_hiring"])
-        messages.success(request, f"{company.name} is ready. Post its first role.")
+        messages.success(
+            request,
+            f"{company.name} is ready. Post its first role: the company becomes public "
+            "once a moderator has approved it or that role.",
+        )
         return redirect("jobs:company_dashboard", slug=company.slug)
     return render(request, "jobs/company_form.html", {"form": form, "company": None})
 
 
 @login_required
 def company_edit(request, slug):
-    company = get_object_or_404(member_companies(request.user), slug=slug)
-    form = CompanyForm(request.POST or None, request.FILES or None, instance=company)
+    company = get_object_or_404(
+        member_companies(request.user).select_related("pending_edit"), slug=slug
+    )
+    edit = getattr(company, "pending_edit", None)
+    # A change waiting for review is what the member last asked for: the form starts from it.
+    initial = {"name": edit.name, "website": edit.website} if edit else None
+    form = CompanyForm(
+        request.POST or None, request.FILES or None, instance=company, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            delete_replaced_on_commit(company, "logo")
-            form.save()
-        messages.success(request, "Company details saved.")
+        company = services.company_update(company=company, by=request.user, **form.cleaned_data)
+        if CompanyEdit.objects.filter(company=company).exists():
+            messages.success(
+                request,
+                "Saved. The new name or website shows once a moderator has approved it; "
+                "the current ones stay public meanwhile.",
+            )
+        else:
+            messages.success(request, "Company details saved.")
         return redirect("jobs:company_dashboard", slug=company.slug)
-    return render(request, "jobs/company_form.html", {"form": form, "company": company})
+    return render(
+        request, "jobs/company_form.html", {"form": form, "company": company, "edit": edit}
+    )
 
 
 @login_required
 def company_dashboard(request, slug):
-    company = get_object_or_404(member_companies(request.user), slug=slug)
+    company = get_object_or_404(
+        member_companies(request.user).select_related("pending_edit"), slug=slug
+    )
+    memberships = list(company.memberships.select_related("user").order_by("user__username"))
+    is_owner = any(
+        m.user_id == request.user.pk and m.role == CompanyMembership.Role.OWNER for m in memberships
+    )
     filters = DashboardFilterForm(request.GET or None)
     jobs = (
         Job.objects.filter(company=company)
@@ -411,7 +467,10 @@ def company_dashboard(request, slug):
             "jobs": page.object_list,
             "filters": filters,
             "invite_form": InviteForm(),
-            "members": company.members.order_by("username"),
+            "memberships": memberships,
+            "is_owner": is_owner,
+            "invitations": company.invitations.open().order_by("created_at") if is_owner else [],
+            "pending_edit": getattr(company, "pending_edit", None),
             "api_token": ApiToken.objects.filter(user=request.user).first(),
         },
     )
@@ -437,18 +496,121 @@ def company_invite(request, slug):
     return redirect("jobs:company_dashboard", slug=company.slug)
 
 
+# Who manages a company ---------------------------------------------------------------------
+
+# How a refused invitation answers: someone else's invitation is forbidden; a used, withdrawn
+# or expired one is gone.
+INVITATION_REFUSAL_STATUS = {"wrong_account": 403, "email_unverified": 403}
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def invitation_accept(request, token):
     invitation = get_object_or_404(CompanyInvitation.objects.select_related("company"), token=token)
-    if request.method == "POST":
-        try:
+    try:
+        if request.method == "POST":
             company = services.invitation_accept(invitation=invitation, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("home")
+        else:
+            services.invitation_check(invitation=invitation, user=request.user)
+    except ValidationError as error:
+        return render(
+            request,
+            "jobs/invitation_accept.html",
+            {"invitation": invitation, "refusal": error.messages[0], "code": error.code},
+            status=INVITATION_REFUSAL_STATUS.get(error.code, 410),
+        )
+    if request.method == "POST":
         messages.success(request, f"You now manage {company.name}'s jobs.")
         return redirect("jobs:company_dashboard", slug=company.slug)
     return render(request, "jobs/invitation_accept.html", {"invitation": invitation})
+
+
+def _confirm_page(request, *, title, question, button, back):
+    return render(
+        request,
+        "jobs/confirm.html",
+        {"title": title, "question": question, "button": button, "back": back},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_member_remove(request, slug, pk):
+    """An owner removes someone, or a member leaves (GET asks to confirm, POST does it)."""
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    membership = get_object_or_404(company.memberships.select_related("user", "company"), pk=pk)
+    leaving = membership.user_id == request.user.pk
+    dashboard = reverse("jobs:company_dashboard", args=[company.slug])
+    if not leaving and not company.is_owner(request.user):
+        raise PermissionDenied(f"Only the owners of {company.name} can remove people.")
+    if request.method == "GET":
+        person = membership.user.get_full_name() or membership.user.username
+        return _confirm_page(
+            request,
+            title=f"Leave {company.name}?" if leaving else f"Remove {person}?",
+            question=(
+                f"You will no longer manage {company.name}'s jobs or see its applicants."
+                if leaving
+                else f"{person} ({membership.user.email}) will no longer manage "
+                f"{company.name}'s jobs or see its applicants."
+            ),
+            button=f"Leave {company.name}" if leaving else f"Remove {person}",
+            back=dashboard,
+        )
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(dashboard)
+    if leaving:
+        messages.success(request, f"You left {company.name}.")
+        return redirect("jobs:employer_dashboard")
+    messages.success(request, f"{membership.user.username} no longer manages {company.name}.")
+    return redirect(dashboard)
+
+
+@login_required
+@require_POST
+def company_member_role(request, slug, pk):
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    membership = get_object_or_404(company.memberships.select_related("user", "company"), pk=pk)
+    role = request.POST.get("role")
+    if role not in CompanyMembership.Role.values:
+        messages.error(request, "Choose owner or member.")
+    else:
+        try:
+            services.membership_set_role(membership=membership, role=role, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            label = "an owner" if role == CompanyMembership.Role.OWNER else "a member"
+            messages.success(request, f"{membership.user.username} is now {label}.")
+    return redirect("jobs:company_dashboard", slug=company.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def company_invitation_revoke(request, slug, pk):
+    company = get_object_or_404(member_companies(request.user), slug=slug)
+    invitation = get_object_or_404(company.invitations.select_related("company"), pk=pk)
+    dashboard = reverse("jobs:company_dashboard", args=[company.slug])
+    if not company.is_owner(request.user):
+        raise PermissionDenied(f"Only the owners of {company.name} can withdraw invitations.")
+    if request.method == "GET":
+        return _confirm_page(
+            request,
+            title="Withdraw this invitation?",
+            question=f"The link sent to {invitation.email} will stop working at once.",
+            button="Withdraw the invitation",
+            back=dashboard,
+        )
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"The invitation to {invitation.email} was withdrawn.")
+    return redirect(dashboard)
 
 
 def _posting_page(request, form, company, job, save):
@@ -538,7 +700,7 @@ HISTORY_PREFETCH = Prefetch(
 def moderation_queue(request):
     pending = (
         Job.objects.filter(status=Job.Status.PENDING)
-        .select_related("company")
+        .select_related("company", "company__pending_edit")
         .prefetch_related(HISTORY_PREFETCH)
         .order_by("submitted_at", "id")
     )
@@ -547,6 +709,8 @@ def moderation_queue(request):
         .prefetch_related(Prefetch("job__moderation_events", queryset=HISTORY_PREFETCH.queryset))
         .order_by("submitted_at")
     )
+    new_companies = Company.objects.filter(approved_at__isnull=True).order_by("created_at", "id")
+    company_edits = CompanyEdit.objects.select_related("company").order_by("submitted_at", "id")
     reports = JobReport.objects.filter(is_resolved=False).select_related("job__company")[:50]
     return render(
         request,
@@ -554,6 +718,8 @@ def moderation_queue(request):
         {
             "pending": pending,
             "edits": edits,
+            "new_companies": new_companies[:100],
+            "company_edits": company_edits,
             "reports": reports,
             "reject_form": RejectForm(use_required_attribute=False),
         },
@@ -574,7 +740,11 @@ def moderation_decide(request):
     reason = request.POST.get("reason", "")
     job_ids = [int(v) for v in request.POST.getlist("job") if v.isdigit()]
     edit_ids = [int(v) for v in request.POST.getlist("edit") if v.isdigit()]
-    if decision not in ("approve", "reject") or not (job_ids or edit_ids):
+    company_ids = [int(v) for v in request.POST.getlist("company") if v.isdigit()]
+    company_edit_ids = [int(v) for v in request.POST.getlist("company_edit") if v.isdigit()]
+    if decision not in ("approve", "reject") or not (
+        job_ids or edit_ids or company_ids or company_edit_ids
+    ):
         messages.error(request, "Tick at least one item and choose approve or reject.")
         return redirect("jobs:moderation_queue")
     done, refused = 0, []
@@ -600,6 +770,24 @@ def moderation_decide(request):
             done += 1
         except ValidationError as error:
             refused.append(f"{edit.job.title}: {' '.join(error.messages)}")
+    for company in Company.objects.filter(pk__in=company_ids, approved_at__isnull=True):
+        if decision == "approve":
+            services.company_approve(company=company, by=request.user)
+            done += 1
+        else:
+            refused.append(f"{company.name}: a new company is not rejected; it stays hidden.")
+    for company_edit in CompanyEdit.objects.filter(pk__in=company_edit_ids).select_related(
+        "company"
+    ):
+        try:
+            with transaction.atomic():
+                if decision == "approve":
+                    services.company_approve(company=company_edit.company, by=request.user)
+                else:
+                    services.company_edit_reject(edit=company_edit, by=request.user, reason=reason)
+            done += 1
+        except ValidationError as error:
+            refused.append(f"{company_edit.company.name}: {' '.join(error.messages)}")
     if done:
         verb = "approved" if decision == "approve" else "rejected"
         messages.success(request, f"{done} item(s) {verb}; the employers have been emailed.")

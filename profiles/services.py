@@ -17,6 +17,7 @@ from django.utils.text import get_valid_filename
 from careerboard.files import delete_replaced_on_commit
 from careerboard.mail import send_templated_mail
 from careerboard.models import User
+from careerboard.services import require_verified_email
 from jobs.models import Application, Job
 from jobs.services import job_public_title
 from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
@@ -240,6 +241,7 @@ def application_transition(*, application: Application, to: str, by: User) -> Ap
 
 def alert_create(*, user: User, query: str, frequency: str) -> JobAlert:
     """Save a search as an alert; its query is kept as its filters, encoded for a link."""
+    require_verified_email(user)
     alert = JobAlert(user=user, query=query, frequency=frequency)
     filterset = alert.filterset
     if not filterset.form.is_valid():

@@ -243,6 +243,7 @@ def application_resume(request, pk):
 @login_required
 @ratelimit(key="user", rate="20/h", method="POST")
 def alerts(request):
+    mine = JobAlert.objects.filter(user=request.user)
     if request.method == "POST":
         form = AlertForm(request.POST)
         if form.is_valid():
@@ -253,13 +254,16 @@ def alerts(request):
                     frequency=form.cleaned_data["frequency"],
                 )
             except ValidationError as error:
+                if getattr(error, "code", None) == "email_unverified":
+                    # Keep the search so it can be saved from here once the address is confirmed.
+                    context = {"alerts": mine, "unsaved": form.instance}
+                    return render(request, "profiles/alerts.html", context, status=403)
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, "Alert saved: we email you new jobs for this search.")
         else:
             messages.error(request, "Choose daily or weekly for the alert.")
         return redirect("profiles:alerts")
-    mine = JobAlert.objects.filter(user=request.user)
     return render(request, "profiles/alerts.html", {"alerts": mine})
 
 

@@ -18,7 +18,12 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", "a-good-password")
+
+    class Params:
+        # UserFactory(unverified=True): an account that has not confirmed its address yet.
+        unverified = factory.Trait(email_verified_at=None)
 
     @factory.post_generation
     def _save_password(self, create, extracted, **kwargs):
@@ -56,6 +61,11 @@ class CompanyFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Company {n}")
     slug = factory.LazyAttribute(lambda company: slugify(company.name))
     website = "https://company.example"
+    approved_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        # CompanyFactory(unapproved=True): new, seen by its members and staff only.
+        unapproved = factory.Trait(approved_at=None)
 
 
 class JobFactory(factory.django.DjangoModelFactory):

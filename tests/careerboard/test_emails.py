@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.models import Application, CompanyMembership, Job, JobEdit
+from jobs.models import Application, CompanyEdit, CompanyMembership, Job, JobEdit
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -245,6 +245,7 @@ def test_invitation_email_names_the_inviter_and_company_as_typed(
 ):
     member.first_name, member.last_name = "Zoë", "O'Brien"
     member.save()
+    CompanyMembership.objects.filter(user=member).update(role=CompanyMembership.Role.OWNER)
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("jobs:company_invite", args=[company.slug]), {"email": "new@x.example"})
@@ -257,7 +258,8 @@ def test_invitation_email_names_the_inviter_and_company_as_typed(
     assert message.body == (
         "Zoë O'Brien invites you to post and manage Smith & Jones <Labs>'s jobs on CareerBoard.\n"
         "\n"
-        "Accept the invitation (log in or sign up first) within 14 days:\n"
+        "Accept the invitation within 14 days, logged in to an account that uses this address "
+        "(new@x.example) and has confirmed it:\n"
         f"{SITE}/jobs/invitations/{token}/\n"
         "\n"
         "If you did not expect this, ignore this email.\n"
@@ -266,6 +268,45 @@ def test_invitation_email_names_the_inviter_and_company_as_typed(
     )
     client.force_login(SeekerFactory(email="new@x.example"))
     assert_links_open(client, message)
+
+
+def test_rejected_company_change_email_quotes_the_change_and_reason_as_typed(
+    client, company, member, staff, django_capture_on_commit_callbacks
+):
+    client.force_login(member)
+    client.post(
+        reverse("jobs:company_edit", args=[company.slug]),
+        {"name": "Smith & Sons <Labs>", "website": "https://sons.example/?a=1&b=2"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        moderate(
+            client,
+            staff,
+            company_edit=CompanyEdit.objects.get().pk,
+            decision="reject",
+            reason=REASON,
+        )
+    message = only_email()
+    assert message.to == ["boss@smith.example"]
+    assert message.subject == "The new name or website of Smith & Jones <Labs> was not approved"
+    assert message.body == (
+        "Our moderators did not approve the change of Smith & Jones <Labs> to:\n"
+        "\n"
+        "Name: Smith & Sons <Labs>\n"
+        "Website: https://sons.example/?a=1&b=2\n"
+        "\n"
+        f"Why: {REASON}\n"
+        "\n"
+        "Smith & Jones <Labs> keeps its current name and website. "
+        "You can submit another change from your dashboard:\n"
+        f"{SITE}/jobs/dashboard/companies/smith-jones/edit/\n"
+        "\n"
+        "— CareerBoard\n"
+    )
+    client.force_login(member)
+    # The rejected website is quoted, not linked to; the dashboard link opens the form.
+    response = open_link(client, f"{SITE}/jobs/dashboard/companies/smith-jones/edit/")
+    assert response.status_code == 200 and response.redirect_chain == []
 
 
 # Seekers ------------------------------------------------------------------------------------
@@ -382,3 +423,57 @@ def test_password_reset_page_looks_the_same_when_the_email_cannot_be_sent(client
     monkeypatch.setattr(EmailMessage, "send", refuse)
     response = client.post(reverse("password_reset"), {"email": "oneil@example.com"})
     assert response.status_code == 302 and response.url == reverse("password_reset_done")
+
+
+def test_confirmation_email_names_the_account_and_its_link_confirms_the_address(
+    client, django_capture_on_commit_callbacks
+):
+    user = SeekerFactory(username="o'neil&co", email="oneil@example.com", unverified=True)
+    client.force_login(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("email_verification_resend"))
+    message = only_email()
+    (link,) = links(message)
+    assert message.to == ["oneil@example.com"]
+    assert message.subject == "Confirm your email address on CareerBoard"
+    assert message.body == (
+        "Hello o'neil&co,\n"
+        "\n"
+        "Please confirm that oneil@example.com is your email address on CareerBoard. "
+        "Until you do, you cannot post jobs, join a company or save job alerts.\n"
+        "\n"
+        "Confirm it within 3 days at:\n"
+        f"{link}\n"
+        "\n"
+        "If you did not create an account on CareerBoard, ignore this email.\n"
+        "\n"
+        "— CareerBoard\n"
+    )
+    assert link.startswith(f"{SITE}/accounts/confirm-email/")
+    assert_links_open(client, message)
+    client.post(urlsplit(link).path)
+    user.refresh_from_db()
+    assert user.has_verified_email
+
+
+def test_sign_up_succeeds_when_the_confirmation_email_cannot_be_sent(
+    client, monkeypatch, django_capture_on_commit_callbacks
+):
+    def refuse(message, fail_silently=False):
+        raise smtplib.SMTPException("Relay refused")
+
+    monkeypatch.setattr(EmailMessage, "send", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("signup"),
+            {
+                "username": "grace",
+                "email": "grace@example.com",
+                "password1": "a-long-passphrase-1",
+                "password2": "a-long-passphrase-1",
+                "purpose": "seek",
+            },
+        )
+    assert response.status_code == 302
+    page = client.get(reverse("account")).content.decode()
+    assert "Send the link again" in page

@@ -486,12 +486,13 @@ def test_views_and_apply_clicks_are_counted_in_batches(client, settings):
 def test_invited_colleague_joins_the_company(
     client, company, member, django_capture_on_commit_callbacks
 ):
+    CompanyMembership.objects.filter(user=member).update(role=CompanyMembership.Role.OWNER)
     client.force_login(member)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("jobs:company_invite", args=[company.slug]), {"email": "new@x.example"})
     assert mail.outbox[-1].to == ["new@x.example"]
     token = company.invitations.get().token
-    colleague = SeekerFactory()
+    colleague = SeekerFactory(email="new@x.example")
     client.force_login(colleague)
     client.post(reverse("jobs:invitation_accept", args=[token]))
     assert company.members.filter(pk=colleague.pk).exists()

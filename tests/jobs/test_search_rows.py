@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from careerboard.models import Skill
 from jobs.models import CompanyMembership, Job, Location
+from jobs.services import company_approve
 from tests.factories import AdminFactory, EmployerFactory, PublishedJobFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +56,7 @@ def test_a_place_renamed_in_the_admin_is_found_by_its_new_name(client):
     assert found(client, "maharashtra") == {job.title}
 
 
-def test_a_company_renamed_by_its_member_is_found_by_its_new_name(client):
+def test_a_company_renamed_by_its_member_is_found_by_its_new_name_once_approved(client):
     job = PublishedJobFactory(title="Platform engineer", company__name="Oldname Labs")
     employer = EmployerFactory()
     CompanyMembership.objects.create(company=job.company, user=employer)
@@ -65,6 +66,8 @@ def test_a_company_renamed_by_its_member_is_found_by_its_new_name(client):
         {"name": "Brightwave", "website": "https://brightwave.example", "about": "We build."},
     )
     assert response.status_code == 302, response.content.decode()[:2000]
+    assert matching("oldname") == {job.title} and matching("brightwave") == set()
+    company_approve(company=job.company, by=AdminFactory())
     assert found(client, "brightwave") == {job.title}
     assert found(client, "oldname") == set()
 
