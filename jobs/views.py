@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
@@ -790,7 +791,8 @@ def moderation_decide(request):
             refused.append(f"{company_edit.company.name}: {' '.join(error.messages)}")
     if done:
         verb = "approved" if decision == "approve" else "rejected"
-        messages.success(request, f"{done} item(s) {verb}; the employers have been emailed.")
+        items = f"{done} item{pluralize(done)}"
+        messages.success(request, f"{items} {verb}; the employers have been emailed.")
     for line in refused:
         messages.error(request, line)
     return redirect("jobs:moderation_queue")

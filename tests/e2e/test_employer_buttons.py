@@ -43,7 +43,9 @@ def member(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     employer = EmployerFactory()
     company = CompanyFactory(name="Blue Owl")
-    CompanyMembership.objects.create(company=company, user=employer)
+    CompanyMembership.objects.create(
+        company=company, user=employer, role=CompanyMembership.Role.OWNER
+    )
     return employer, company
 
 
@@ -65,7 +67,8 @@ def test_employer_adds_a_company_with_a_logo_that_shows_on_its_page(
     page.get_by_label("Logo").set_input_files(str(logo))
     shoot(page, "1-company-form")
     page.get_by_role("button", name="Save company").click()
-    expect(message(page, "Blue Owl is ready. Post its first role.")).to_be_visible()
+    expect(message(page, "Blue Owl is ready. Post its first role")).to_be_visible()
+    expect(page.get_by_text("Blue Owl is not public yet")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Blue Owl")
     shoot(page, "2-company-dashboard")
     company = Company.objects.get()
@@ -79,8 +82,21 @@ def test_employer_adds_a_company_with_a_logo_that_shows_on_its_page(
     assert logo_img.evaluate("img => img.complete && img.naturalWidth") == 96
     shoot(page, "3-public-page-with-logo")
 
-    # So does an anonymous visitor, who gets the page through the page cache.
+    # Nobody else sees the company until a moderator approves it.
     stranger = visitor(page.viewport_name)
+    response = stranger.goto(company.get_absolute_url())
+    assert response.status == 404
+    moderator = visitor(page.viewport_name)
+    sign_in(moderator, AdminFactory())
+    moderator.goto("/jobs/moderation/")
+    moderator.get_by_label("Blue Owl (https://blueowl.example)").check()
+    moderator.get_by_role("button", name="Approve").click()
+    expect(message(moderator, "1 item approved")).to_be_visible()
+    shoot(moderator, "4-company-approved")
+    company.refresh_from_db()
+    assert company.approved_at is not None
+
+    # Then an anonymous visitor sees it, logo included, through the page cache.
     stranger.goto(company.get_absolute_url())
     stranger.wait_for_load_state("load")
     assert stranger.get_by_role("img", name="Blue Owl logo").evaluate("img => img.naturalWidth")
@@ -132,7 +148,7 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     moderator.goto("/jobs/moderation/")
     moderator.get_by_label("Django developer at Blue Owl").check()
     moderator.get_by_role("button", name="Approve").click()
-    expect(message(moderator, "1 item(s) approved")).to_be_visible()
+    expect(message(moderator, "1 item approved")).to_be_visible()
     assert mail.outbox[-1].subject == "Your job “Django developer” is live on CareerBoard"
 
     page.reload()
@@ -150,7 +166,7 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     moderator.goto("/jobs/moderation/")
     moderator.locator("input[name=edit]").check()
     moderator.get_by_role("button", name="Approve").click()
-    expect(message(moderator, "1 item(s) approved")).to_be_visible()
+    expect(message(moderator, "1 item approved")).to_be_visible()
     moderator.goto(job.get_absolute_url())
     expect(moderator.get_by_role("heading", level=1)).to_have_text("Senior Django developer")
 

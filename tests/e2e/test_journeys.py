@@ -108,7 +108,7 @@ def test_employer_posts_admin_approves_and_the_job_is_found(browser, live_server
     page.get_by_label(re.compile("Senior Django developer")).check()
     shoot(page, "3-queue")
     page.get_by_role("button", name="Approve").click()
-    expect(page.get_by_text("1 item(s) approved")).to_be_visible()
+    expect(page.get_by_text("1 item approved")).to_be_visible()
 
     page.goto("/jobs/?q=django")
     expect(page.get_by_role("link", name="Senior Django developer")).to_be_visible()

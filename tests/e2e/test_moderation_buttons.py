@@ -60,7 +60,7 @@ def test_staff_approve_one_posting_and_reject_another_and_an_edit_with_reasons(
     page.get_by_label("Support engineer at Shady Ventures").check()
     page.get_by_label("Reason (the employer reads this)").fill(REASON)
     page.get_by_role("button", name="Reject").click()
-    expect(message(page, "2 item(s) rejected; the employers have been emailed.")).to_be_visible()
+    expect(message(page, "2 items rejected; the employers have been emailed.")).to_be_visible()
     expect(page.get_by_role("heading", name="New postings (1)")).to_be_visible()
     expect(page.get_by_text("No edits wait for review.")).to_be_visible()
     shoot(page, "3-rejected")
@@ -72,7 +72,7 @@ def test_staff_approve_one_posting_and_reject_another_and_an_edit_with_reasons(
 
     page.get_by_label("Data engineer at Acme").check()
     page.get_by_role("button", name="Approve").click()
-    expect(message(page, "1 item(s) approved; the employers have been emailed.")).to_be_visible()
+    expect(message(page, "1 item approved; the employers have been emailed.")).to_be_visible()
     expect(page.get_by_text("Nothing waits for review.")).to_be_visible()
     shoot(page, "4-approved")
     good.refresh_from_db()
