@@ -430,14 +430,20 @@ def _revise(job: Job, posting: Posting, *, by: User | None) -> None:
         job.revision += 1
     _apply_posting(job, posting)
     if changed:
-        moderation_event_create(
-            target=ModerationEvent.Target.JOB,
-            job=job,
-            by=by,
-            from_status=job.status,
-            to_status=job.status,
-            revision=job.revision,
-        )
+        _record_revision(job, by=by)
+
+
+def _record_revision(job: Job, *, by: User | None, reason: str = "") -> None:
+    """Put a new revision of a job's content on record; its status stays as it was."""
+    moderation_event_create(
+        target=ModerationEvent.Target.JOB,
+        job=job,
+        by=by,
+        from_status=job.status,
+        to_status=job.status,
+        revision=job.revision,
+        reason=reason,
+    )
 
 
 def job_create(*, company: Company, by: User, posting: Posting, submit: bool) -> Job:
@@ -663,15 +669,7 @@ def job_record_staff_edit(*, job: Job, by: User) -> Job:
         if was_approved:
             job.approved_revision = job.revision
         job.save(update_fields=["revision", "approved_revision", "updated_at"])
-        moderation_event_create(
-            target=ModerationEvent.Target.JOB,
-            job=job,
-            by=by,
-            from_status=job.status,
-            to_status=job.status,
-            revision=job.revision,
-            reason="Changed in the admin.",
-        )
+        _record_revision(job, by=by, reason="Changed in the admin.")
     return job
 
 

@@ -15,7 +15,6 @@ from tests.factories import (
     ExpiredJobFactory,
     PublishedJobFactory,
     SeekerFactory,
-    SkillFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -24,23 +23,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def api():
     return APIClient()
-
-
-@pytest.fixture
-def python():
-    return SkillFactory(name="Python")
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory(name="Acme")
-
-
-@pytest.fixture
-def member(company):
-    user = EmployerFactory()
-    CompanyMembership.objects.create(company=company, user=user)
-    return user
 
 
 def authorised(user):

@@ -21,28 +21,10 @@ from tests.factories import (
     PendingJobFactory,
     PublishedJobFactory,
     SeekerFactory,
-    SkillFactory,
 )
 
 pytestmark = pytest.mark.django_db
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory(name="Acme")
-
-
-@pytest.fixture
-def member(company):
-    user = EmployerFactory(email="boss@acme.example")
-    CompanyMembership.objects.create(company=company, user=user)
-    return user
-
-
-@pytest.fixture
-def python():
-    return SkillFactory(name="Python")
 
 
 def posting(python, **overrides):

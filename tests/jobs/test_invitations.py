@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def company():
-    return CompanyFactory(name="Acme")
-
-
-@pytest.fixture
 def owner(company):
     user = EmployerFactory(username="boss", email="boss@acme.example")
     CompanyMembership.objects.create(company=company, user=user, role="owner")

@@ -14,18 +14,15 @@ from rest_framework.test import APIClient
 
 from careerboard.services import api_token_create
 from jobs import services
-from jobs.models import Application, CompanyMembership, Job, JobEdit, ModerationEvent
+from jobs.models import Application, Job, JobEdit, ModerationEvent
 from profiles.models import JobAlert, SavedJob
 from profiles.services import application_transition
 from tests.factories import (
     AdminFactory,
-    CompanyFactory,
-    EmployerFactory,
     JobFactory,
     PendingJobFactory,
     PublishedJobFactory,
     SeekerFactory,
-    SkillFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -34,25 +31,8 @@ PHISHING = "Send your bank login to claim the signing bonus"
 
 
 @pytest.fixture
-def company():
-    return CompanyFactory(name="Acme")
-
-
-@pytest.fixture
-def member(company):
-    user = EmployerFactory(email="boss@acme.example")
-    CompanyMembership.objects.create(company=company, user=user)
-    return user
-
-
-@pytest.fixture
 def moderator():
     return AdminFactory(username="mod")
-
-
-@pytest.fixture
-def python():
-    return SkillFactory(name="Python")
 
 
 def posting(python, **overrides):
