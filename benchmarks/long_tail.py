@@ -53,6 +53,7 @@ DEEP_PAGE = 40
 BROAD_SHARE = 0.05
 # Where keywords come from, and the class a search with one of them belongs to.
 TERM_SOURCES = {"skill_words": None, "title_words": None, "company_words": "rare", "broad": "broad"}
+TERM_WEIGHTS = {"skill_words": 4, "title_words": 3, "company_words": 2, "broad": 2}
 OBJECT_PAGES = {"job page", "skill page", "naive"}
 
 
@@ -120,7 +121,9 @@ def compose_search(vocab: Vocabulary, rng: random.Random) -> tuple[str, set[str]
     if rng.random() < 0.75:
         terms = []
         for _ in range(rng.choice([1, 1, 1, 2, 2, 3])):
-            source = rng.choices(list(TERM_SOURCES), weights=[4, 3, 2, 2], k=1)[0]
+            sources = [name for name in TERM_SOURCES if getattr(vocab, name)]
+            weights = [TERM_WEIGHTS[name] for name in sources]
+            source = rng.choices(sources, weights=weights, k=1)[0]
             terms.append(rng.choice(getattr(vocab, source)))
             if TERM_SOURCES[source]:
                 classes.add(TERM_SOURCES[source])
@@ -317,7 +320,8 @@ def run_size(size: int, args) -> dict:
         by_class = one_at_a_time(server, measured)
         floor_rps = floor(server, 8)
         throughput = concurrently(server, loaded, 8)
-        naive_paths = [f"/bench/naive-search?q={w}" for w in rng.sample(vocab.title_words, 10)]
+        words = vocab.skill_words + vocab.title_words + vocab.company_words
+        naive_paths = [f"/bench/naive-search?q={w}" for w in rng.sample(words, 10)]
         naive = summarise(one_at_a_time(server, [(p, {"naive"}) for p in naive_paths])["naive"])
         rss_mb = server.worker_peak_rss_mb()
     finally:
