@@ -150,20 +150,26 @@ class CompanyMembership(models.Model):
         return f"{self.user} at {self.company}"
 
 
-class CompanyEdit(models.Model):
-    """A new name or website of an approved company, waiting for review; the public keeps
-    seeing the approved ones meanwhile."""
+class PendingChange(models.Model):
+    """A change waiting for a moderator: who sent it and when (oldest first in the queue)."""
 
-    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="pending_edit")
-    name = models.CharField(max_length=120)
-    website = models.URLField(max_length=300, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     submitted_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        abstract = True
         ordering = ["submitted_at"]
+
+
+class CompanyEdit(PendingChange):
+    """A new name or website of an approved company, waiting for review; the public keeps
+    seeing the approved ones meanwhile."""
+
+    company = models.OneToOneField(Company, on_delete=models.CASCADE, related_name="pending_edit")
+    name = models.CharField(max_length=120)
+    website = models.URLField(max_length=300, blank=True)
 
     def __str__(self):
         return f"Change of {self.company}"
@@ -496,7 +502,7 @@ class SearchTerm(models.Model):
         return self.term
 
 
-class JobEdit(models.Model):
+class JobEdit(PendingChange):
     """Changes to a published job's substance, waiting for review while the job stays up.
 
     Each resubmission is a new revision: a moderator's decision names the revision it read.
@@ -505,13 +511,6 @@ class JobEdit(models.Model):
     job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="pending_edit")
     changes = models.JSONField(help_text="The edited fields, as the employer submitted them.")
     revision = models.PositiveIntegerField(default=1, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    submitted_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        ordering = ["submitted_at"]
 
     def __str__(self):
         return f"Edit of {self.job}"
