@@ -120,6 +120,7 @@ def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
     form = SignupForm(request.POST or None)
+    next_url = safe_next(request)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
@@ -130,10 +131,21 @@ def signup(request):
             f"Welcome to CareerBoard, {user.username}. We emailed a link to {user.email}: "
             "follow it to confirm your address.",
         )
+        if next_url:
+            return redirect(next_url)
         if user.is_hiring:
             return redirect("jobs:company_create")
         return redirect(settings.LOGIN_REDIRECT_URL)
-    return render(request, "registration/signup.html", {"form": form})
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+def safe_next(request) -> str:
+    """Where the person was going before signing up, if it is a page of this site."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
 
 
 @login_required
