@@ -576,9 +576,17 @@ def _check_revision(*, current: int, seen: int | None, subject: str) -> None:
         )
 
 
+# What a duplicate's title ends with until the employer names the new role.
+COPY_SUFFIX = " (copy)"
+
+
 def job_submit(*, job: Job, by: User) -> Job:
     """Send a draft to review, or publish it straight away if it needs none."""
     require_verified_email(by)
+    if job.title.endswith(COPY_SUFFIX):
+        raise ValidationError(
+            f"“{job.title}” still has the title of a copy: give it the role's own title first."
+        )
     with transaction.atomic():
         _lock_and_reload_state(job)
         to = Job.Status.PENDING if job_needs_review(job) else Job.Status.PUBLISHED
@@ -703,7 +711,7 @@ def job_renew(*, job: Job, by: User, days: int | None = None, now=None) -> Job:
 def job_duplicate(*, job: Job, by: User) -> Job:
     """A new draft with the same content, to post a similar role; it is reviewed as new."""
     posting = _current_posting(job)
-    posting.fields["title"] = f"{job.title} (copy)"[:150]
+    posting.fields["title"] = f"{job.title[: 150 - len(COPY_SUFFIX)]}{COPY_SUFFIX}"
     with transaction.atomic():
         return job_create(company=job.company, by=by, posting=posting, submit=False)
 

@@ -192,10 +192,12 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     expect(job_row(page, "Senior Django developer (copy)")).to_have_count(0)
     job_row(page, "Senior Django developer").get_by_role("button", name="Duplicate").click()
     job_row(page, "Senior Django developer (copy)").get_by_role("button", name="Submit").click()
-    expect(message(page, "“Senior Django developer (copy)” was sent for review.")).to_be_visible()
-    expect(
-        job_row(page, "Senior Django developer (copy)").get_by_text("Pending review")
-    ).to_be_visible()
+    expect(message(page, "still has the title of a copy")).to_be_visible()
+    job_row(page, "Senior Django developer (copy)").get_by_role("link", name="Edit").click()
+    page.get_by_label("Title").fill("Staff Django developer")
+    page.get_by_role("button", name="Submit for review").click()
+    expect(message(page, "“Staff Django developer” was sent for review.")).to_be_visible()
+    expect(job_row(page, "Staff Django developer").get_by_text("Pending review")).to_be_visible()
     shoot(page, "5-copy-submitted")
 
     job_row(page, "Senior Django developer").get_by_role("button", name="Close (filled)").click()

@@ -322,6 +322,24 @@ def test_close_renew_duplicate_and_delete(client, company, member):
     assert not Job.objects.filter(pk=draft.pk).exists()
 
 
+def test_a_copy_is_sent_to_review_only_once_it_has_a_title_of_its_own(client, company, member):
+    live = PublishedJobFactory(company=company, title="Platform engineer")
+    client.force_login(member)
+    client.post(reverse("jobs:job_action", args=[live.pk, "duplicate"]))
+    copy = Job.objects.get(title="Platform engineer (copy)")
+
+    response = client.post(reverse("jobs:job_action", args=[copy.pk, "submit"]), follow=True)
+    assert "still has the title of a copy" in response.content.decode()
+    copy.refresh_from_db()
+    assert copy.status == Job.Status.DRAFT
+
+    copy.title = "Senior platform engineer"
+    copy.save()
+    client.post(reverse("jobs:job_action", args=[copy.pk, "submit"]))
+    copy.refresh_from_db()
+    assert copy.status == Job.Status.PENDING
+
+
 def test_an_illegal_action_is_refused_with_a_message(client, company, member):
     live = PublishedJobFactory(company=company)
     client.force_login(member)

@@ -270,6 +270,7 @@ def test_a_duplicate_of_an_approved_job_is_reviewed_as_new(client, company, memb
     client.force_login(member)
     client.post(reverse("jobs:job_action", args=[job.pk, "duplicate"]))
     copy = Job.objects.get(title__endswith="(copy)")
+    Job.objects.filter(pk=copy.pk).update(title="A role of its own")
     client.post(reverse("jobs:job_action", args=[copy.pk, "submit"]))
     copy.refresh_from_db()
     assert copy.status == Job.Status.PENDING
