@@ -150,3 +150,8 @@ def visitor(browser, live_server):
     yield new_page
     for context in contexts:
         context.close()
+
+
+def message(page, text):
+    """The status message the site shows after an action."""
+    return page.locator(".messages").get_by_text(text)

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from careerboard.models import ApiToken
 from jobs import counters
 from jobs.models import Company, CompanyMembership, Job
+from tests.e2e.conftest import message
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -27,10 +28,6 @@ PERSONS_BROWSER = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/140.0.0.0 Safari/537.36"
 )
-
-
-def message(page, text):
-    return page.locator(".messages").get_by_text(text)
 
 
 def job_row(page, title):

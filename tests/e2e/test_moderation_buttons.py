@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from jobs.models import CompanyMembership, Job, JobEdit
+from tests.e2e.conftest import message
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -17,10 +18,6 @@ from tests.factories import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 REASON = "Pay in tokens isn't a salary; it doesn't meet our rules."
-
-
-def message(page, text):
-    return page.locator(".messages").get_by_text(text)
 
 
 def test_staff_approve_one_posting_and_reject_another_and_an_edit_with_reasons(

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from jobs.models import Application, CompanyMembership, JobReport
 from profiles.models import JobAlert, Profile, ProfileSkill, SavedJob
 from profiles.services import alerts_send
+from tests.e2e.conftest import message
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -36,11 +37,6 @@ def open_filters_on_phone(page):
     summary = page.locator("details.filters > summary")
     if summary.is_visible() and page.locator("details.filters[open]").count() == 0:
         summary.click()
-
-
-def message(page, text):
-    """The status message the site shows after an action."""
-    return page.locator(".messages").get_by_text(text)
 
 
 def test_seeker_saves_and_unsaves_from_a_card_the_job_page_and_the_saved_list(page, shoot, sign_in):
