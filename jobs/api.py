@@ -21,7 +21,7 @@ from careerboard.models import Resource, Skill
 from jobs import services
 from jobs.filters import JobFilterSet
 from jobs.forms import JobForm
-from jobs.models import Company, Job
+from jobs.models import Company, Job, SearchRow
 from jobs.pagination import Pagination
 from jobs.serializers import (
     CompanySerializer,
@@ -61,7 +61,7 @@ class JobPagination(Pagination):
 class JobFilterBackend(DjangoFilterBackend):
     def get_filterset(self, request, queryset, view):
         filterset = super().get_filterset(request, queryset, view)
-        view.stats = filterset.stats(Job.objects.published())
+        view.stats = filterset.stats()
         return filterset
 
 
@@ -141,10 +141,7 @@ class JobListView(generics.ListCreateAPIView):
     pagination_class = JobPagination
 
     def get_queryset(self):
-        return Job.objects.published()
-
-    def paginate_queryset(self, queryset):
-        return super().paginate_queryset(queryset.with_card_data())
+        return SearchRow.objects.live()
 
     def get_permissions(self):
         if self.request.method == "POST":

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from jobs.filters import JobFilterSet
-from jobs.models import Job
 
 FEED_SIZE = 50
 # Characters XML 1.0 cannot carry; a search or a title containing them must not break the feed.
@@ -38,7 +37,7 @@ class JobFeed(Feed):
             return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
 
     def get_object(self, request):
-        filterset = JobFilterSet(request.GET or None, queryset=Job.objects.published())
+        filterset = JobFilterSet(request.GET or None)
         if filterset.is_bound and not filterset.form.is_valid():
             problems = "\n".join(
                 f"{name}: {' '.join(messages)}" for name, messages in filterset.form.errors.items()
@@ -57,9 +56,9 @@ class JobFeed(Feed):
 
     def items(self, filterset):
         # Newest first whatever the page sorts by: a feed reader wants what is new.
-        jobs = Job.objects.published().filter(*filterset.conditions().values())
         return (
-            jobs.select_related("company")
+            filterset.matching_jobs()
+            .select_related("company")
             .prefetch_related("job_skills__skill")
             .order_by("-published_at", "-id")[:FEED_SIZE]
         )

@@ -1,4 +1,12 @@
-"""The job search FilterSet: one definition of search for pages, feeds and the API."""
+"""The job search FilterSet: one definition of search for pages, feeds, alerts and the API.
+
+Search reads the narrow search rows of published jobs (`SearchRow`, kept in step by SQL
+triggers), never the wide jobs table; the jobs of a page are fetched by id once it is chosen.
+Counts come from one pass over a sample of the rows on a large board, and that sample, not the
+planner's guess, decides how the page is read: an ordered index walk when matches are common
+enough to meet soon, the matches themselves sorted when they are few, nothing when there are
+none.
+"""
 
 import hashlib
 import json
@@ -11,7 +19,17 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Func, Q, Value
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    Func,
+    OrderBy,
+    Q,
+    Value,
+)
 from django.utils import timezone
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
@@ -19,23 +37,26 @@ from drf_spectacular.utils import extend_schema_field
 
 from careerboard.models import Skill
 from jobs.locations import country_code, location_condition
-from jobs.models import Company, Job, Location
-from jobs.search import build_search_query
+from jobs.models import Company, Job, Location, SearchRow
+from jobs.search import AllWords, build_search_query, document_matches
 
-# Above this many rows in the jobs table, counts come from a sample of its pages...
+# Above this many search rows, counts come from a sample of the table's pages...
 EXACT_STATS_UP_TO = 50_000
 # ... of about this many rows ...
 STATS_SAMPLE_ROWS = 4_000
-# ... unless no more than this many sampled rows match: then counting exactly is cheap.
+# ... unless no more than this many sampled rows match: then counting exactly is cheap...
 MIN_SAMPLE_HITS = 3
+# ... and stops here: beyond it, the sample's estimate is good enough.
+EXACT_COUNT_CAP = 3000
 STATS_CACHE_SECONDS = 300
 # Relevance ranks only the newest matches, so a broad query never ranks the whole board...
 RANK_CANDIDATES = 500
 # ... but when the counts say there are few matches, it ranks them all, which costs little.
 RANK_ALL_UP_TO = 3000
-# Newest-first reads the date index backwards until it has the rows it needs, which is quick
-# when matches are common: about needed * board / matches rows. When that would pass over more
-# rows than this, the matches are read through the filters' own indexes and sorted instead.
+# Newest or best-paid first reads the date or salary index in order until it has the rows it
+# needs, which is quick when matches are common: about needed * board / matches rows. When that
+# would pass over more rows than this, the matches are read through the filters' own indexes
+# and sorted instead.
 WALK_BUDGET_ROWS = 20_000
 # A first page of results, on the site (20) or in the API (50).
 FIRST_PAGE_ROWS = 50
@@ -117,39 +138,44 @@ class JobFilterSet(django_filters.FilterSet):
     sort = django_filters.ChoiceFilter(label="Sort by", choices=Sort.CHOICES, empty_label=None)
 
     class Meta:
-        model = Job
+        model = SearchRow
         fields = []
 
-    def __init__(self, *args, now=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, queryset=None, *, now=None, **kwargs):
+        super().__init__(data, queryset if queryset is not None else SearchRow.objects, **kwargs)
         self.now = now or timezone.now()
-        # Set from stats() when known, so the ordering can choose its plan.
+        # Set from stats() when known, so the ordering can choose its plan...
         self.expected_total: int | None = None
+        # ... and whether that figure is a count (then 0 means there is nothing to read).
+        self.total_is_exact = False
 
     # Conditions, one per filter -------------------------------------------------------------
 
     def condition_q(self, value):
         query = build_search_query(value)
-        return Q(search_vector=query) if query is not None else None
+        return Q(document_matches(query)) if query is not None else None
 
     def condition_location(self, value):
         places = Location.objects.filter(location_condition(value)).values("id")
         return Q(location_ids__overlap=ArraySubquery(places))
 
+    def _tags(self, facet, values):
+        return Q(tags__overlap=[SearchRow.tag(facet, value) for value in values])
+
     def condition_workplace(self, value):
-        return Q(workplace__in=value)
+        return self._tags("workplace", value)
 
     def condition_employment_type(self, value):
-        return Q(employment_type__in=value)
+        return self._tags("employment_type", value)
 
     def condition_seniority(self, value):
-        return Q(seniority__in=value)
+        return self._tags("seniority", value)
 
     def condition_salary_min(self, value):
         return Q(salary_max_annual__gte=int(value))
 
     def condition_currency(self, value):
-        return Q(salary_currency=value)
+        return self._tags("currency", [value])
 
     def condition_skill(self, value):
         return Q(skill_ids__contains=[skill.pk for skill in value])
@@ -225,96 +251,62 @@ class JobFilterSet(django_filters.FilterSet):
             return Sort.NEWEST
         return sort or (Sort.RELEVANCE if self.search_query is not None else Sort.NEWEST)
 
-    def filter_queryset(self, queryset):
-        queryset = queryset.filter(*self.conditions().values())
-        return self.order(queryset)
+    def matching_rows(self):
+        """The search rows of open jobs that match every filter, in no order."""
+        return SearchRow.objects.live().filter(*self.conditions().values())
 
-    def order(self, queryset):
+    def matching_jobs(self):
+        """The open jobs that match, as a Job QuerySet (feeds and alerts add their own order)."""
+        return Job.objects.published().filter(pk__in=self.matching_rows().values("job_id"))
+
+    @property
+    def qs(self) -> "Results":
+        """The results in order, bound or not (an unbound search lists every open job)."""
+        if self.is_surely_empty():
+            return Results(lambda needed: SearchRow.objects.none())
+        return Results(self.ordered_rows)
+
+    def ordered_rows(self, needed: int):
+        """The matching rows in the page's order, read in the way that suits `needed` rows."""
+        rows = self.matching_rows()
         order = self.sort_order
         if order == Sort.RELEVANCE:
-            rank = SearchRank(F("search_vector"), self.search_query)
+            rank = SearchRank(F("document"), AllWords(self.search_query))
+            by_rank = ("-rank", "-published_at", "-job_id")
             if self.expected_total is not None and self.expected_total <= RANK_ALL_UP_TO:
-                return queryset.annotate(rank=rank).order_by("-rank", "-published_at", "-id")
-            newest = self.newest_first(RANK_CANDIDATES)
-            candidates = queryset.order_by(*newest).values("pk")[:RANK_CANDIDATES]
+                return rows.annotate(rank=rank).order_by(*by_rank)
+            newest = self.in_order(F("published_at"), RANK_CANDIDATES, DateTimeField)
+            candidates = rows.order_by(*newest).values("job_id")[:RANK_CANDIDATES]
             return (
-                queryset.model.objects.filter(pk__in=candidates)
+                SearchRow.objects.filter(job_id__in=candidates)
                 .annotate(rank=rank)
-                .order_by("-rank", "-published_at", "-id")
+                .order_by(*by_rank)
             )
         if order == Sort.SALARY:
-            return queryset.order_by(
-                F("salary_max_annual").desc(nulls_last=True), "-published_at", "-id"
-            )
-        return queryset.order_by(*self.newest_first(FIRST_PAGE_ROWS))
+            salary = self.in_order(F("salary_max_annual"), needed, BigIntegerField, nulls_last=True)
+            return rows.order_by(salary[0], "-published_at", "-job_id")
+        return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
 
-    def newest_first(self, needed: int) -> tuple:
-        """Newest first, in the form that suits how common the matches are (see above)."""
-        if self.expected_total is None:
-            return ("-published_at", "-id")
-        board = max(jobs_table_rows(), self.expected_total)  # the planner's figure may lag
-        if needed * board <= WALK_BUDGET_ROWS * max(self.expected_total, 1):
-            return ("-published_at", "-id")
-        # The same order, as an expression the date index cannot answer.
-        published = ExpressionWrapper(
-            F("published_at") + Value(timedelta(0)), output_field=DateTimeField()
-        )
-        return (published.desc(), "-id")
+    def in_order(self, key, needed: int, field, *, nulls_last=False) -> tuple:
+        """`key` descending, walking its index when matches are common (see WALK_BUDGET_ROWS),
+        else as an expression no index answers, so that the matches are found and sorted."""
+        if self.expected_total is not None:
+            board = max(search_rows(), self.expected_total)  # the planner's figure may lag
+            if needed * board > WALK_BUDGET_ROWS * max(self.expected_total, 1):
+                zero = Value(timedelta(0)) if field is DateTimeField else Value(0)
+                key = ExpressionWrapper(key + zero, output_field=field())
+        return (OrderBy(key, descending=True, nulls_last=nulls_last or None), F("job_id").desc())
+
+    def is_surely_empty(self) -> bool:
+        """Whether the counts found nothing and counted it exactly: then no page is read."""
+        return self.total_is_exact and self.expected_total == 0
 
     # Facets ------------------------------------------------------------------------------
 
     def facet_choices(self, name):
         return list(self.filters[name].extra["choices"])
 
-    def facet_counts(self, queryset, *, sample_percent: float | None = None) -> dict:
-        """Total and per-option counts in one query: {"total": n, "workplace": {"remote": n}}.
-
-        With `sample_percent`, the counts are taken over that share of the table's pages and
-        scaled up; "base" is how many sampled rows match the non-facet filters.
-        """
-        conditions = self.conditions()
-        base = queryset.filter(
-            *[condition for name, condition in conditions.items() if name not in self.FACETS]
-        )
-        aggregates, keys = {"base": Count("pk")}, {}
-
-        def count_where(*qs):
-            qs = [q for q in qs if q is not None]
-            return Count("pk", filter=Q(*qs)) if qs else Count("pk")
-
-        facet_conditions = {n: c for n, c in conditions.items() if n in self.FACETS}
-        aggregates["total"] = count_where(*facet_conditions.values())
-        for facet in self.FACETS:
-            others = [c for n, c in facet_conditions.items() if n != facet]
-            for i, (value, _label) in enumerate(self.facet_choices(facet)):
-                alias = f"{facet}_{i}"
-                keys[alias] = (facet, value)
-                option = value if facet == "posted" else [value]
-                condition = getattr(self, f"condition_{facet}")(option)
-                aggregates[alias] = count_where(*others, condition)
-        query = base.order_by().values(_all=Value(1)).annotate(**aggregates).values(*aggregates)
-        (result,) = run_sampled(query, sample_percent)
-        counts = {"total": result["total"], "base": result["base"]}
-        counts |= {facet: {} for facet in self.FACETS}
-        for alias, (facet, value) in keys.items():
-            counts[facet][value] = result[alias]
-        return counts
-
-    def top_skills(self, queryset, limit=12, *, sample_percent=None) -> list[tuple[Skill, int]]:
-        """The skills most asked for among the results, with how many results ask for each."""
-        query = (
-            queryset.filter(*self.conditions().values())
-            .order_by()
-            .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
-            .values("skill_id")
-            .annotate(n=Count("*"))
-            .order_by("-n", "skill_id")[:limit]
-        )
-        rows = run_sampled(query, sample_percent)
-        skills = Skill.objects.visible().in_bulk([row["skill_id"] for row in rows])
-        return [(skills[row["skill_id"]], row["n"]) for row in rows if row["skill_id"] in skills]
-
-    def stats(self, queryset) -> "SearchStats":
+    def stats(self) -> "SearchStats":
         """Counts for the page: exact on small boards and small result sets, else estimated.
 
         Counting hundreds of thousands of matches costs more than the page is allowed, so on a
@@ -324,9 +316,10 @@ class JobFilterSet(django_filters.FilterSet):
         key = "search-stats:" + hashlib.sha256(self._cache_identity().encode()).hexdigest()
         stats = cache.get(key)
         if stats is None:
-            stats = self._compute_stats(queryset)
+            stats = self._compute_stats()
             cache.set(key, stats, STATS_CACHE_SECONDS)
         self.expected_total = stats.total
+        self.total_is_exact = not stats.is_estimate or stats.total_is_exact
         return stats
 
     def _cache_identity(self) -> str:
@@ -339,33 +332,151 @@ class JobFilterSet(django_filters.FilterSet):
         day = self.now.date().isoformat()  # "posted within" windows move with the date
         return json.dumps(data, sort_keys=True, default=str) + day
 
-    def _compute_stats(self, queryset) -> "SearchStats":
+    def _compute_stats(self) -> "SearchStats":
         percent = sample_percent()
         if percent is not None:
-            sampled = self.facet_counts(queryset, sample_percent=percent)
-            if sampled["base"] >= MIN_SAMPLE_HITS:
+            sampled = self.counted(sample_percent=percent)
+            if sampled.base >= MIN_SAMPLE_HITS:
                 scale = 100.0 / percent
-                return SearchStats(
-                    total=round(sampled["total"] * scale),
-                    facets={
-                        facet: {value: round(n * scale) for value, n in options.items()}
-                        for facet, options in sampled.items()
-                        if facet in self.FACETS
-                    },
-                    top_skills=[
-                        (skill, round(n * scale))
-                        for skill, n in self.top_skills(queryset, sample_percent=percent)
-                    ],
-                    is_estimate=True,
-                    resolution=round(scale),
-                )
-        counts = self.facet_counts(queryset)
+                stats = sampled.scaled(scale, resolution=round(scale))
+                if sampled.total < MIN_SAMPLE_HITS:
+                    # Common enough before the choice filters, rare after them (an internship
+                    # for a senior): the total is counted, which is quick when it is small.
+                    stats.total, stats.total_is_exact = self.count_up_to(EXACT_COUNT_CAP)
+                    stats.total = max(stats.total, sampled.total)
+                return stats
+        return self.counted().scaled(1.0, resolution=1, is_estimate=False)
+
+    def count_up_to(self, cap: int) -> tuple[int, bool]:
+        """How many rows match, if at most `cap`; (cap, False) when there are more."""
+        found = self.matching_rows().values("job_id")[:cap].count()
+        return found, found < cap
+
+    def counted(self, *, sample_percent: float | None = None) -> "Counted":
+        """Total, per-option and per-skill counts in one statement.
+
+        The rows that match the filters other than the facets are read once (over a sample of the
+        table's pages when asked to) and counted per combination of facet values, a few hundred
+        groups at most; each option's count is then a sum over the groups its facets allow. The
+        skills are counted over the rows that match every filter.
+        """
+        conditions = self.conditions()
+        base = SearchRow.objects.live().filter(
+            *[condition for name, condition in conditions.items() if name not in self.FACETS]
+        )
+        windows = [(int(days), self.now - timedelta(days=int(days))) for days, _ in POSTED_WITHIN]
+        posted = " ".join(f"WHEN published_at >= %s THEN {days}" for days, _ in windows)
+        base_sql, params = (
+            base.order_by()
+            .values("workplace", "employment_type", "seniority", "published_at", "skill_ids")
+            .query.sql_with_params()
+        )
+        chosen = {
+            facet: value
+            for facet, value in self.cleaned_data().items()
+            if facet in self.FACETS and not _is_empty(value)
+        }
+        everything, args = [], []
+        for facet, value in chosen.items():
+            if facet == "posted":
+                everything.append("published_at >= %s")
+                args.append(self.now - timedelta(days=int(value)))
+            else:
+                everything.append(f"{facet} = ANY(%s)")
+                args.append(list(value))
+        sql = f"""
+            WITH s AS MATERIALIZED ({sampled_sql(base_sql, sample_percent)})
+            SELECT workplace, employment_type, seniority,
+                   CASE {posted} ELSE NULL END AS posted, count(*), NULL
+            FROM s GROUP BY 1, 2, 3, 4
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, n, skill_id FROM (
+                SELECT skill_id, count(*) AS n FROM s, unnest(s.skill_ids) AS skill_id
+                WHERE {" AND ".join(everything) or "true"}
+                GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT %s) AS top
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *[moment for _, moment in windows], *args, TOP_SKILLS])
+            rows = cursor.fetchall()
+        groups = [row for row in rows if row[5] is None]
+        top_skills = [(row[5], row[4]) for row in rows if row[5] is not None]
+
+        def allowed(group, facet, value) -> bool:
+            if facet == "posted":
+                return group[3] is not None and group[3] <= int(value)
+            return group[self.FACETS.index(facet)] in value
+
+        def count(skip=None, option=None) -> int:
+            selected = {f: v for f, v in chosen.items() if f != skip}
+            if option is not None:
+                selected[skip] = option
+            return sum(
+                group[4]
+                for group in groups
+                if all(allowed(group, f, v) for f, v in selected.items())
+            )
+
+        facets = {
+            facet: {
+                value: count(facet, value if facet == "posted" else [value])
+                for value, _label in self.facet_choices(facet)
+            }
+            for facet in self.FACETS
+        }
+        return Counted(
+            base=sum(group[4] for group in groups),
+            total=count(),
+            facets=facets,
+            top_skills=top_skills,
+        )
+
+
+TOP_SKILLS = 12
+
+
+class Results:
+    """Jobs in the order of their search rows, read a page at a time: paginators and the API
+    slice this.
+
+    `ordered_rows(needed)` gives the rows in order, read in a way that suits fetching `needed` of
+    them; the page's jobs and what a card shows are then fetched by id, in bulk.
+    """
+
+    def __init__(self, ordered_rows):
+        self.ordered_rows = ordered_rows
+
+    def __getitem__(self, item: slice) -> list[Job]:
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        rows = self.ordered_rows(needed=item.stop or FIRST_PAGE_ROWS)
+        ids = list(rows.values_list("job_id", flat=True)[item])
+        jobs = Job.objects.with_card_data().in_bulk(ids)
+        return [jobs[pk] for pk in ids if pk in jobs]
+
+    def __iter__(self):
+        return iter(self[:])
+
+
+@dataclass
+class Counted:
+    base: int
+    total: int
+    facets: dict[str, dict[str, int]]
+    top_skills: list[tuple[int, int]]  # (skill id, n)
+
+    def scaled(self, scale: float, *, resolution: int, is_estimate=True) -> "SearchStats":
+        skills = Skill.objects.visible().in_bulk([pk for pk, _ in self.top_skills])
         return SearchStats(
-            total=counts["total"],
-            facets={facet: counts[facet] for facet in self.FACETS},
-            top_skills=self.top_skills(queryset),
-            is_estimate=False,
-            resolution=1,
+            total=round(self.total * scale),
+            facets={
+                facet: {value: round(n * scale) for value, n in options.items()}
+                for facet, options in self.facets.items()
+            },
+            top_skills=[
+                (skills[pk], round(n * scale)) for pk, n in self.top_skills if pk in skills
+            ],
+            is_estimate=is_estimate,
+            resolution=resolution,
         )
 
 
@@ -377,13 +488,14 @@ class SkillCounts:
     is_estimate: bool
 
 
-def skill_job_counts(queryset) -> SkillCounts:
+def skill_job_counts() -> SkillCounts:
     """Counted once every few minutes at most: a million jobs ask for several million skills."""
     counted = cache.get("skill-job-counts")
     if counted is None:
         percent = sample_percent(5)
         query = (
-            queryset.order_by()
+            SearchRow.objects.live()
+            .order_by()
             .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
             .values("skill_id")
             .annotate(n=Count("*"))
@@ -407,6 +519,8 @@ class SearchStats:
     is_estimate: bool
     # With estimates, counts below this were too rare for the sample to see.
     resolution: int
+    # Whether the total was counted although the rest is estimated (few matches).
+    total_is_exact: bool = False
 
 
 def sample_percent(rows_factor: int = 1) -> float | None:
@@ -415,37 +529,45 @@ def sample_percent(rows_factor: int = 1) -> float | None:
     None means the board is small enough to read whole.
     """
     rows_wanted = STATS_SAMPLE_ROWS * rows_factor
-    rows = jobs_table_rows()
+    rows = search_rows()
     if rows <= EXACT_STATS_UP_TO:
         return None
     return min(100.0, max(0.05, 100.0 * rows_wanted / rows))
 
 
+def sampled_sql(sql: str, sample_percent: float | None) -> str:
+    """A query over the search rows, made to read only that share of the table's pages."""
+    if sample_percent is None:
+        return sql
+    table = f"FROM {connection.ops.quote_name(SearchRow._meta.db_table)}"
+    if sql.count(table) != 1:
+        raise ValueError("Sampling needs exactly one reference to the search rows.")
+    # A fixed seed samples the same pages each time, so the figures do not flicker.
+    sampled = f"{table} TABLESAMPLE SYSTEM ({float(sample_percent):.4f}) REPEATABLE (0)"
+    return sql.replace(table, sampled)
+
+
 def run_sampled(query, sample_percent: float | None) -> list[dict]:
-    """Run a values() query, over a sample of the jobs table's pages when asked to."""
+    """Run a values() query on the search rows, over a sample of their pages when asked to."""
     if sample_percent is None:
         return list(query)
     sql, params = query.query.sql_with_params()
-    table = f"FROM {connection.ops.quote_name(Job._meta.db_table)}"
-    if sql.count(table) != 1:
-        raise ValueError("Sampling needs exactly one reference to the jobs table.")
-    # A fixed seed samples the same pages each time, so the figures do not flicker.
-    sampled = f"{table} TABLESAMPLE SYSTEM ({float(sample_percent):.4f}) REPEATABLE (0)"
     with connection.cursor() as cursor:
-        cursor.execute(sql.replace(table, sampled), params)
+        cursor.execute(sampled_sql(sql, sample_percent), params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
 
-def jobs_table_rows() -> int:
-    """The planner's estimate of the jobs table's size (free, and fine for choosing a method)."""
-    rows = cache.get("jobs-table-rows")
+def search_rows() -> int:
+    """The planner's estimate of how many search rows there are (free, and fine for choosing a
+    method)."""
+    rows = cache.get("search-rows")
     if rows is None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [Job._meta.db_table],
+                [SearchRow._meta.db_table],
             )
             rows = max(0, cursor.fetchone()[0])
-        cache.set("jobs-table-rows", rows, 600)
+        cache.set("search-rows", rows, 600)
     return rows

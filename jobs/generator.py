@@ -1,14 +1,12 @@
 """Deterministic synthetic job listings for benchmarks, loaded with PostgreSQL COPY.
 
 The same count and seed give the same listings (dates are relative to the moment of the run).
-Rows are streamed in batches, never held in memory. The derived search columns are written in
-the COPY itself: each text fragment (a sentence, a title, a skill, a company, a city) is turned
-into a tsvector by PostgreSQL once, and each job's vector is put together from its fragments'
-lexemes the way PostgreSQL's `||` joins tsvectors, so no UPDATE of a million rows is needed.
+Rows are streamed in batches, never held in memory. Each batch's skills and places are copied
+before its jobs, so the trigger that writes search rows (migration 0008) finds them in place when
+the jobs arrive: the rows are made by the same SQL as every other job's, with no second pass.
 """
 
 import random
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,7 +21,6 @@ from jobs.locations import Place, get_or_create_location
 from jobs.models import Company, Job
 
 BATCH = 20_000
-MAX_POSITION = 16383
 
 CITIES = [
     ("Berlin", "", "DE", "EUR"),
@@ -239,53 +236,6 @@ OFFERS = [
 HEADINGS = ["What you will do", "What we look for", "What we offer"]
 EMPLOYMENT = [("full_time", 82), ("contract", 9), ("part_time", 5), ("temporary", 4)]
 WORKPLACE = [("onsite", 40), ("hybrid", 35), ("remote", 25)]
-TSVECTOR_ENTRY = re.compile(r"'((?:[^']|'')*)':([0-9A-D,]+)")
-
-
-def _parse_tsvector(text: str) -> list[tuple[str, list[int]]]:
-    """PostgreSQL's text form of a tsvector as (lexeme, positions) pairs."""
-    return [
-        (lexeme.replace("''", "'"), [int(p.rstrip("ABCD")) for p in positions.split(",")])
-        for lexeme, positions in TSVECTOR_ENTRY.findall(text)
-    ]
-
-
-class Lexicon:
-    """tsvectors of text fragments, asked of PostgreSQL once per distinct fragment."""
-
-    def __init__(self):
-        self.vectors: dict[str, list[tuple[str, list[int]]]] = {}
-
-    def learn(self, cursor, fragments) -> None:
-        new = sorted({f for f in fragments if f not in self.vectors})
-        if new:
-            cursor.execute(
-                "SELECT f, to_tsvector('english', f)::text FROM unnest(%s::text[]) AS f", [new]
-            )
-            for fragment, vector in cursor.fetchall():
-                self.vectors[fragment] = _parse_tsvector(vector)
-
-    def compose(self, parts: list[tuple[str, list[str]]]) -> str:
-        """The tsvector literal of setweight(to_tsvector(...), w) || ... for (w, fragments)."""
-        positions: dict[str, list[str]] = {}
-        offset = 0
-        for weight, fragments in parts:
-            part_max = 0
-            for fragment in fragments:
-                fragment_max = 0
-                for lexeme, places in self.vectors[fragment]:
-                    mark = "" if weight == "D" else weight
-                    entry = positions.setdefault(lexeme, [])
-                    for place in places:
-                        position = min(place + offset + part_max, MAX_POSITION)
-                        entry.append(f"{position}{mark}")
-                        fragment_max = max(fragment_max, place)
-                part_max += fragment_max
-            offset += part_max
-        return " ".join(
-            "'" + lexeme.replace("'", "''") + "':" + ",".join(places)
-            for lexeme, places in sorted(positions.items())
-        )
 
 
 @dataclass(frozen=True)
@@ -324,12 +274,6 @@ class GeneratedJob:
     places: list[tuple]
 
     @property
-    def fragments(self) -> list[str]:
-        """The description's text in order: sentences and the headings between them."""
-        s = self.sentences
-        return [s[0], HEADINGS[0], *s[1:5], HEADINGS[1], *s[5:8], HEADINGS[2], s[8]]
-
-    @property
     def description(self) -> str:
         s = self.sentences
         return (
@@ -345,10 +289,9 @@ class JobGenerator:
     def __init__(self, *, count: int, seed: int, now: datetime):
         self.count, self.now = count, now
         self.rng = random.Random(seed)
-        self.lexicon = Lexicon()
 
     def prepare(self) -> None:
-        """Skills, places and companies to draw from, and the tsvector of every fragment."""
+        """Skills, places and companies to draw from."""
         skills = list(Skill.objects.visible().order_by("id"))
         if not skills:
             raise ValueError("There are no skills: run `manage.py load_seeds` first.")
@@ -373,11 +316,6 @@ class JobGenerator:
             location = get_or_create_location(Place(city=city, region=region, country=country))
             self.locations.append((location.pk, f"{city} {region}".strip(), country, currency))
         self.companies = self._companies(max(20, self.count // 200))
-        fragments = INTROS + DUTIES + WANTS + OFFERS + HEADINGS + self.titles
-        fragments += [s.text for s in self.skills] + [name for _, name in self.companies]
-        fragments += [text for _, text, _, _ in self.locations]
-        with connection.cursor() as cursor:
-            self.lexicon.learn(cursor, fragments)
 
     def _companies(self, wanted: int) -> list[tuple[int, str]]:
         gen = Company.objects.filter(slug__startswith="gen-").order_by("id")
@@ -467,18 +405,6 @@ class JobGenerator:
             self.slugs[title] = slugify(title)
         return self.slugs[title]
 
-    def search_vector(self, job: GeneratedJob) -> str:
-        """What the SQL function jobs_reindex computes for this job, built from known fragments."""
-        skills = job.required + job.nice
-        return self.lexicon.compose(
-            [
-                ("A", [job.title]),
-                ("B", [job.company_name, *(s.text for s in skills)]),
-                ("C", job.fragments),
-                ("D", [text for _, text, _, _ in job.places]),
-            ]
-        )
-
 
 JOB_COLUMNS = [
     "id",
@@ -506,7 +432,6 @@ JOB_COLUMNS = [
     "rejection_reason",
     "view_count",
     "apply_click_count",
-    "search_vector",
     "skill_ids",
     "location_ids",
 ]
@@ -514,6 +439,17 @@ JOB_COLUMNS = [
 
 def _copy_batch(cursor, generator: JobGenerator, jobs: list[GeneratedJob]) -> None:
     now = generator.now
+    # Skills and places first: the jobs' insert trigger reads them to write the search rows.
+    with cursor.copy("COPY jobs_jobskill (job_id, skill_id, is_required) FROM STDIN") as copy:
+        for job in jobs:
+            for skill in job.required:
+                copy.write_row((job.id, skill.pk, True))
+            for skill in job.nice:
+                copy.write_row((job.id, skill.pk, False))
+    with cursor.copy("COPY jobs_job_locations (job_id, location_id) FROM STDIN") as copy:
+        for job in jobs:
+            for place in job.places:
+                copy.write_row((job.id, place[0]))
     with cursor.copy(f"COPY jobs_job ({', '.join(JOB_COLUMNS)}) FROM STDIN") as copy:
         for job in jobs:
             low, high, currency, period = job.salary
@@ -545,25 +481,14 @@ def _copy_batch(cursor, generator: JobGenerator, jobs: list[GeneratedJob]) -> No
                     "",
                     0,
                     0,
-                    generator.search_vector(job),
                     skill_ids,
                     sorted(p[0] for p in job.places),
                 )
             )
-    with cursor.copy("COPY jobs_jobskill (job_id, skill_id, is_required) FROM STDIN") as copy:
-        for job in jobs:
-            for skill in job.required:
-                copy.write_row((job.id, skill.pk, True))
-            for skill in job.nice:
-                copy.write_row((job.id, skill.pk, False))
-    with cursor.copy("COPY jobs_job_locations (job_id, location_id) FROM STDIN") as copy:
-        for job in jobs:
-            for place in job.places:
-                copy.write_row((job.id, place[0]))
 
 
 def _drop_indexes_for_bulk_load(cursor) -> list[str]:
-    """Drop the jobs table's secondary indexes; returns the statements that recreate them.
+    """Drop the job and search tables' secondary indexes; returns the statements to recreate them.
 
     Building an index once over a million rows is several times faster than updating it row by
     row. The definitions come from the catalogue, so they are exactly the migrations' own.
@@ -571,8 +496,9 @@ def _drop_indexes_for_bulk_load(cursor) -> list[str]:
     cursor.execute(
         """
         SELECT indexname, indexdef FROM pg_indexes
-        WHERE tablename = 'jobs_job' AND indexname NOT IN (
-            SELECT conname FROM pg_constraint WHERE conrelid = 'jobs_job'::regclass)
+        WHERE tablename IN ('jobs_job', 'jobs_searchrow') AND indexname NOT IN (
+            SELECT conname FROM pg_constraint
+            WHERE conrelid IN ('jobs_job'::regclass, 'jobs_searchrow'::regclass))
         """
     )
     indexes = cursor.fetchall()
@@ -608,6 +534,9 @@ def generate_jobs(
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for statement in recreate:
             cursor.execute(statement)
+        # A board's search rows arrive in date order; these were written in random order
+        # within each batch. Newest-first reads then touch neighbouring pages, as in service.
+        cursor.execute("CLUSTER jobs_searchrow USING searchrow_newest")
     # Every table it wrote (companies and places too), so that no plan waits for autovacuum: at
     # 100,000 jobs, unanalysed places turned a location filter into a 500-fold nested loop.
     with connection.cursor() as cursor:

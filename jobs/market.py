@@ -2,9 +2,9 @@
 
 A job counts for a role when its title matches the role's name or one of its other names
 (full-text, so "Backend Engineer" counts for "Back-end Developer"). Salaries are compared as
-yearly equivalents (the jobs table's generated columns), per currency, from each job's midpoint.
-On a large board the figures come from a sample of the table and are marked as estimates;
-either way they are cached for a few minutes.
+yearly equivalents (the jobs' generated columns, copied into their search rows), per currency,
+from each job's midpoint. On a large board the figures come from a sample of the rows and are
+marked as estimates; either way they are cached for a few minutes.
 """
 
 import hashlib
@@ -16,8 +16,8 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Value
 
 from careerboard.models import CareerRole
 from jobs.filters import run_sampled, sample_percent
-from jobs.models import Job
-from jobs.search import SEARCH_CONFIG
+from jobs.models import SearchRow
+from jobs.search import SEARCH_CONFIG, document_matches
 
 CACHE_SECONDS = 600
 
@@ -47,7 +47,7 @@ def role_condition(role: CareerRole) -> Q:
         if variant.strip()
     }
     query = " OR ".join(f'"{name}"' for name in sorted(names))
-    return Q(search_vector=SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG))
+    return Q(document_matches(SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)))
 
 
 def role_market(role: CareerRole) -> RoleMarket:
@@ -63,9 +63,9 @@ def role_market(role: CareerRole) -> RoleMarket:
 def _compute(role: CareerRole) -> RoleMarket:
     percent = sample_percent(5)
     scale = 100.0 / percent if percent else 1.0
-    matching = Job.objects.published().filter(role_condition(role))
+    matching = SearchRow.objects.live().filter(role_condition(role))
     total = run_sampled(
-        matching.order_by().values(_all=Value(1)).annotate(n=Count("id")).values("n"), percent
+        matching.order_by().values(_all=Value(1)).annotate(n=Count("job_id")).values("n"), percent
     )
     return RoleMarket(
         open_jobs=round(total[0]["n"] * scale) if total else 0,
@@ -83,7 +83,7 @@ def advertised_pay(matching, percent: float | None, currencies: int = 3) -> list
         .order_by()
         .values("salary_currency")
         .annotate(
-            jobs=Count("id"),
+            jobs=Count("job_id"),
             low=Percentile(midpoint, fraction=0.25),
             median=Percentile(midpoint, fraction=0.5),
             high=Percentile(midpoint, fraction=0.75),
@@ -117,7 +117,7 @@ def skill_market(skill_id: int) -> SkillMarket:
     if market is None:
         percent = sample_percent(5)
         scale = 100.0 / percent if percent else 1.0
-        matching = Job.objects.published().filter(skill_ids__contains=[skill_id])
+        matching = SearchRow.objects.live().filter(skill_ids__contains=[skill_id])
         together = run_sampled(
             matching.order_by()
             .annotate(other=Func(F("skill_ids"), function="unnest"))

@@ -186,14 +186,14 @@ class JobQuerySet(models.QuerySet):
     def with_card_data(self):
         """What a job card shows, fetched in bulk: company, locations and skills.
 
-        The description and the search vector are left in the database: a card shows neither,
-        and at scale both are kilobytes per row stored out of line (TOAST).
+        The description is left in the database: a card does not show it, and at scale it is
+        kilobytes per row.
         """
-        return self._with_related().defer("description", "search_vector")
+        return self._with_related().defer("description")
 
     def with_page_data(self):
         """A job's own page: the card data and the description."""
-        return self._with_related().defer("search_vector")
+        return self._with_related()
 
     def _with_related(self):
         return self.select_related("company").prefetch_related(
@@ -339,8 +339,7 @@ class Job(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Derived from the rows above by services.job_reindex(), so that search is one index scan.
-    search_vector = SearchVectorField(null=True, editable=False)
+    # Derived from the rows above by services.job_reindex(), for matching and similar jobs.
     skill_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
     location_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
 
@@ -395,7 +394,6 @@ class Job(models.Model):
             ),
         ]
         indexes = [
-            GinIndex(fields=["search_vector"], name="job_search_vector_gin"),
             GinIndex(fields=["skill_ids"], name="job_skill_ids_gin"),
             GinIndex(fields=["location_ids"], name="job_location_ids_gin"),
             models.Index(
@@ -500,6 +498,73 @@ class SearchTerm(models.Model):
 
     def __str__(self):
         return self.term
+
+
+class SearchRowQuerySet(models.QuerySet):
+    def live(self):
+        """Rows of jobs not yet past their expiry, whatever cron did (as Job's published())."""
+        return self.filter(expires_at__gt=timezone.now())
+
+
+class SearchRow(models.Model):
+    """A published job as search reads it, and nothing more: filters, sort keys and words.
+
+    Kept apart from the wide jobs table so that counting, sampling and picking candidates never
+    read descriptions or out-of-line (TOAST) data. One row per published job, written only by SQL
+    triggers in the transaction of the change (migration 0008): whatever path changes a job or
+    what it is made of, the row follows. `tags` holds the choice filters ("workplace:remote",
+    "type:contract", "seniority:senior", "currency:EUR") for one GIN index to answer any mix of
+    them, and the three facets are columns too, for counting. `document` holds the title (weight A), company, skills and their aliases (B) and
+    places (D) with positions, and the description's words without positions (ranked as D).
+    """
+
+    TAG_PREFIXES = {
+        "workplace": "workplace",
+        "employment_type": "type",
+        "seniority": "seniority",
+        "currency": "currency",
+    }
+
+    job = models.OneToOneField(
+        Job, primary_key=True, on_delete=models.DO_NOTHING, related_name="search_row"
+    )
+    company = models.ForeignKey(Company, on_delete=models.DO_NOTHING, related_name="+")
+    published_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    workplace = models.CharField(max_length=10)
+    employment_type = models.CharField(max_length=12)
+    seniority = models.CharField(max_length=10)
+    salary_min_annual = models.BigIntegerField(null=True)
+    salary_max_annual = models.BigIntegerField(null=True)
+    salary_currency = models.CharField(max_length=3, blank=True)
+    tags = ArrayField(models.TextField(), default=list)
+    skill_ids = ArrayField(models.BigIntegerField(), default=list)
+    location_ids = ArrayField(models.BigIntegerField(), default=list)
+    document = SearchVectorField()
+
+    objects = SearchRowQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            GinIndex(fields=["document"], name="searchrow_document"),
+            GinIndex(fields=["tags"], name="searchrow_tags"),
+            GinIndex(fields=["skill_ids"], name="searchrow_skills"),
+            GinIndex(fields=["location_ids"], name="searchrow_places"),
+            models.Index(F("published_at").desc(), F("job").desc(), name="searchrow_newest"),
+            models.Index(
+                F("salary_max_annual").desc(nulls_last=True),
+                F("published_at").desc(),
+                F("job").desc(),
+                name="searchrow_salary",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Search row of job {self.job_id}"
+
+    @classmethod
+    def tag(cls, facet: str, value: str) -> str:
+        return f"{cls.TAG_PREFIXES[facet]}:{value}"
 
 
 class JobEdit(PendingChange):

@@ -2,8 +2,9 @@
 
 import re
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db import connection, transaction
+from django.db.models import BooleanField, F, Func
 
 SEARCH_CONFIG = "english"
 # A plain last word still being typed: letters and digits, not negated, not inside quotes.
@@ -11,15 +12,42 @@ TRAILING_WORD = re.compile(r"(?:^|\s)([^\W_]{2,})$")
 WORD = re.compile(r"[^\W_][\w+#.-]*")
 MAX_CORRECTED_WORDS = 6
 SIMILARITY_THRESHOLD = 0.2
+# A hyphen inside a word ("server-side"): searched as the word's parts, however a job spells it.
+INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
+
+
+class AllWords(Func):
+    """The query with every phrase operator (`<->`, `<2>`) turned into "and".
+
+    Search rows keep the description's words without positions (migration 0008), so a phrase
+    could never match there; and an "and" is answered by the GIN index alone, with no recheck.
+    """
+
+    template = "regexp_replace((%(expressions)s)::text, '<[0-9-]+>', '&', 'g')::tsquery"
+    output_field = SearchQueryField()
+
+
+class Matches(Func):
+    """`document @@ query`, as a condition that filter() and Count(filter=...) accept."""
+
+    arg_joiner = " @@ "
+    template = "(%(expressions)s)"
+    output_field = BooleanField()
+
+
+def document_matches(query) -> Matches:
+    return Matches(F("document"), AllWords(query))
 
 
 def build_search_query(text: str) -> SearchQuery | None:
-    """Websearch syntax ("exact phrase", OR, -not); the last word also matches as a prefix.
+    """Websearch syntax (quotes, OR, -not); the last word also matches as a prefix.
+
+    Search matches a quoted phrase, or a hyphenated word, by all of its words (see AllWords).
 
     The whole words and the prefixed form are OR-ed, so a job with the exact word matches both
     and ranks above one that only shares the prefix ("java" before "javascript").
     """
-    text = " ".join(text.split())
+    text = INNER_HYPHEN.sub(" ", " ".join(text.split()))
     if not WORD.search(text):
         return None
     exact = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)

@@ -28,7 +28,7 @@ from careerboard.models import ApiToken, CareerRole, Sector, Skill
 from careerboard.seo import canonical_url
 from jobs import counters, services
 from jobs.charts import Bar, career_path, salary_bars
-from jobs.filters import RANK_CANDIDATES, JobFilterSet, Sort, skill_job_counts
+from jobs.filters import RANK_CANDIDATES, JobFilterSet, Results, Sort, skill_job_counts
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
 from jobs.market import role_market, skill_market
 from jobs.models import (
@@ -40,6 +40,7 @@ from jobs.models import (
     JobEdit,
     JobReport,
     ModerationEvent,
+    SearchRow,
 )
 from jobs.search import suggest_correction
 from jobs.structured_data import as_script, job_posting
@@ -65,7 +66,7 @@ class KnownCountPaginator(Paginator):
 
 def popular_skills(limit=16) -> list[tuple[Skill, int]]:
     """The skills most open jobs ask for."""
-    counts = skill_job_counts(Job.objects.published()).counts
+    counts = skill_job_counts().counts
     top = sorted(counts, key=lambda skill_id: (-counts[skill_id], skill_id))[: limit * 2]
     skills = Skill.objects.visible().in_bulk(top)
     return [(skills[pk], counts[pk]) for pk in top if pk in skills][:limit]
@@ -87,9 +88,9 @@ def home(request):
 
 @cache_for_anonymous
 def job_list(request):
-    filterset = JobFilterSet(request.GET or None, queryset=Job.objects.published())
-    stats = filterset.stats(Job.objects.published())
-    results = filterset.qs.with_card_data()
+    filterset = JobFilterSet(request.GET or None)
+    stats = filterset.stats()
+    results = filterset.qs
     limit = RANK_CANDIDATES if filterset.sort_order == Sort.RELEVANCE else MAX_BROWSABLE_RESULTS
     # An estimate may be low; leave room for a next page until a short page proves the end.
     pageable = stats.total if not stats.is_estimate else max(stats.total, 2 * PAGE_SIZE)
@@ -264,7 +265,7 @@ class SkillListView(TemplateView):
     template_name = "jobs/skill_list.html"
 
     def get_context_data(self, **kwargs):
-        counted = skill_job_counts(Job.objects.published())
+        counted = skill_job_counts()
         categories = {}
         for skill in Skill.objects.visible().order_by("category", "sort_order", "name"):
             skill.open_jobs = counted.counts.get(skill.pk, 0)
@@ -280,14 +281,10 @@ class SkillListView(TemplateView):
 @cache_for_anonymous
 def skill_detail(request, slug):
     skill = get_object_or_404(Skill.objects.visible(), slug=slug)
-    counted = skill_job_counts(Job.objects.published())
+    counted = skill_job_counts()
     open_jobs = counted.counts.get(skill.pk, 0)
-    jobs = (
-        Job.objects.published()
-        .filter(skill_ids__contains=[skill.pk])
-        .with_card_data()
-        .order_by("-published_at", "-id")
-    )
+    rows = SearchRow.objects.live().filter(skill_ids__contains=[skill.pk])
+    jobs = Results(lambda needed: rows.order_by("-published_at", "-job_id"))
     # The count is known (or estimated, or a few minutes old) already: the paginator must not
     # count again, and the first page is always fetched in case the count is behind.
     pageable = min(max(open_jobs, PAGE_SIZE), MAX_BROWSABLE_RESULTS)

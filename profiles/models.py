@@ -126,7 +126,7 @@ class JobAlert(models.Model):
         params = QueryDict(self.query, mutable=True)
         for key in ("page", "sort"):
             params.pop(key, None)
-        return JobFilterSet(params, queryset=Job.objects.published())
+        return JobFilterSet(params)
 
     @property
     def label(self) -> str:

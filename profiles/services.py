@@ -291,8 +291,8 @@ def alerts_send(*, now=None) -> dict[str, int]:
             if not locked.exists():
                 continue
             jobs = list(
-                Job.objects.published()
-                .filter(*alert.filterset.conditions().values(), published_at__gt=since)
+                alert.filterset.matching_jobs()
+                .filter(published_at__gt=since)
                 .exclude(pk__in=AlertDelivery.objects.filter(alert=alert).values("job_id"))
                 .select_related("company")
                 .order_by("-published_at")[:ALERT_MAX_JOBS]

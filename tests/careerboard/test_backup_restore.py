@@ -57,7 +57,7 @@ def test_a_backup_restores_into_an_empty_database(scratch_databases, tmp_path):
                 connection.execute(
                     "SELECT (SELECT count(*) FROM jobs_job),"
                     " (SELECT count(*) FROM careerboard_skill),"
-                    " (SELECT count(*) FROM jobs_job WHERE search_vector @@ 'python'::tsquery)"
+                    " (SELECT count(*) FROM jobs_searchrow WHERE document @@ 'python'::tsquery)"
                 ).fetchone()
             )
     assert counts[0] == counts[1]

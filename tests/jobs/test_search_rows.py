@@ -1,12 +1,18 @@
-"""A job's search row follows the skills, places and company it is made of, on every path."""
+"""A job's search row follows the job and what it is made of (skills, places, company), on
+every path: services, the admin, bulk updates and raw SQL alike."""
+
+from datetime import timedelta
 
 import pytest
 from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import F
 from django.urls import reverse
+from django.utils import timezone
 
 from careerboard.models import Skill
-from jobs.models import CompanyMembership, Job, Location
-from jobs.services import company_approve
+from jobs.models import CompanyMembership, Job, Location, SearchRow
+from jobs.services import company_approve, job_close
 from tests.factories import AdminFactory, EmployerFactory, PublishedJobFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +31,8 @@ def rust_jobs():
 
 
 def matching(q):
-    return set(Job.objects.filter(search_vector=SearchQuery(q)).values_list("title", flat=True))
+    rows = SearchRow.objects.filter(document=SearchQuery(q)).values("job_id")
+    return set(Job.objects.filter(pk__in=rows).values_list("title", flat=True))
 
 
 def test_an_alias_added_to_a_skill_finds_its_jobs(client, rust_jobs):
@@ -79,3 +86,52 @@ def test_a_place_removed_leaves_the_jobs_that_had_it(client):
     job.refresh_from_db()
     assert job.location_ids == []
     assert found(client, "lyon") == set()
+
+
+def row_ids():
+    return set(SearchRow.objects.values_list("job_id", flat=True))
+
+
+def test_only_published_jobs_have_search_rows_whatever_changes_their_status():
+    employer = EmployerFactory()
+    job = PublishedJobFactory(title="Go engineer")
+    assert row_ids() == {job.pk}
+    job_close(job=job, by=employer)
+    assert row_ids() == set()
+    # A bulk update, as the expiry command and the admin's actions make, is followed too.
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.PUBLISHED)
+    assert row_ids() == {job.pk}
+    Job.objects.filter(pk=job.pk).update(status=Job.Status.EXPIRED)
+    assert row_ids() == set()
+
+
+def test_a_job_past_its_expiry_is_not_found_before_the_expiry_command_runs(client):
+    job = PublishedJobFactory(title="Kotlin engineer")
+    Job.objects.filter(pk=job.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
+    assert found(client, "kotlin") == set()
+
+
+def test_a_description_edited_in_the_admin_is_searched_at_once(client):
+    job = PublishedJobFactory(title="Engineer", description="We ship things.")
+    Job.objects.filter(pk=job.pk).update(description="We ship Elixir services.")
+    assert found(client, "elixir") == {"Engineer"}
+
+
+def test_a_deleted_job_leaves_no_search_row():
+    job = PublishedJobFactory()
+    Job.objects.filter(pk=job.pk).delete()
+    assert row_ids() == set()
+
+
+def test_counter_flushes_do_not_rewrite_search_rows():
+    def row_version():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ctid::text FROM jobs_searchrow WHERE job_id = %s", [job.pk])
+            return cursor.fetchone()[0]
+
+    job = PublishedJobFactory()
+    written = row_version()
+    Job.objects.filter(pk=job.pk).update(view_count=F("view_count") + 5)
+    assert row_version() == written
+    Job.objects.filter(pk=job.pk).update(title="Renamed")
+    assert row_version() != written
