@@ -35,7 +35,8 @@ SEED = 1
 RARE_TERMS = ["northwind", "ironforge", "clearpath", "deepharbor", "bluegate", "swiftledger"]
 BROAD_TERMS = ["developer", "engineer", "python", "sql"]
 TYPOS = ["pyhton", "javsacript", "postgersql", "developr", "enginer", "databse"]
-BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
+# A Redis database the benchmarks empty before each size: none other may live there.
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15")
 # Pages that share the measured pages' code and templates but none of their URLs or cached
 # figures (the searches' words match nothing).
 WARM_UP_PATHS = [

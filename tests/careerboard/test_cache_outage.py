@@ -87,3 +87,14 @@ def test_readyz_reports_the_cache_and_stays_ready(client):
     response = client.get(reverse("readyz"))
     assert response.status_code == 200
     assert response.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
+
+
+def test_login_lockout_still_applies_since_it_counts_in_the_database(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    SeekerFactory(username="ada")
+    for _ in range(3):
+        client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+    response = client.post(reverse("login"), {"username": "ada", "password": "a-good-password"})
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
