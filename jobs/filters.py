@@ -31,6 +31,7 @@ from django.db.models import (
     Value,
 )
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -38,7 +39,7 @@ from drf_spectacular.utils import extend_schema_field
 from careerboard.models import Skill
 from jobs.locations import country_code, location_condition
 from jobs.models import Company, Job, Location, SearchRow
-from jobs.search import AllWords, build_search_query, document_matches
+from jobs.search import AllWords, build_search_query, document_matches, is_known_word
 
 # Above this many search rows, counts come from a sample of the table's pages...
 EXACT_STATS_UP_TO = 50_000
@@ -56,8 +57,14 @@ RANK_ALL_UP_TO = 3000
 # Newest or best-paid first reads the date or salary index in order until it has the rows it
 # needs, which is quick when matches are common: about needed * board / matches rows. When that
 # would pass over more rows than this, the matches are read through the filters' own indexes
-# and sorted instead.
+# and sorted instead...
 WALK_BUDGET_ROWS = 20_000
+# ... and always when there are at most this many: sorting them is cheap, while a walk can pass
+# over most of the board when the matches sit at the far end of the order (pay in rupees when
+# sorting by salary, say).
+SORT_ALL_UP_TO = 5000
+# A choice filter whose options are in more than this share of the rows is checked row by row.
+COMMON_TAG_SHARE = 0.1
 # A first page of results, on the site (20) or in the API (50).
 FIRST_PAGE_ROWS = 50
 
@@ -152,7 +159,7 @@ class JobFilterSet(django_filters.FilterSet):
     # Conditions, one per filter -------------------------------------------------------------
 
     def condition_q(self, value):
-        query = build_search_query(value)
+        query = self.search_query
         return Q(document_matches(query)) if query is not None else None
 
     def condition_location(self, value):
@@ -160,7 +167,30 @@ class JobFilterSet(django_filters.FilterSet):
         return Q(location_ids__overlap=ArraySubquery(places))
 
     def _tags(self, facet, values):
-        return Q(tags__overlap=[SearchRow.tag(facet, value) for value in values])
+        """A choice filter. Looking options up in the tags' GIN index pays when they are rare;
+        when they are common and another filter narrows the search, checking each row's column
+        is cheaper than building a bitmap of a large share of the board."""
+        tags = [SearchRow.tag(facet, value) for value in values]
+        shares = tag_shares()
+        if sum(shares.get(tag, 0.0) for tag in tags) > COMMON_TAG_SHARE and self._narrowed(facet):
+            column = "salary_currency" if facet == "currency" else facet
+            return Q(**{f"{column}__in": values})
+        return Q(tags__overlap=tags)
+
+    def _narrowed(self, facet) -> bool:
+        """Whether a filter other than this facet uses an index that picks out a few rows."""
+        data = self.cleaned_data()
+        if any(not _is_empty(data.get(name)) for name in ("q", "skill", "location", "company")):
+            return True
+        shares = tag_shares()
+        for other in ("workplace", "employment_type", "seniority"):
+            chosen = data.get(other)
+            if other == facet or _is_empty(chosen):
+                continue
+            share = sum(shares.get(SearchRow.tag(other, value), 0.0) for value in chosen)
+            if share <= COMMON_TAG_SHARE:
+                return True
+        return False
 
     def condition_workplace(self, value):
         return self._tags("workplace", value)
@@ -240,9 +270,9 @@ class JobFilterSet(django_filters.FilterSet):
 
     # Results -----------------------------------------------------------------------------
 
-    @property
+    @cached_property
     def search_query(self):
-        return build_search_query(self.cleaned_data().get("q") or "")
+        return build_search_query(self.cleaned_data().get("q") or "", is_known=is_known_word)
 
     @property
     def sort_order(self) -> str:
@@ -292,7 +322,8 @@ class JobFilterSet(django_filters.FilterSet):
         else as an expression no index answers, so that the matches are found and sorted."""
         if self.expected_total is not None:
             board = max(search_rows(), self.expected_total)  # the planner's figure may lag
-            if needed * board > WALK_BUDGET_ROWS * max(self.expected_total, 1):
+            few = self.expected_total <= SORT_ALL_UP_TO
+            if few or needed * board > WALK_BUDGET_ROWS * max(self.expected_total, 1):
                 zero = Value(timedelta(0)) if field is DateTimeField else Value(0)
                 key = ExpressionWrapper(key + zero, output_field=field())
         return (OrderBy(key, descending=True, nulls_last=nulls_last or None), F("job_id").desc())
@@ -556,6 +587,24 @@ def run_sampled(query, sample_percent: float | None) -> list[dict]:
         cursor.execute(sampled_sql(sql, sample_percent), params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def tag_shares() -> dict[str, float]:
+    """The share of search rows each common choice tag is in, from the planner's statistics."""
+    shares = cache.get("search-tag-shares")
+    if shares is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT most_common_elems::text::text[], most_common_elem_freqs
+                FROM pg_stats WHERE tablename = %s AND attname = 'tags'
+                """,
+                [SearchRow._meta.db_table],
+            )
+            row = cursor.fetchone()
+        shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+        cache.set("search-tag-shares", shares, 600)
+    return shares
 
 
 def search_rows() -> int:

@@ -514,8 +514,10 @@ class SearchRow(models.Model):
     triggers in the transaction of the change (migration 0008): whatever path changes a job or
     what it is made of, the row follows. `tags` holds the choice filters ("workplace:remote",
     "type:contract", "seniority:senior", "currency:EUR") for one GIN index to answer any mix of
-    them, and the three facets are columns too, for counting. `document` holds the title (weight A), company, skills and their aliases (B) and
-    places (D) with positions, and the description's words without positions (ranked as D).
+    the rare ones; the three facets are plain columns too, for counting and for the common
+    options, which are cheaper to check row by row than to look up. `document` holds the title
+    (weight A), company, skills and their aliases (B) and places (D) with positions, and the
+    description's words without positions (ranked as D).
     """
 
     TAG_PREFIXES = {

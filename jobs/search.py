@@ -6,6 +6,8 @@ from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db import connection, transaction
 from django.db.models import BooleanField, F, Func
 
+from jobs.models import SearchTerm
+
 SEARCH_CONFIG = "english"
 # A plain last word still being typed: letters and digits, not negated, not inside quotes.
 TRAILING_WORD = re.compile(r"(?:^|\s)([^\W_]{2,})$")
@@ -39,20 +41,22 @@ def document_matches(query) -> Matches:
     return Matches(F("document"), AllWords(query))
 
 
-def build_search_query(text: str) -> SearchQuery | None:
+def build_search_query(text: str, *, is_known=lambda word: False) -> SearchQuery | None:
     """Websearch syntax (quotes, OR, -not); the last word also matches as a prefix.
 
     Search matches a quoted phrase, or a hyphenated word, by all of its words (see AllWords).
 
     The whole words and the prefixed form are OR-ed, so a job with the exact word matches both
-    and ranks above one that only shares the prefix ("java" before "javascript").
+    and ranks above one that only shares the prefix ("java" before "javascript"). A last word
+    that `is_known` (a whole word of the vocabulary, such as "developer") is taken as typed in
+    full: its prefix would match most of the board and cost more than the rest of the search.
     """
     text = INNER_HYPHEN.sub(" ", " ".join(text.split()))
     if not WORD.search(text):
         return None
     exact = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
     match = TRAILING_WORD.search(text) if text.count('"') % 2 == 0 else None
-    if match is None:
+    if match is None or is_known(match.group(1).lower()):
         return exact
     prefix = SearchQuery(f"{match.group(1)}:*", search_type="raw", config=SEARCH_CONFIG)
     head = text[: match.start(1)].strip()
@@ -64,6 +68,11 @@ def build_search_query(text: str) -> SearchQuery | None:
         head_query = SearchQuery(head, search_type="websearch", config=SEARCH_CONFIG)
         return exact | (head_query & prefix)
     return exact | prefix
+
+
+def is_known_word(word: str) -> bool:
+    """Whether the word is a whole word of the vocabulary (skills and words of job titles)."""
+    return SearchTerm.objects.filter(term=word).exists()
 
 
 def suggest_correction(text: str) -> str | None:

@@ -215,9 +215,10 @@ def test_search_page_query_count_does_not_grow_with_results(client, django_asser
     python = SkillFactory(name="Python")
     for n in range(25):
         PublishedJobFactory(title=f"Python dev {n}", skills=[python], places=["Paris, France"])
-    # Skill lookup, table size, facets, top skills and their names, the page, its locations
-    # and its skills: the same eight whatever the page holds.
-    with django_assert_max_num_queries(8):
+    # Skill lookup, whether "python" is a whole known word, table size, facets and top skills,
+    # the skills' names, the page's rows, its jobs, their locations and their skills: the same
+    # nine whatever the page holds.
+    with django_assert_max_num_queries(9):
         response = client.get(reverse("jobs:job_list"), {"q": "python", "skill": "python"})
     assert len(response.context["jobs"]) == 20
 
@@ -354,3 +355,25 @@ class TestRareAfterChoiceFilters:
         response = client.get(reverse("jobs:job_list"), params)
         assert response.context["counts"] == {"total": 1, "is_estimate": False}
         assert [job.title for job in response.context["jobs"]] == ["Odd one"]
+
+
+def test_a_whole_known_word_is_not_read_as_the_start_of_longer_ones():
+    PublishedJobFactory(title="JavaScript developer")
+    PublishedJobFactory(title="Java developer")
+    search_terms_rebuild()
+    assert titles(q="java") == ["Java developer"]
+    assert titles(q="jav") == ["Java developer", "JavaScript developer"]
+
+
+@pytest.mark.parametrize("share", [0.0, 1.0], ids=["looked-up", "checked-row-by-row"])
+def test_a_choice_filter_finds_the_same_jobs_however_it_is_read(monkeypatch, share):
+    monkeypatch.setattr(
+        "jobs.filters.tag_shares", lambda: {"seniority:senior": share, "currency:EUR": share}
+    )
+    pay = {"salary_min": 50_000, "salary_max": 60_000, "salary_period": "year"}
+    PublishedJobFactory(title="Senior Go", seniority="senior", salary_currency="EUR", **pay)
+    PublishedJobFactory(title="Junior Go", seniority="junior")
+    PublishedJobFactory(title="Senior Java", seniority="senior", salary_currency="USD", **pay)
+    assert titles(q="go", seniority=["senior"]) == ["Senior Go"]
+    assert titles(q="senior", currency="EUR") == ["Senior Go"]
+    assert titles(seniority=["senior"], sort="newest") == ["Senior Java", "Senior Go"]
