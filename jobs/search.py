@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db import connection, transaction
 from django.db.models import BooleanField, F, Func
 
-from jobs.models import SearchTerm
+from jobs.models import SearchRow
 
 SEARCH_CONFIG = "english"
 # A plain last word still being typed: letters and digits, not negated, not inside quotes.
@@ -46,10 +46,9 @@ def build_search_query(text: str, *, is_known=lambda word: False) -> SearchQuery
 
     Search matches a quoted phrase, or a hyphenated word, by all of its words (see AllWords).
 
-    The whole words and the prefixed form are OR-ed, so a job with the exact word matches both
-    and ranks above one that only shares the prefix ("java" before "javascript"). A last word
-    that `is_known` (a whole word of the vocabulary, such as "developer") is taken as typed in
-    full: its prefix would match most of the board and cost more than the rest of the search.
+    A last word that `is_known` (a whole word some job has, such as "developer", or a word too
+    common to search for) is taken as typed in full: its prefix can match a large share of the
+    board and cost more than the rest of the search, and "java" should not find "javascript".
     """
     text = INNER_HYPHEN.sub(" ", " ".join(text.split()))
     if not WORD.search(text):
@@ -71,8 +70,18 @@ def build_search_query(text: str, *, is_known=lambda word: False) -> SearchQuery
 
 
 def is_known_word(word: str) -> bool:
-    """Whether the word is a whole word of the vocabulary (skills and words of job titles)."""
-    return SearchTerm.objects.filter(term=word).exists()
+    """Whether some job has this whole word (one lookup in the GIN index), or it is a word
+    search ignores ("an")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT numnode(q) = 0 OR EXISTS (SELECT 1 FROM {SearchRow._meta.db_table}
+                                             WHERE document @@ q)
+            FROM plainto_tsquery(%s::regconfig, %s) AS q
+            """,
+            [SEARCH_CONFIG, word],
+        )
+        return cursor.fetchone()[0]
 
 
 def suggest_correction(text: str) -> str | None:

@@ -61,12 +61,6 @@ def test_last_word_matches_as_a_prefix_while_typing():
     assert titles(q="gardener postg") == []
 
 
-def test_an_exact_word_ranks_above_a_prefix_match():
-    PublishedJobFactory(title="JavaScript developer")
-    PublishedJobFactory(title="Java developer")
-    assert titles(q="java") == ["Java developer", "JavaScript developer"]
-
-
 def test_only_public_jobs_are_found_even_before_expiry_cleanup():
     PublishedJobFactory(title="Visible role")
     ExpiredJobFactory(title="Expired role")
@@ -360,9 +354,9 @@ class TestRareAfterChoiceFilters:
 def test_a_whole_known_word_is_not_read_as_the_start_of_longer_ones():
     PublishedJobFactory(title="JavaScript developer")
     PublishedJobFactory(title="Java developer")
-    search_terms_rebuild()
     assert titles(q="java") == ["Java developer"]
-    assert titles(q="jav") == ["Java developer", "JavaScript developer"]
+    assert set(titles(q="jav")) == {"Java developer", "JavaScript developer"}
+    assert titles(q="developer an") == titles(q="developer")
 
 
 @pytest.mark.parametrize("share", [0.0, 1.0], ids=["looked-up", "checked-row-by-row"])
