@@ -168,13 +168,34 @@ def visitor_card_data(request, jobs: list[Job], detailed: bool) -> dict[int, dic
     saved = set(
         SavedJob.objects.filter(user=request.user, job_id__in=ids).values_list("job_id", flat=True)
     )
+    profile_url = reverse("profiles:profile")
+    # The page's jobs lack the same few skills: each link is reversed once.
+    skill_urls: dict[int, str] = {}
+
+    def shown(fit: Fit | None) -> dict:
+        if fit is None:
+            return {"score": None, "missing": []}
+        missing = []
+        for skill in fit.missing:
+            if skill.pk not in skill_urls:
+                skill_urls[skill.pk] = skill.get_absolute_url()
+            missing.append(
+                {
+                    "name": skill.name,
+                    "url": skill_urls[skill.pk],
+                    "resources": fit.resources.get(skill.pk, []),
+                }
+            )
+        band = "high" if fit.score >= 75 else "mid" if fit.score >= 40 else "low"
+        return {"score": fit.score, "band": band, "missing": missing}
+
     return {
         job.pk: {
+            **shown(found.get(job.pk)),
             "has_profile": profile is not None,
-            "fit": found.get(job.pk),
             "saved": job.pk in saved,
             "save_url": reverse("profiles:saved_toggle", args=[job.pk]),
-            "profile_url": reverse("profiles:profile"),
+            "profile_url": profile_url,
         }
         for job in jobs
     }
