@@ -15,6 +15,7 @@ from django.db import connection
 from django.urls import reverse
 
 from careerboard.models import Resource, Skill
+from jobs.cards import reverse_each
 from jobs.models import Job
 from profiles.models import Profile, SavedJob
 from profiles.services import seeker_profile
@@ -169,20 +170,18 @@ def visitor_card_data(request, jobs: list[Job], detailed: bool) -> dict[int, dic
         SavedJob.objects.filter(user=request.user, job_id__in=ids).values_list("job_id", flat=True)
     )
     profile_url = reverse("profiles:profile")
-    # The page's jobs lack the same few skills: each link is reversed once.
-    skill_urls: dict[int, str] = {}
+    save_url = reverse_each("profiles:saved_toggle", 1)
+    skill_url = reverse_each("skill_detail", 1)
 
     def shown(fit: Fit | None) -> dict:
         if fit is None:
             return {"score": None, "missing": []}
         missing = []
         for skill in fit.missing:
-            if skill.pk not in skill_urls:
-                skill_urls[skill.pk] = skill.get_absolute_url()
             missing.append(
                 {
                     "name": skill.name,
-                    "url": skill_urls[skill.pk],
+                    "url": skill_url(skill.slug),
                     "resources": fit.resources.get(skill.pk, []),
                 }
             )
@@ -194,7 +193,7 @@ def visitor_card_data(request, jobs: list[Job], detailed: bool) -> dict[int, dic
             **shown(found.get(job.pk)),
             "has_profile": profile is not None,
             "saved": job.pk in saved,
-            "save_url": reverse("profiles:saved_toggle", args=[job.pk]),
+            "save_url": save_url(job.pk),
             "profile_url": profile_url,
         }
         for job in jobs
