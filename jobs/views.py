@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
@@ -27,6 +27,7 @@ from careerboard.caching import cache_for_anonymous
 from careerboard.models import ApiToken, CareerRole, Sector, Skill
 from careerboard.seo import canonical_url
 from jobs import counters, services
+from jobs.cards import job_cards, visitor_data
 from jobs.charts import Bar, career_path, salary_bars
 from jobs.filters import RANK_CANDIDATES, JobFilterSet, Results, Sort, skill_job_counts
 from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm, JobForm, RejectForm, ReportForm
@@ -79,7 +80,7 @@ def home(request):
         request,
         "jobs/home.html",
         {
-            "latest_jobs": latest,
+            "cards": job_cards(request, latest),
             "popular_skills": popular_skills(),
             "canonical_url": canonical_url(request),
         },
@@ -128,8 +129,10 @@ def job_list(request):
             "form": filterset.form,
             "page": page,
             "jobs": page.object_list,
+            "cards": job_cards(request, page.object_list),
             "counts": counts,
             "facets": facet_table(filterset, stats),
+            "active_filters": active_filter_count(filterset),
             "top_skills": stats.top_skills,
             "stats": stats,
             "page_note": page_note,
@@ -147,6 +150,16 @@ def _with(params, **changes):
     for key, value in changes.items():
         params[key] = value
     return params.urlencode()
+
+
+def active_filter_count(filterset) -> int:
+    """How many filter values apply besides keywords and location, to show on a closed panel."""
+    count = 0
+    for name, value in filterset.cleaned_data().items():
+        if name in ("q", "location", "sort") or value is None or value == "":
+            continue
+        count += len(value) if isinstance(value, list | tuple | QuerySet) else 1
+    return count
 
 
 def facet_table(filterset, stats):
@@ -204,12 +217,16 @@ def job_detail(request, pk, slug):
         raise Http404("No such job.")
     if slug != job.slug:
         return redirect(job, permanent=True)
+    similar = similar_jobs(job)
+    # The visitor's fit to this job and its similar ones, in one batch of queries.
+    visitor = visitor_data(request, [job, *similar], detailed=True)
     response = render(
         request,
         "jobs/job_detail.html",
         {
             "job": job,
-            "similar_jobs": similar_jobs(job),
+            "cards": job_cards(request, similar, visitor=visitor),
+            "my_fit": visitor.get(job.pk),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
             "canonical_url": canonical_url(request) if job.is_public else None,
@@ -249,14 +266,17 @@ class CompanyDetailView(DetailView):
         return Company.objects.visible_to(self.request.user).prefetch_related("sectors")
 
     def get_context_data(self, **kwargs):
-        jobs = (
+        jobs = list(
             Job.objects.published()
             .filter(company=self.object)
             .with_card_data()
             .order_by("-published_at", "-id")
         )
         return super().get_context_data(
-            open_jobs=jobs, canonical_url=canonical_url(self.request), **kwargs
+            open_jobs=jobs,
+            cards=job_cards(self.request, jobs),
+            canonical_url=canonical_url(self.request),
+            **kwargs,
         )
 
 
@@ -291,7 +311,7 @@ def skill_detail(request, slug):
     page = KnownCountPaginator(jobs, PAGE_SIZE, count=pageable).get_page(request.GET.get("page"))
     if len(page.object_list) < PAGE_SIZE:
         open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
-    resources = skill.resources.visible()
+    resources = list(skill.resources.visible())
     market = skill_market(skill.pk)
     together = Skill.objects.visible().in_bulk([pk for pk, _ in market.together])
     return render(
@@ -303,6 +323,7 @@ def skill_detail(request, slug):
             "market": market,
             "page": page,
             "jobs": page.object_list,
+            "cards": job_cards(request, page.object_list),
             "resources": resources,
             "open_jobs": open_jobs,
             "counts_are_estimates": counted.is_estimate,

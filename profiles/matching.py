@@ -12,10 +12,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.urls import reverse
 
 from careerboard.models import Resource, Skill
+from jobs.cards import reverse_each
 from jobs.models import Job
-from profiles.models import Profile
+from profiles.models import Profile, SavedJob
+from profiles.services import seeker_profile
 
 EXPECTED_LEVEL = {"intern": 1, "junior": 2, "mid": 3, "senior": 4, "lead": 5}
 RECOMMEND_CANDIDATES = 500
@@ -121,19 +124,24 @@ def _kept(name: str, key_data, compute):
     return cache.get_or_set(key, compute, settings.PAGE_CACHE_SECONDS)
 
 
-def fits(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, Fit]:
-    """Scores with the missing skills and up to three visible resources teaching each."""
+def fits(
+    skill_levels: dict[int, int], job_ids: list[int], *, resources: bool = True
+) -> dict[int, Fit]:
+    """Scores with the missing skills and, if asked, up to three visible resources teaching
+    each (a job page lists them; a card does not)."""
     return _kept(
-        "fits", [sorted(skill_levels.items()), job_ids], lambda: _fits(skill_levels, job_ids)
+        "fits",
+        [sorted(skill_levels.items()), job_ids, resources],
+        lambda: _fits(skill_levels, job_ids, resources=resources),
     )
 
 
-def _fits(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, Fit]:
+def _fits(skill_levels: dict[int, int], job_ids: list[int], *, resources: bool) -> dict[int, Fit]:
     scored = scores(skill_levels, job_ids)
     missing_ids = {pk for _, missing in scored.values() for pk in missing}
     skills = Skill.objects.visible().in_bulk(missing_ids)
     teaching: dict[int, list[Resource]] = {}
-    if skills:
+    if skills and resources:
         through = (
             Resource.skills.through.objects.filter(skill_id__in=skills, resource__is_hidden=False)
             .select_related("resource")
@@ -149,6 +157,46 @@ def _fits(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, Fit]:
             resources={pk: teaching.get(pk, []) for pk in missing if pk in skills},
         )
         for job_id, (score, missing) in scored.items()
+    }
+
+
+def visitor_card_data(request, jobs: list[Job], detailed: bool) -> dict[int, dict]:
+    """For job cards and pages: the signed-in seeker's fit to each job and whether they saved
+    it, in one batch of queries for all the jobs (registered with `jobs.cards`)."""
+    ids = [job.pk for job in jobs]
+    profile = seeker_profile(request)
+    found = fits(profile.skill_levels(), ids, resources=detailed) if profile else {}
+    saved = set(
+        SavedJob.objects.filter(user=request.user, job_id__in=ids).values_list("job_id", flat=True)
+    )
+    profile_url = reverse("profiles:profile")
+    save_url = reverse_each("profiles:saved_toggle", 1)
+    skill_url = reverse_each("skill_detail", 1)
+
+    def shown(fit: Fit | None) -> dict:
+        if fit is None:
+            return {"score": None, "missing": []}
+        missing = []
+        for skill in fit.missing:
+            missing.append(
+                {
+                    "name": skill.name,
+                    "url": skill_url(skill.slug),
+                    "resources": fit.resources.get(skill.pk, []),
+                }
+            )
+        band = "high" if fit.score >= 75 else "mid" if fit.score >= 40 else "low"
+        return {"score": fit.score, "band": band, "missing": missing}
+
+    return {
+        job.pk: {
+            **shown(found.get(job.pk)),
+            "has_profile": profile is not None,
+            "saved": job.pk in saved,
+            "save_url": save_url(job.pk),
+            "profile_url": profile_url,
+        }
+        for job in jobs
     }
 
 

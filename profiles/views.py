@@ -13,6 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from jobs.cards import job_cards
 from jobs.models import Application, Job
 from jobs.services import job_public_title
 from profiles import matching, services
@@ -74,7 +75,7 @@ def recommended(request):
         {
             "profile": profile,
             "ranked": ranked,
-            "jobs_only": [job for job, _ in ranked],
+            "cards": job_cards(request, [job for job, _ in ranked]),
             "page_number": page_number,
         },
     )

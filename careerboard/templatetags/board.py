@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 from django import template
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django_countries import countries
@@ -99,14 +98,3 @@ def required_skills(job) -> list:
 def optional_skills(job) -> list:
     """The skills a job would like but does not require, from its prefetched `job_skills`."""
     return [job_skill.skill for job_skill in job.job_skills.all() if not job_skill.is_required]
-
-
-@register.simple_tag
-def active_filter_count(filterset) -> int:
-    """How many filter values apply besides keywords and location, to show on a closed panel."""
-    count = 0
-    for name, value in filterset.cleaned_data().items():
-        if name in ("q", "location", "sort") or value is None or value == "":
-            continue
-        count += len(value) if isinstance(value, list | tuple | QuerySet) else 1
-    return count

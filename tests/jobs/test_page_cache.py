@@ -119,7 +119,7 @@ def test_api_readers_with_a_token_get_a_fresh_list():
     assert client.get(url).json()["results"][0]["title"] == "New title"
 
 
-def test_job_cards_are_kept_but_follow_edits_of_the_job_and_its_company(client):
+def test_job_cards_follow_edits_of_the_job_and_its_company(client):
     job = PublishedJobFactory(title="Old title", company__name="Old name")
     seeker = SeekerFactory()
     client.force_login(seeker)

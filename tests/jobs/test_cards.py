@@ -1,0 +1,79 @@
+"""Job cards: what a card on the search page shows, worked out by the view for the whole page."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from careerboard.models import Resource
+from profiles.models import Profile, ProfileSkill
+from tests.factories import PublishedJobFactory, SeekerFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_card_shows_the_job_its_places_salary_required_skills_and_age_with_working_links(
+    client,
+):
+    posted = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    job = PublishedJobFactory(
+        title="Data engineer",
+        company__name="Acme & Sons",
+        company__is_verified=True,
+        published_at=posted,
+        expires_at=posted + timedelta(days=60),
+        salary_min=70000,
+        salary_max=90000,
+        salary_currency="EUR",
+        salary_period="year",
+        places=["Berlin, Germany", "Paris, France"],
+        skills=[SkillFactory(name="Python")],
+        skills__nice=[SkillFactory(name="Scala")],
+    )
+    with time_machine.travel(posted + timedelta(days=3, hours=2), tick=False):
+        page = client.get(reverse("jobs:job_list")).content.decode()
+        job_page = client.get(job.get_absolute_url())
+        company_page = client.get(job.company.get_absolute_url())
+    card = page[page.index('<article class="job-card">') : page.index("</article>")]
+
+    assert f'<a href="{job.get_absolute_url()}">Data engineer</a>' in card
+    assert f'<a href="{job.company.get_absolute_url()}">Acme &amp; Sons</a>' in card
+    assert 'title="Verified employer">Verified</span>' in card
+    assert '<li class="job-card-place">Berlin, Germany; Paris, France</li>' in card
+    assert "EUR 70,000–90,000 per year" in card
+    assert '<li class="tag">Python</li>' in card and "Scala" not in card
+    posted_line = '<time datetime="2026-03-02T09:30:00+00:00" title="2 March 2026">3\xa0days ago'
+    assert posted_line in card
+    assert job_page.status_code == 200 and company_page.status_code == 200
+
+
+def test_a_seeker_sees_the_match_and_the_missing_skills_linked_and_the_job_page_teaches_them(
+    client,
+):
+    python, go = SkillFactory(name="Python"), SkillFactory(name="Go")
+    tour = Resource.objects.create(
+        name="A Tour of Go",
+        slug="tour-of-go",
+        kind=Resource.Kind.LEARNING,
+        url="https://go.dev/tour",
+    )
+    tour.skills.add(go)
+    job = PublishedJobFactory(title="Platform engineer", seniority="mid", skills=[python, go])
+    seeker = SeekerFactory()
+    profile = Profile.objects.create(user=seeker)
+    ProfileSkill.objects.create(profile=profile, skill=python, level=3)
+    client.force_login(seeker)
+
+    card = client.get(reverse("jobs:job_list")).content.decode()
+    job_page = client.get(job.get_absolute_url()).content.decode()
+
+    # Python at the expected level earns its weight 2 of 4; Go is missing.
+    assert '<span class="badge match-mid">Match 50%</span>' in card
+    assert "You lack 1 skill<" in card
+    assert f'<li><a href="{go.get_absolute_url()}">Go</a></li>' in card
+    assert "A Tour of Go" not in card
+    assert (
+        f'<a href="{go.get_absolute_url()}">Go</a>: learn it with '
+        '<a href="https://go.dev/tour" rel="noopener">A Tour of Go</a>'
+    ) in job_page
