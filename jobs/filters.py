@@ -437,29 +437,31 @@ class JobFilterSet(django_filters.FilterSet):
                 return group[3] is not None and group[3] <= int(value)
             return group[self.FACETS.index(facet)] in value
 
-        def count(skip=None, option=None) -> int:
-            selected = {f: v for f, v in chosen.items() if f != skip}
-            if option is not None:
-                selected[skip] = option
-            return sum(
-                group[4]
-                for group in groups
-                if all(allowed(group, f, v) for f, v in selected.items())
-            )
-
-        facets = {
-            facet: {
-                value: count(facet, value if facet == "posted" else [value])
-                for value, _label in self.facet_choices(facet)
-            }
-            for facet in self.FACETS
-        }
+        # For each group, which of the chosen facets it satisfies; an option of a facet counts
+        # the groups that satisfy every other chosen facet.
+        passes = [{f: allowed(group, f, v) for f, v in chosen.items()} for group in groups]
+        facets = {facet: dict.fromkeys(self._facet_values(facet), 0) for facet in self.FACETS}
+        total = 0
+        for group, passed in zip(groups, passes, strict=True):
+            failed = [f for f, ok in passed.items() if not ok]
+            if not failed:
+                total += group[4]
+            if len(failed) > 1:
+                continue
+            for facet in failed or self.FACETS:
+                for value in facets[facet]:
+                    option = value if facet == "posted" else [value]
+                    if allowed(group, facet, option):
+                        facets[facet][value] += group[4]
         return Counted(
             base=sum(group[4] for group in groups),
-            total=count(),
+            total=total,
             facets=facets,
             top_skills=top_skills,
         )
+
+    def _facet_values(self, facet) -> list[str]:
+        return [value for value, _label in self.facet_choices(facet)]
 
 
 TOP_SKILLS = 12

@@ -157,6 +157,34 @@ def test_facets_count_each_option_as_if_it_were_ticked():
     assert counts.facets["seniority"]["junior"] == 1
 
 
+def test_with_two_facets_ticked_each_counts_under_the_other():
+    now = timezone.now()
+    for workplace, seniority, days in [
+        ("remote", "senior", 2),
+        ("hybrid", "senior", 2),
+        ("hybrid", "senior", 20),
+        ("hybrid", "junior", 2),
+        ("onsite", "junior", 2),
+    ]:
+        PublishedJobFactory(
+            workplace=workplace,
+            seniority=seniority,
+            published_at=now - timedelta(days=days),
+            remote_anywhere=workplace == "remote",
+        )
+    counts = JobFilterSet({"workplace": ["hybrid"], "seniority": ["senior"]}).counted()
+    assert counts.total == 2
+    assert counts.facets["workplace"] == {"onsite": 0, "hybrid": 2, "remote": 1}
+    assert counts.facets["seniority"] == {
+        "intern": 0,
+        "junior": 1,
+        "mid": 0,
+        "senior": 2,
+        "lead": 0,
+    }
+    assert counts.facets["posted"] == {"1": 0, "7": 1, "30": 2}
+
+
 def test_typo_suggests_the_closest_known_term(client):
     python = SkillFactory(name="Python")
     PublishedJobFactory(title="Python developer", skills=[python])
