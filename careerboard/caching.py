@@ -1,9 +1,10 @@
 """What this project keeps in its caches, under which keys, for how long, and when it is stale.
 
 Every key prefix and lifetime lives here. Public data (jobs, companies, places, skills, career
-pages) has a version, a PostgreSQL sequence that triggers bump on every change the public could
-see, whatever made it (careerboard migration 0004, jobs migration 0009). Whatever is built from
-public data carries that version in its key, so a change shows on the next request:
+pages) has a version, a number in PostgreSQL that triggers move as each transaction that
+changed what the public could see commits, whatever made the change (careerboard migration 0004,
+jobs migration 0009). Whatever is built from public data carries that version in its key, so a
+change shows on the next request:
 
 - whole pages for anonymous visitors (below), in the "pages" cache: Redis, fronted by a copy in
   each worker's memory for WORKER_MEMORY_SECONDS, which spares a cached page about a third of
@@ -68,12 +69,13 @@ _request_version: ContextVar[dict | None] = ContextVar("public_data_version", de
 
 
 def public_version() -> int:
-    """The current public data version; read once per GET or HEAD request, else every time."""
+    """The public data version as last committed; read once per GET or HEAD request, before
+    the data, so that what is built under it is at least as new. Elsewhere, read every time."""
     memo = _request_version.get()
     if memo is not None and "version" in memo:
         return memo["version"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT last_value FROM careerboard_public_data_version")
+        cursor.execute("SELECT version FROM careerboard_public_data_version")
         version = cursor.fetchone()[0]
     if memo is not None:
         memo["version"] = version

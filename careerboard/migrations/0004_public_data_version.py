@@ -1,11 +1,12 @@
 """The public data version: a number that moves with every change to what the public sees.
 
 Cached public pages and figures carry it in their keys (careerboard/caching.py), so a change
-shows on the next request. Statement-level triggers bump it whatever path made the change: a
-service, the admin, `load_seeds` or raw SQL. It is bumped when the statement runs, so the
-writing transaction reads a new version at once, and again as the transaction commits, so that
-a page another request built meanwhile from the data as it was before is never kept under the
-new number. The second bump is a deferred constraint trigger on a one-row-per-statement table.
+shows on the next request. Statement-level triggers mark the transaction whatever path made the
+change (a service, the admin, `load_seeds`, raw SQL); as it commits, a deferred constraint
+trigger adds one to the version, in a row of its own, once per transaction. The new number
+becomes visible together with the data it follows: a request reads the version before the data,
+so a page is never kept under a version newer than what it shows. Writers wait on each other
+only from that last update to their commit.
 
 This migration holds the machinery and the triggers on the curated tables; jobs adds its own.
 """
@@ -13,15 +14,18 @@ This migration holds the machinery and the triggers on the curated tables; jobs 
 from django.db import migrations
 
 MACHINERY = """
-CREATE SEQUENCE careerboard_public_data_version;
--- Called once, so that last_value moves with the very first change too.
-SELECT nextval('careerboard_public_data_version');
-CREATE UNLOGGED TABLE careerboard_public_data_change (id bigserial PRIMARY KEY);
+CREATE TABLE careerboard_public_data_version (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    version bigint NOT NULL
+);
+INSERT INTO careerboard_public_data_version (version) VALUES (1);
+-- The transactions that changed public data and have yet to commit.
+CREATE UNLOGGED TABLE careerboard_public_data_change (txid bigint PRIMARY KEY);
 
 CREATE FUNCTION careerboard_public_data_committed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM nextval('careerboard_public_data_version');
-    DELETE FROM careerboard_public_data_change WHERE id = NEW.id;
+    UPDATE careerboard_public_data_version SET version = version + 1;
+    DELETE FROM careerboard_public_data_change WHERE txid = NEW.txid;
     RETURN NULL;
 END $$;
 CREATE CONSTRAINT TRIGGER careerboard_public_data_committed
@@ -29,8 +33,8 @@ CREATE CONSTRAINT TRIGGER careerboard_public_data_committed
     FOR EACH ROW EXECUTE FUNCTION careerboard_public_data_committed();
 
 CREATE FUNCTION careerboard_public_data_changed() RETURNS void LANGUAGE sql AS $$
-    SELECT nextval('careerboard_public_data_version');
-    INSERT INTO careerboard_public_data_change DEFAULT VALUES;
+    INSERT INTO careerboard_public_data_change (txid) VALUES (txid_current())
+    ON CONFLICT DO NOTHING;
 $$;
 
 -- For tables where any inserted, changed or deleted row is public.
@@ -46,7 +50,7 @@ DROP FUNCTION careerboard_public_rows_changed();
 DROP FUNCTION careerboard_public_data_changed();
 DROP TABLE careerboard_public_data_change;
 DROP FUNCTION careerboard_public_data_committed();
-DROP SEQUENCE careerboard_public_data_version;
+DROP TABLE careerboard_public_data_version;
 """
 
 # Every curated table shows on public pages: skills, career roles and resources.

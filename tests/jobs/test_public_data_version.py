@@ -205,10 +205,12 @@ def test_a_draft_edited_by_its_employer_keeps_the_version():
     assert public_version() == before
 
 
-def test_the_version_moves_again_when_a_change_commits():
-    """A page built while the change was uncommitted, from the data before it, is not kept."""
+def test_the_version_moves_once_the_change_commits():
+    """A page built before the commit, from the data before it, is kept under the old version."""
     job = PublishedJobFactory(title="Systems engineer")
+    before = public_version()
     with transaction.atomic():
         Job.objects.filter(pk=job.pk).update(title="Systems lead")
-        while_uncommitted = public_version()
-    assert public_version() > while_uncommitted
+        Job.objects.filter(pk=job.pk).update(title="Systems lead, platform")
+        assert public_version() == before
+    assert public_version() == before + 1
