@@ -7,8 +7,8 @@ jobs migration 0009). Whatever is built from public data carries that version in
 change shows on the next request:
 
 - whole pages for anonymous visitors (below), in the "pages" cache: Redis, fronted by a copy in
-  each worker's memory for WORKER_MEMORY_SECONDS, which spares a cached page about a third of
-  its time (the round trip to Redis);
+  each worker's memory for WORKER_MEMORY_SECONDS, which spares a cached page the round trip to
+  Redis (0.43-0.47 ms a page instead of 0.54-0.75 ms at 100,000 listings);
 - search counts, skill counts, role and skill markets, and a seeker's recommendations and job
   fits (whose skills and preferences are part of the key), in "default".
 
