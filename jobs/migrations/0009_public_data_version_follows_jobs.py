@@ -10,11 +10,10 @@ check costs about 0.1 ms a row.
 from django.db import migrations
 
 PUBLIC_JOB = "status IN ('published', 'closed', 'expired')"
-# Job columns whose change nobody sees on a public page, and the search columns, which only
-# follow changes that bump the version themselves (the job's text, its skills and places).
+# Job columns whose change nobody sees on a public page, and the id arrays, which only follow
+# changes that move the version themselves (the job's skills and places).
 UNSEEN_JOB_COLUMNS = (
-    "'{view_count,apply_click_count,expiry_warned_at,updated_at,"
-    "search_vector,skill_ids,location_ids}'::text[]"
+    "'{view_count,apply_click_count,expiry_warned_at,updated_at,skill_ids,location_ids}'::text[]"
 )
 # What the public sees of the public jobs among the rows, for a set difference: matching rows
 # pair by pair costs seconds on thousands of rows, a hashed EXCEPT a few milliseconds.
@@ -80,7 +79,7 @@ def drop_trigger_sql(table: str, event: str, _public_rows: str) -> str:
 class Migration(migrations.Migration):
     dependencies = [
         ("careerboard", "0004_public_data_version"),
-        ("jobs", "0007_company_review"),
+        ("jobs", "0008_search_rows_table"),
     ]
 
     operations = [
