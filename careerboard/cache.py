@@ -22,6 +22,8 @@ from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from careerboard.caching import WORKER_MEMORY_SECONDS
+
 log = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
@@ -113,9 +115,11 @@ class WorkerMemoryFirstCache(LocMemCache):
     """The page cache: a few seconds in this worker's memory, in front of the shared cache.
 
     Each page is still built once for all workers (the shared cache, Redis, holds it for its full
-    timeout); a worker then answers it again without a round trip, which doubles what a cached
-    page costs otherwise. A copy here outlives the shared one by LOCAL_SECONDS at most, and the
-    LRU keeps MAX_ENTRIES (pages of 13-35 KB: tens of MB per worker at most).
+    timeout); a worker then answers it again without a round trip, which would otherwise add a
+    fifth to a half to what a cached page costs. Page keys carry the public data version, so a
+    copy here is never served once public data has changed; it outlives the shared one by
+    WORKER_MEMORY_SECONDS (careerboard/caching.py) at most, and the LRU keeps MAX_ENTRIES
+    (pages of 13-35 KB: tens of MB per worker at most).
 
     Made for the page cache (careerboard/caching.py), which only gets and sets: get, set and
     delete reach the shared cache; every other operation, clear() included, acts on this
@@ -126,7 +130,7 @@ class WorkerMemoryFirstCache(LocMemCache):
         options = params.get("OPTIONS", {})
         super().__init__(name, {**params, "OPTIONS": {"MAX_ENTRIES": options["MAX_ENTRIES"]}})
         self.shared_alias = options["SHARED"]
-        self.local_seconds = options["LOCAL_SECONDS"]
+        self.local_seconds = WORKER_MEMORY_SECONDS
 
     @property
     def shared(self):

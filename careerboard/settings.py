@@ -131,12 +131,12 @@ CACHES = {
         # A Redis that does not answer costs a request a fraction of a second, then is skipped.
         "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
     },
-    # Whole pages for anonymous visitors (careerboard/caching.py): kept in Redis for
-    # PAGE_CACHE_SECONDS, and in each worker's memory for up to LOCAL_SECONDS of that.
+    # Whole pages for anonymous visitors, in Redis and in each worker's memory; their keys and
+    # lifetimes, like every other cache entry's, are set in careerboard/caching.py.
     "pages": {
         "BACKEND": "careerboard.cache.WorkerMemoryFirstCache",
         "LOCATION": "worker-pages",
-        "OPTIONS": {"SHARED": "default", "LOCAL_SECONDS": 10, "MAX_ENTRIES": 2000},
+        "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 2000},
     },
 }
 
@@ -201,7 +201,8 @@ PORT = os.environ.get("PORT") or "8000"
 SITE_URL = (os.environ.get("SITE_URL") or f"http://127.0.0.1:{PORT}").rstrip("/")
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
-# Anonymous visitors get public pages from the cache for this long (0 turns it off).
+# Public pages, and figures built from public data, are kept at most this long (0 turns both
+# off); a change to public data makes them stale at once (careerboard/caching.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "60"))
 
 # How many days a newly published job stays up unless the employer picks another date.

@@ -8,7 +8,6 @@ enough to meet soon, the matches themselves sorted when they are few, nothing wh
 none.
 """
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -36,6 +35,14 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from careerboard.caching import (
+    PLANNER_ESTIMATE_SECONDS,
+    SEARCH_ROWS_KEY,
+    SEARCH_STATS_PREFIX,
+    SEARCH_TAG_SHARES_KEY,
+    SKILL_JOB_COUNTS_PREFIX,
+    remembered,
+)
 from careerboard.models import Skill
 from jobs.locations import country_code, location_condition
 from jobs.models import Company, Job, Location, SearchRow
@@ -49,7 +56,6 @@ STATS_SAMPLE_ROWS = 4_000
 MIN_SAMPLE_HITS = 3
 # ... and stops here: beyond it, the sample's estimate is good enough.
 EXACT_COUNT_CAP = 3000
-STATS_CACHE_SECONDS = 300
 # Relevance ranks only the newest matches, so a broad query never ranks the whole board...
 RANK_CANDIDATES = 500
 # ... but when the counts say there are few matches, it ranks them all, which costs little.
@@ -342,13 +348,9 @@ class JobFilterSet(django_filters.FilterSet):
 
         Counting hundreds of thousands of matches costs more than the page is allowed, so on a
         large board the counts come from a sample of the table's pages (what search engines do),
-        are marked as estimates, and every result is cached for a few minutes.
+        are marked as estimates, and every result is kept until public data changes.
         """
-        key = "search-stats:" + hashlib.sha256(self._cache_identity().encode()).hexdigest()
-        stats = cache.get(key)
-        if stats is None:
-            stats = self._compute_stats()
-            cache.set(key, stats, STATS_CACHE_SECONDS)
+        stats = remembered(SEARCH_STATS_PREFIX, self._cache_identity(), self._compute_stats)
         self.expected_total = stats.total
         self.total_is_exact = not stats.is_estimate or stats.total_is_exact
         return stats
@@ -522,26 +524,24 @@ class SkillCounts:
 
 
 def skill_job_counts() -> SkillCounts:
-    """Counted once every few minutes at most: a million jobs ask for several million skills."""
-    counted = cache.get("skill-job-counts")
-    if counted is None:
-        percent = sample_percent(5)
-        query = (
-            SearchRow.objects.live()
-            .order_by()
-            .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
-            .values("skill_id")
-            .annotate(n=Count("*"))
-        )
-        scale = 100.0 / percent if percent else 1
-        counted = SkillCounts(
-            counts={
-                row["skill_id"]: round(row["n"] * scale) for row in run_sampled(query, percent)
-            },
-            is_estimate=percent is not None,
-        )
-        cache.set("skill-job-counts", counted, STATS_CACHE_SECONDS)
-    return counted
+    """Counted once per version of public data: a million jobs ask for several million skills."""
+    return remembered(SKILL_JOB_COUNTS_PREFIX, (), _count_skill_jobs)
+
+
+def _count_skill_jobs() -> SkillCounts:
+    percent = sample_percent(5)
+    query = (
+        SearchRow.objects.live()
+        .order_by()
+        .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
+        .values("skill_id")
+        .annotate(n=Count("*"))
+    )
+    scale = 100.0 / percent if percent else 1
+    return SkillCounts(
+        counts={row["skill_id"]: round(row["n"] * scale) for row in run_sampled(query, percent)},
+        is_estimate=percent is not None,
+    )
 
 
 @dataclass
@@ -593,7 +593,7 @@ def run_sampled(query, sample_percent: float | None) -> list[dict]:
 
 def tag_shares() -> dict[str, float]:
     """The share of search rows each common choice tag is in, from the planner's statistics."""
-    shares = cache.get("search-tag-shares")
+    shares = cache.get(SEARCH_TAG_SHARES_KEY)
     if shares is None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -605,14 +605,14 @@ def tag_shares() -> dict[str, float]:
             )
             row = cursor.fetchone()
         shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-        cache.set("search-tag-shares", shares, 600)
+        cache.set(SEARCH_TAG_SHARES_KEY, shares, PLANNER_ESTIMATE_SECONDS)
     return shares
 
 
 def search_rows() -> int:
     """The planner's estimate of how many search rows there are (free, and fine for choosing a
     method)."""
-    rows = cache.get("search-rows")
+    rows = cache.get(SEARCH_ROWS_KEY)
     if rows is None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -620,5 +620,5 @@ def search_rows() -> int:
                 [SearchRow._meta.db_table],
             )
             rows = max(0, cursor.fetchone()[0])
-        cache.set("search-rows", rows, 600)
+        cache.set(SEARCH_ROWS_KEY, rows, PLANNER_ESTIMATE_SECONDS)
     return rows

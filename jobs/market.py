@@ -4,22 +4,19 @@ A job counts for a role when its title matches the role's name or one of its oth
 (full-text, so "Backend Engineer" counts for "Back-end Developer"). Salaries are compared as
 yearly equivalents (the jobs' generated columns, copied into their search rows), per currency,
 from each job's midpoint. On a large board the figures come from a sample of the rows and are
-marked as estimates; either way they are cached for a few minutes.
+marked as estimates; either way they are kept until public data changes (careerboard/caching.py).
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
-from django.core.cache import cache
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Value
 
+from careerboard.caching import ROLE_MARKET_PREFIX, SKILL_MARKET_PREFIX, remembered
 from careerboard.models import CareerRole
 from jobs.filters import run_sampled, sample_percent
 from jobs.models import SearchRow
 from jobs.search import SEARCH_CONFIG, document_matches
-
-CACHE_SECONDS = 600
 
 
 @dataclass(frozen=True)
@@ -51,13 +48,7 @@ def role_condition(role: CareerRole) -> Q:
 
 
 def role_market(role: CareerRole) -> RoleMarket:
-    names = "|".join([role.name, *role.other_names])
-    key = f"role-market:{role.pk}:{hashlib.sha256(names.encode()).hexdigest()}"
-    market = cache.get(key)
-    if market is None:
-        market = _compute(role)
-        cache.set(key, market, CACHE_SECONDS)
-    return market
+    return remembered(ROLE_MARKET_PREFIX, role.pk, lambda: _compute(role))
 
 
 def _compute(role: CareerRole) -> RoleMarket:
@@ -112,31 +103,28 @@ class SkillMarket:
 
 def skill_market(skill_id: int) -> SkillMarket:
     """Skills that open jobs ask for together with this one, and what those jobs pay."""
-    key = f"skill-market:{skill_id}"
-    market = cache.get(key)
-    if market is None:
-        percent = sample_percent(5)
-        scale = 100.0 / percent if percent else 1.0
-        matching = SearchRow.objects.live().filter(skill_ids__contains=[skill_id])
-        together = run_sampled(
-            matching.order_by()
-            .annotate(other=Func(F("skill_ids"), function="unnest"))
-            .values("other")
-            .annotate(n=Count("*"))
-            .order_by("-n", "other")[:9],
-            percent,
-        )
-        market = SkillMarket(
-            together=[
-                (row["other"], round(row["n"] * scale))
-                for row in together
-                if row["other"] != skill_id
-            ][:8],
-            pay=advertised_pay(matching, percent, currencies=2),
-            is_estimate=percent is not None,
-        )
-        cache.set(key, market, CACHE_SECONDS)
-    return market
+    return remembered(SKILL_MARKET_PREFIX, skill_id, lambda: _skill_market(skill_id))
+
+
+def _skill_market(skill_id: int) -> SkillMarket:
+    percent = sample_percent(5)
+    scale = 100.0 / percent if percent else 1.0
+    matching = SearchRow.objects.live().filter(skill_ids__contains=[skill_id])
+    together = run_sampled(
+        matching.order_by()
+        .annotate(other=Func(F("skill_ids"), function="unnest"))
+        .values("other")
+        .annotate(n=Count("*"))
+        .order_by("-n", "other")[:9],
+        percent,
+    )
+    return SkillMarket(
+        together=[
+            (row["other"], round(row["n"] * scale)) for row in together if row["other"] != skill_id
+        ][:8],
+        pay=advertised_pay(matching, percent, currencies=2),
+        is_estimate=percent is not None,
+    )
 
 
 class Percentile(Aggregate):

@@ -305,8 +305,8 @@ def skill_detail(request, slug):
     open_jobs = counted.counts.get(skill.pk, 0)
     rows = SearchRow.objects.live().filter(skill_ids__contains=[skill.pk])
     jobs = Results(lambda needed: rows.order_by("-published_at", "-job_id"))
-    # The count is known (or estimated, or a few minutes old) already: the paginator must not
-    # count again, and the first page is always fetched in case the count is behind.
+    # The count is known (or estimated, or a minute behind a passed expiry) already: the paginator
+    # must not count again, and the first page is always fetched in case the count is behind.
     pageable = min(max(open_jobs, PAGE_SIZE), MAX_BROWSABLE_RESULTS)
     page = KnownCountPaginator(jobs, PAGE_SIZE, count=pageable).get_page(request.GET.get("page"))
     if len(page.object_list) < PAGE_SIZE:

@@ -5,15 +5,12 @@ job's seniority (intern 1, junior 2, mid 3, senior 4, lead 5); required skills w
 have ones 1; the score is the weighted credit as a percentage. A job without skills has none.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
+from careerboard.caching import FITS_PREFIX, JOB_CARDS_PREFIX, RECOMMENDED_PREFIX, remembered
 from careerboard.models import Resource, Skill
 from jobs.cards import reverse_each
 from jobs.models import Job
@@ -113,24 +110,13 @@ def applicant_scores(job: Job) -> dict[int, int]:
         return dict(cursor.fetchall())
 
 
-def _kept(name: str, key_data, compute):
-    """compute(), kept as long as a public page is (not at all when page caching is off).
-
-    Recommendations and fits are worked out from public data (jobs, skills, resources) and the
-    seeker's skills and preferences, which are part of the key: an edit shows at once, a new job
-    or resource as fast as on the public pages.
-    """
-    key = f"{name}:" + hashlib.sha256(json.dumps(key_data, sort_keys=True).encode()).hexdigest()
-    return cache.get_or_set(key, compute, settings.PAGE_CACHE_SECONDS)
-
-
 def fits(
     skill_levels: dict[int, int], job_ids: list[int], *, resources: bool = True
 ) -> dict[int, Fit]:
     """Scores with the missing skills and, if asked, up to three visible resources teaching
     each (a job page lists them; a card does not)."""
-    return _kept(
-        "fits",
+    return remembered(
+        FITS_PREFIX,
         [sorted(skill_levels.items()), job_ids, resources],
         lambda: _fits(skill_levels, job_ids, resources=resources),
     )
@@ -230,13 +216,13 @@ def recommended_ids(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[
             cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()]
 
-    return _kept("recommended", [sql, params], rank)
+    return remembered(RECOMMENDED_PREFIX, [sql, params], rank)
 
 
 def recommended_jobs(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[Job, int]]:
     ranked = recommended_ids(profile, limit=limit, offset=offset)
     ids = [job_id for job_id, _ in ranked]
-    cards = _kept("job-cards", ids, lambda: Job.objects.with_card_data().in_bulk(ids))
+    cards = remembered(JOB_CARDS_PREFIX, ids, lambda: Job.objects.with_card_data().in_bulk(ids))
     # Asked again (one index lookup): a job closed since the cards were kept leaves at once.
     still_open = set(Job.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
     return [(cards[job_id], score) for job_id, score in ranked if job_id in still_open]

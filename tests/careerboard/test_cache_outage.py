@@ -24,7 +24,7 @@ def redis_down(settings):
         "pages": {
             "BACKEND": "careerboard.cache.WorkerMemoryFirstCache",
             "LOCATION": "outage-pages",
-            "OPTIONS": {"SHARED": "default", "LOCAL_SECONDS": 10, "MAX_ENTRIES": 100},
+            "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 100},
         },
     }
     settings.PAGE_CACHE_SECONDS = 60

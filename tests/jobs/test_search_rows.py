@@ -69,10 +69,6 @@ def test_an_alias_added_in_the_admin_finds_the_skills_jobs_on_the_search_page(cl
     assert found(client, "rustlang") == {job.title for job in jobs}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="#16 item 4: the search's cached counts (search-stats, 5 minutes) still say 0 matches",
-)
 def test_a_search_made_before_an_alias_was_added_finds_the_jobs_when_made_again(client, rust_jobs):
     rust, jobs = rust_jobs
     assert found(client, "rustlang") == set()

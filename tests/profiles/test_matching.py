@@ -82,7 +82,8 @@ def test_a_cached_ranking_is_reused_but_follows_the_profile_and_closed_jobs(
     python_job = PublishedJobFactory(title="Python", seniority="mid", skills=[skills["Python"]])
     go_job = PublishedJobFactory(title="Go", seniority="mid", skills=[skills["Go"]])
     assert matching.recommended_ids(profile) == [(python_job.pk, 100)]
-    with django_assert_num_queries(1):  # the profile's skills; the ranking comes from the cache
+    # The profile's skills and the public data version; the ranking comes from the cache.
+    with django_assert_num_queries(2):
         assert matching.recommended_ids(profile) == [(python_job.pk, 100)]
 
     ProfileSkill.objects.create(profile=profile, skill=skills["Go"], level=5)

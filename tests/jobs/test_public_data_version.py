@@ -1,0 +1,216 @@
+"""A change to what the public sees shows on the very next request, caches on as in production.
+
+Each test lets an anonymous visitor see the listing, a job's page or a skill's page (so they
+are in the page cache), makes one kind of change the way the board makes it (a service, a
+command, the admin, a bulk update), and asks again. The tests commit, as production does.
+"""
+
+import time
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+import redis
+from django.conf import settings as project_settings
+from django.core.cache import caches
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from careerboard.caching import public_version
+from jobs import counters, services
+from jobs.models import CompanyMembership, Job, JobEdit, Location
+from tests.factories import AdminFactory, EmployerFactory, PublishedJobFactory, SkillFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def production_caches(settings):
+    """Redis behind each worker's memory, as in production, under a key prefix of this test's."""
+    prefix = f"careerboard-version-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        **project_settings.CACHES,
+        "default": {**project_settings.CACHES["default"], "KEY_PREFIX": prefix},
+    }
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.COUNTERS_KEY_PREFIX = f"{prefix}:counters"
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+    client = redis.Redis.from_url(project_settings.REDIS_URL)
+    keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
+@pytest.fixture
+def visitor():
+    return Client(HTTP_USER_AGENT="Mozilla/5.0 Firefox/133.0")
+
+
+@pytest.fixture
+def rust():
+    return SkillFactory(name="Rust", slug="rust")
+
+
+@pytest.fixture
+def rust_job(rust):
+    return PublishedJobFactory(
+        title="Systems engineer",
+        company__name="Oldname Labs",
+        skills=[rust],
+        places=["Bombay, India"],
+    )
+
+
+def text(client, url, **params) -> str:
+    return client.get(url, params).content.decode()
+
+
+def public_pages(job) -> list[str]:
+    return [
+        reverse("jobs:job_list"),
+        job.get_absolute_url(),
+        reverse("skill_detail", args=["rust"]),
+    ]
+
+
+def seen_on_every_page(visitor, job, words: str) -> bool:
+    return all(words in text(visitor, url) for url in public_pages(job))
+
+
+class FormValues(HTMLParser):
+    """The values a browser would send with the page's form, as the page shows them."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, list[str]] = {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "file", "button"):
+            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+                self.data.setdefault(name, []).append(attrs.get("value") or "")
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.data[self._select].append(attrs.get("value") or "")
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = [""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def admin_edit(url: str, **changes) -> None:
+    """Change these fields in an admin change form and save it, as a staff member would."""
+    admin = Client()
+    admin.force_login(AdminFactory())
+    form = FormValues()
+    form.feed(text(admin, url))
+    data = {**form.data, **{name: [value] for name, value in changes.items()}}
+    data.pop("csrfmiddlewaretoken", None)
+    data = {name: values for name, values in data.items() if values}
+    response = admin.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+
+
+def test_a_job_closed_by_its_employer_leaves_every_page_at_once(visitor, rust_job):
+    assert seen_on_every_page(visitor, rust_job, "Systems engineer")
+    services.job_close(job=rust_job, by=EmployerFactory())
+    assert "Systems engineer" not in text(visitor, reverse("jobs:job_list"))
+    assert "Systems engineer" not in text(visitor, reverse("skill_detail", args=["rust"]))
+    assert visitor.get(rust_job.get_absolute_url()).status_code == 410
+
+
+def test_a_job_expired_by_the_command_leaves_every_page_at_once(visitor, rust):
+    # Moving the clock instead would make Redis unreachable to the test: the wait is real.
+    expires_at = timezone.now() + timedelta(seconds=2)
+    job = PublishedJobFactory(title="Systems engineer", skills=[rust], expires_at=expires_at)
+    assert seen_on_every_page(visitor, job, "Systems engineer")
+    time.sleep(max(0.0, (expires_at - timezone.now()).total_seconds()) + 0.1)
+    call_command("expire_jobs", verbosity=0)
+    assert "Systems engineer" not in text(visitor, reverse("jobs:job_list"))
+    assert "Systems engineer" not in text(visitor, reverse("skill_detail", args=["rust"]))
+    assert visitor.get(job.get_absolute_url()).status_code == 410
+
+
+def test_an_approved_edit_shows_on_every_page_at_once(visitor, rust_job):
+    member = EmployerFactory()
+    CompanyMembership.objects.create(company=rust_job.company, user=member)
+    assert seen_on_every_page(visitor, rust_job, "Systems engineer")
+    posting = services.job_latest_posting(job=rust_job)
+    posting = replace(posting, fields={**posting.fields, "title": "Systems lead"})
+    services.job_update(job=rust_job, by=member, posting=posting, submit=True)
+    assert seen_on_every_page(visitor, rust_job, "Systems engineer")  # not approved yet
+    edit = JobEdit.objects.get(job=rust_job)
+    services.job_edit_approve(edit=edit, by=AdminFactory(), revision=edit.revision)
+    assert seen_on_every_page(visitor, rust_job, "Systems lead")
+
+
+def test_a_company_renamed_in_the_admin_shows_on_every_page_at_once(visitor, rust_job):
+    assert seen_on_every_page(visitor, rust_job, "Oldname Labs")
+    admin_edit(reverse("admin:jobs_company_change", args=[rust_job.company.pk]), name="Brightwave")
+    assert seen_on_every_page(visitor, rust_job, "Brightwave")
+
+
+def test_a_skill_alias_added_in_the_admin_finds_its_jobs_at_once(visitor, rust, rust_job):
+    listing = reverse("jobs:job_list")
+    assert "Systems engineer" not in text(visitor, listing, q="rustlang")
+    admin_edit(reverse("admin:careerboard_skill_change", args=[rust.pk]), aliases="rustlang")
+    assert "Systems engineer" in text(visitor, listing, q="rustlang")
+
+
+def test_a_place_renamed_in_bulk_shows_on_every_page_at_once(visitor, rust_job):
+    assert seen_on_every_page(visitor, rust_job, "Bombay")
+    Location.objects.filter(city="Bombay").update(city="Mumbai")
+    assert seen_on_every_page(visitor, rust_job, "Mumbai")
+
+
+def test_flushing_view_counts_keeps_the_version_and_the_cached_pages(
+    visitor, rust_job, django_assert_max_num_queries
+):
+    url = rust_job.get_absolute_url()
+    visitor.get(url)
+    before = public_version()
+    assert counters.flush() == {"views": 1, "apply_clicks": 0}
+    rust_job.refresh_from_db()
+    assert rust_job.view_count == 1
+    assert public_version() == before
+    with django_assert_max_num_queries(1):  # the version: the page itself comes from the cache
+        assert visitor.get(url).status_code == 200
+
+
+def test_a_draft_edited_by_its_employer_keeps_the_version():
+    draft = PublishedJobFactory(status=Job.Status.DRAFT, published_at=None, expires_at=None)
+    before = public_version()
+    Job.objects.filter(pk=draft.pk).update(title="Still a draft")
+    assert public_version() == before
+
+
+def test_the_version_moves_once_the_change_commits():
+    """A page built before the commit, from the data before it, is kept under the old version."""
+    job = PublishedJobFactory(title="Systems engineer")
+    before = public_version()
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(title="Systems lead")
+        Job.objects.filter(pk=job.pk).update(title="Systems lead, platform")
+        assert public_version() == before
+    assert public_version() == before + 1
