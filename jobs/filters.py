@@ -69,6 +69,8 @@ WALK_BUDGET_ROWS = 20_000
 # over most of the board when the matches sit at the far end of the order (pay in rupees when
 # sorting by salary, say).
 SORT_ALL_UP_TO = 5000
+# Whether a word is common is seen in a sample of about this many rows (jobs.search).
+WORD_SAMPLE_ROWS = 1000
 # A choice filter whose options are in more than this share of the rows is checked row by row.
 COMMON_TAG_SHARE = 0.1
 # A first page of results, on the site (20) or in the API (50).
@@ -278,7 +280,11 @@ class JobFilterSet(django_filters.FilterSet):
 
     @cached_property
     def search_query(self):
-        return build_search_query(self.cleaned_data().get("q") or "", is_known=is_known_word)
+        percent = min(100.0, 100.0 * WORD_SAMPLE_ROWS / max(search_rows(), 1))
+        return build_search_query(
+            self.cleaned_data().get("q") or "",
+            is_known=lambda word: is_known_word(word, sample_percent=percent),
+        )
 
     @property
     def sort_order(self) -> str:
