@@ -114,10 +114,15 @@ DATABASES = {
 DATABASES["default"].setdefault("OPTIONS", {})
 # Fail fast when the database is unreachable instead of hanging a worker. JIT compilation costs
 # tens of milliseconds on the expensive-looking plans of a search and never pays back here;
-# a larger work_mem keeps the GIN bitmaps of broad searches exact instead of lossy.
+# a larger work_mem keeps the GIN bitmaps of broad searches exact instead of lossy. Parallel
+# workers take the cores the other requests need, and invite a parallel scan of the whole search
+# table where an index walk reads a few thousand rows.
 DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 3)
 DATABASES["default"]["OPTIONS"].setdefault(
-    "options", os.environ.get("DB_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB")
+    "options",
+    os.environ.get(
+        "DB_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB -c max_parallel_workers_per_gather=0"
+    ),
 )
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -39,7 +39,6 @@ from careerboard.caching import (
     PLANNER_ESTIMATE_SECONDS,
     SEARCH_ROWS_KEY,
     SEARCH_STATS_PREFIX,
-    SEARCH_TAG_SHARES_KEY,
     SKILL_JOB_COUNTS_PREFIX,
     remembered,
 )
@@ -61,18 +60,20 @@ RANK_CANDIDATES = 500
 # ... but when the counts say there are few matches, it ranks them all, which costs little.
 RANK_ALL_UP_TO = 3000
 # Newest or best-paid first reads the date or salary index in order until it has the rows it
-# needs, which is quick when matches are common: about needed * board / matches rows. When that
-# would pass over more rows than this, the matches are read through the filters' own indexes
-# and sorted instead...
-WALK_BUDGET_ROWS = 20_000
+# needs, which is quick when matches are common: about needed * board / matches rows. Rows lie
+# in date order, several to a page, while finding the matches through the filters' indexes
+# reads a page for each match found there (often many more than match in the end). When a walk
+# would pass over more rows than this, the matches are read that way and sorted instead...
+WALK_BUDGET_ROWS = 100_000
 # ... and always when there are at most this many: sorting them is cheap, while a walk can pass
 # over most of the board when the matches sit at the far end of the order (pay in rupees when
 # sorting by salary, say).
 SORT_ALL_UP_TO = 5000
 # Whether a word is common is seen in a sample of about this many rows (jobs.search).
 WORD_SAMPLE_ROWS = 1000
-# A choice filter whose options are in more than this share of the rows is checked row by row.
-COMMON_TAG_SHARE = 0.1
+# When the filters other than the choices match at most this many rows, the choices are checked
+# on those rows rather than looked up.
+ROW_CHECK_UP_TO = 3000
 # A first page of results, on the site (20) or in the API (50).
 FIRST_PAGE_ROWS = 50
 
@@ -161,8 +162,10 @@ class JobFilterSet(django_filters.FilterSet):
         self.now = now or timezone.now()
         # Set from stats() when known, so the ordering can choose its plan...
         self.expected_total: int | None = None
-        # ... and whether that figure is a count (then 0 means there is nothing to read).
+        # ... and whether that figure is a count (then 0 means there is nothing to read)...
         self.total_is_exact = False
+        # ... and how many rows match the filters other than the choices.
+        self.base_estimate: int | None = None
 
     # Conditions, one per filter -------------------------------------------------------------
 
@@ -175,30 +178,13 @@ class JobFilterSet(django_filters.FilterSet):
         return Q(location_ids__overlap=ArraySubquery(places))
 
     def _tags(self, facet, values):
-        """A choice filter. Looking options up in the tags' GIN index pays when they are rare;
-        when they are common and another filter narrows the search, checking each row's column
-        is cheaper than building a bitmap of a large share of the board."""
-        tags = [SearchRow.tag(facet, value) for value in values]
-        shares = tag_shares()
-        if sum(shares.get(tag, 0.0) for tag in tags) > COMMON_TAG_SHARE and self._narrowed(facet):
+        """A choice filter, looked up in the tags' GIN index, which answers any mix of choices in
+        one scan; when the other filters already narrow the search to a few rows (the sample
+        says so), each of those rows' columns is checked instead, which costs less."""
+        if self.base_estimate is not None and self.base_estimate <= ROW_CHECK_UP_TO:
             column = "salary_currency" if facet == "currency" else facet
             return Q(**{f"{column}__in": values})
-        return Q(tags__overlap=tags)
-
-    def _narrowed(self, facet) -> bool:
-        """Whether a filter other than this facet uses an index that picks out a few rows."""
-        data = self.cleaned_data()
-        if any(not _is_empty(data.get(name)) for name in ("q", "skill", "location", "company")):
-            return True
-        shares = tag_shares()
-        for other in ("workplace", "employment_type", "seniority"):
-            chosen = data.get(other)
-            if other == facet or _is_empty(chosen):
-                continue
-            share = sum(shares.get(SearchRow.tag(other, value), 0.0) for value in chosen)
-            if share <= COMMON_TAG_SHARE:
-                return True
-        return False
+        return Q(tags__overlap=[SearchRow.tag(facet, value) for value in values])
 
     def condition_workplace(self, value):
         return self._tags("workplace", value)
@@ -359,6 +345,7 @@ class JobFilterSet(django_filters.FilterSet):
         stats = remembered(SEARCH_STATS_PREFIX, self._cache_identity(), self._compute_stats)
         self.expected_total = stats.total
         self.total_is_exact = not stats.is_estimate or stats.total_is_exact
+        self.base_estimate = stats.base
         return stats
 
     def _cache_identity(self) -> str:
@@ -378,6 +365,7 @@ class JobFilterSet(django_filters.FilterSet):
             if sampled.base >= MIN_SAMPLE_HITS:
                 scale = 100.0 / percent
                 stats = sampled.scaled(scale, resolution=round(scale))
+                self.base_estimate = stats.base
                 if sampled.total < MIN_SAMPLE_HITS:
                     # Common enough before the choice filters, rare after them (an internship
                     # for a senior): the total is counted, which is quick when it is small.
@@ -509,6 +497,7 @@ class Counted:
         skills = Skill.objects.visible().in_bulk([pk for pk, _ in self.top_skills])
         return SearchStats(
             total=round(self.total * scale),
+            base=round(self.base * scale),
             facets={
                 facet: {value: round(n * scale) for value, n in options.items()}
                 for facet, options in self.facets.items()
@@ -553,6 +542,8 @@ def _count_skill_jobs() -> SkillCounts:
 @dataclass
 class SearchStats:
     total: int
+    # How many match the filters other than the facets.
+    base: int
     facets: dict[str, dict[str, int]]
     top_skills: list[tuple[Skill, int]]
     is_estimate: bool
@@ -595,24 +586,6 @@ def run_sampled(query, sample_percent: float | None) -> list[dict]:
         cursor.execute(sampled_sql(sql, sample_percent), params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
-
-
-def tag_shares() -> dict[str, float]:
-    """The share of search rows each common choice tag is in, from the planner's statistics."""
-    shares = cache.get(SEARCH_TAG_SHARES_KEY)
-    if shares is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT most_common_elems::text::text[], most_common_elem_freqs
-                FROM pg_stats WHERE tablename = %s AND attname = 'tags'
-                """,
-                [SearchRow._meta.db_table],
-            )
-            row = cursor.fetchone()
-        shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-        cache.set(SEARCH_TAG_SHARES_KEY, shares, PLANNER_ESTIMATE_SECONDS)
-    return shares
 
 
 def search_rows() -> int:

@@ -388,11 +388,15 @@ def test_a_whole_known_word_is_not_read_as_the_start_of_longer_ones():
     assert titles(q="developer an") == titles(q="developer")
 
 
-@pytest.mark.parametrize("share", [0.0, 1.0], ids=["looked-up", "checked-row-by-row"])
-def test_a_choice_filter_finds_the_same_jobs_however_it_is_read(monkeypatch, share):
-    monkeypatch.setattr(
-        "jobs.filters.tag_shares", lambda: {"seniority:senior": share, "currency:EUR": share}
-    )
+@pytest.mark.parametrize("row_check_up_to", [-1, 10**9], ids=["looked-up", "checked-on-rows"])
+def test_a_choice_filter_finds_the_same_jobs_however_it_is_read(monkeypatch, row_check_up_to):
+    monkeypatch.setattr("jobs.filters.ROW_CHECK_UP_TO", row_check_up_to)
+
+    def titles(**params):
+        filterset = JobFilterSet(params)
+        filterset.stats()
+        return [job.title for job in filterset.qs]
+
     pay = {"salary_min": 50_000, "salary_max": 60_000, "salary_period": "year"}
     PublishedJobFactory(title="Senior Go", seniority="senior", salary_currency="EUR", **pay)
     PublishedJobFactory(title="Junior Go", seniority="junior")
