@@ -17,7 +17,7 @@ from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchRank
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     Count,
@@ -166,6 +166,8 @@ class JobFilterSet(django_filters.FilterSet):
         self.total_is_exact = False
         # ... and how many rows match the filters other than the choices.
         self.base_estimate: int | None = None
+        # Set by in_order() when the page is to be read by walking an ordered index.
+        self.walks = False
 
     # Conditions, one per filter -------------------------------------------------------------
 
@@ -199,7 +201,8 @@ class JobFilterSet(django_filters.FilterSet):
         return Q(salary_max_annual__gte=int(value))
 
     def condition_currency(self, value):
-        return self._tags("currency", [value])
+        # Not a facet: it narrows the rows the choices are checked on, so it is always looked up.
+        return Q(tags__overlap=[SearchRow.tag("currency", value)])
 
     def condition_skill(self, value):
         return Q(skill_ids__contains=[skill.pk for skill in value])
@@ -292,7 +295,7 @@ class JobFilterSet(django_filters.FilterSet):
         """The results in order, bound or not (an unbound search lists every open job)."""
         if self.is_surely_empty():
             return Results(lambda needed: SearchRow.objects.none())
-        return Results(self.ordered_rows)
+        return Results(self.ordered_rows, walks=lambda: self.walks)
 
     def ordered_rows(self, needed: int):
         """The matching rows in the page's order, read in the way that suits `needed` rows."""
@@ -324,6 +327,10 @@ class JobFilterSet(django_filters.FilterSet):
             if few or needed * board > WALK_BUDGET_ROWS * max(self.expected_total, 1):
                 zero = Value(timedelta(0)) if field is DateTimeField else Value(0)
                 key = ExpressionWrapper(key + zero, output_field=field())
+            else:
+                # The planner underrates how many rows a word matches and would rather build
+                # bitmaps of them all; the sample says the walk is cheaper (see Results).
+                self.walks = True
         return (OrderBy(key, descending=True, nulls_last=nulls_last or None), F("job_id").desc())
 
     def is_surely_empty(self) -> bool:
@@ -471,19 +478,28 @@ class Results:
     them; the page's jobs and what a card shows are then fetched by id, in bulk.
     """
 
-    def __init__(self, ordered_rows):
+    def __init__(self, ordered_rows, *, walks=lambda: False):
         self.ordered_rows = ordered_rows
+        self.walks = walks
 
     def __getitem__(self, item: slice) -> list[Job]:
         if not isinstance(item, slice):
             return self[item : item + 1][0]
         rows = self.ordered_rows(needed=item.stop or FIRST_PAGE_ROWS)
-        ids = list(rows.values_list("job_id", flat=True)[item])
+        ids = self._ids(rows.values_list("job_id", flat=True)[item])
         jobs = Job.objects.with_card_data().in_bulk(ids)
         return [jobs[pk] for pk in ids if pk in jobs]
 
     def __iter__(self):
         return iter(self[:])
+
+    def _ids(self, query) -> list[int]:
+        if not self.walks():
+            return list(query)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The ordered index is then the only way left to read the rows.
+            cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off")
+            return list(query)
 
 
 @dataclass
