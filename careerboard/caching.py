@@ -16,7 +16,8 @@ Both live public_seconds() (settings.PAGE_CACHE_SECONDS; 0 turns them off). A ne
 them stale at once; the lifetime only bounds how long a job stays on cached pages once its expiry
 time has passed and before `expire_jobs` marks it expired. Other entries, keyed without it:
 
-- the planner's estimate of the search table's size, PLANNER_ESTIMATE_SECONDS;
+- the planner's estimates of the search table's size and its tags' shares,
+  PLANNER_ESTIMATE_SECONDS;
 - sessions (Django's cached_db engine), as long as the session cookie;
 - rate limits (django-ratelimit) and API throttles (DRF), as long as their windows;
 - view and apply-click counts (jobs/counters.py), under settings.COUNTERS_KEY_PREFIX, until
@@ -49,6 +50,7 @@ FITS_PREFIX = "fits"
 RECOMMENDED_PREFIX = "recommended"
 JOB_CARDS_PREFIX = "job-cards"
 SEARCH_ROWS_KEY = "search-rows"
+SEARCH_TAG_SHARES_KEY = "search-tag-shares"
 
 # The planner's estimates of the search table, which move slowly and are never shown.
 PLANNER_ESTIMATE_SECONDS = 600
