@@ -66,9 +66,9 @@ RANK_ALL_UP_TO = 3000
 # reads a page for each match found there (often many more than match in the end). When a walk
 # would pass over more rows than this, the matches are read that way and sorted instead...
 WALK_BUDGET_ROWS = 100_000
-# ... and always when there are at most this many: sorting them is cheap, while a walk can pass
-# over most of the board when the matches sit at the far end of the order (pay in rupees when
-# sorting by salary, say).
+# ... and, by salary, always when there are at most this many: sorting them is cheap, while a
+# walk can pass over most of the board when the matches sit at its far end (pay in rupees, say).
+# Dates are not tied to what people search for that way.
 SORT_ALL_UP_TO = 5000
 # Whether a word is common is seen in a sample of about this many rows (jobs.search).
 WORD_SAMPLE_ROWS = 1000
@@ -334,17 +334,21 @@ class JobFilterSet(django_filters.FilterSet):
                 .order_by(*by_rank)
             )
         if order == Sort.SALARY:
-            salary = self.in_order(F("salary_max_annual"), needed, BigIntegerField, nulls_last=True)
+            salary = self.in_order(
+                F("salary_max_annual"), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
+            )
             return rows.order_by(salary[0], "-published_at", "-job_id")
         return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
 
-    def in_order(self, key, needed: int, field, *, nulls_last=False) -> tuple:
-        """`key` descending, walking its index when matches are common (see WALK_BUDGET_ROWS),
-        else as an expression no index answers, so that the matches are found and sorted."""
+    def in_order(self, key, needed: int, field, *, nulls_last=False, few=0) -> tuple:
+        """`key` descending, walking its index when matches are common (see WALK_BUDGET_ROWS)
+        and more than `few`, else as an expression no index answers, so that the matches are
+        found and sorted."""
         if self.expected_total is not None:
             board = max(search_rows(), self.expected_total)  # the planner's figure may lag
-            few = self.expected_total <= SORT_ALL_UP_TO
-            if few or needed * board > WALK_BUDGET_ROWS * max(self.expected_total, 1):
+            if self.expected_total <= few or needed * board > WALK_BUDGET_ROWS * max(
+                self.expected_total, 1
+            ):
                 zero = Value(timedelta(0)) if field is DateTimeField else Value(0)
                 key = ExpressionWrapper(key + zero, output_field=field())
             else:
