@@ -195,10 +195,10 @@ def object_pages(vocab: Vocabulary, rng: random.Random, jobs: int) -> list:
 
 def one_at_a_time(server: Server, urls: list) -> dict[str, list[dict]]:
     start = server.log_size()
-    ids = {server.get(path, ""): classes for path, classes in urls}
+    ids = {server.get(path, ""): (path, classes) for path, classes in urls}
     by_class = defaultdict(list)
     for line in server.request_lines(start):
-        classes = ids.get(line["request_id"], set())
+        line["url"], classes = ids.get(line["request_id"], ("", set()))
         for name in classes:
             by_class[name].append(line)
         if classes and not classes & OBJECT_PAGES:
@@ -283,6 +283,9 @@ def print_table(size: int, result: dict) -> None:
         f"naive icontains baseline, one at a time: p50 {naive['p50_ms']:.0f} ms, "
         f"p95 {naive['p95_ms']:.0f} ms"
     )
+    print(f"worker peak RSS {result['worker_peak_rss_mb']:.0f} MB; the slowest searches:")
+    for line in result.get("slowest", []):
+        print(f"  {line['ms']:7.1f} ms (SQL {line['sql_ms']:.1f})  {line['url']}")
 
 
 def print_growth() -> None:
@@ -337,6 +340,11 @@ def run_size(size: int, args) -> dict:
             "share_of_floor": throughput["requests_per_s"] / floor_rps,
         },
         "naive": naive,
+        # The URLs to EXPLAIN first.
+        "slowest": [
+            {"url": line["url"], "ms": line["duration_ms"], "sql_ms": line["db_ms"]}
+            for line in sorted(by_class["all searches"], key=lambda line: -line["duration_ms"])[:5]
+        ],
         "worker_peak_rss_mb": rss_mb,
         "cpus": os.cpu_count(),
     }
