@@ -66,6 +66,9 @@ RANK_ALL_UP_TO = 3000
 # reads a page for each match found there (often many more than match in the end). When a walk
 # would pass over more rows than this, the matches are read that way and sorted instead...
 WALK_BUDGET_ROWS = 100_000
+# ... or more than this many times the rows a sort would read: a walk reads neighbouring rows,
+# a sort reads each row it finds on a page of its own.
+NEIGHBOURS_PER_SCATTERED_READ = 4
 # ... and, by salary, always when there are at most this many: sorting them is cheap, while a
 # walk can pass over most of the board when the matches sit at its far end (pay in rupees, say).
 # Dates are not tied to what people search for that way.
@@ -341,13 +344,19 @@ class JobFilterSet(django_filters.FilterSet):
         return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
 
     def in_order(self, key, needed: int, field, *, nulls_last=False, few=0) -> tuple:
-        """`key` descending, walking its index when matches are common (see WALK_BUDGET_ROWS)
-        and more than `few`, else as an expression no index answers, so that the matches are
-        found and sorted."""
+        """`key` descending, walking its index when that reads less than finding the matches
+        and sorting them (see WALK_BUDGET_ROWS) and there are more than `few`; else as an
+        expression no index answers, so that the matches are found and sorted."""
         if self.expected_total is not None:
             board = max(search_rows(), self.expected_total)  # the planner's figure may lag
-            if self.expected_total <= few or needed * board > WALK_BUDGET_ROWS * max(
-                self.expected_total, 1
+            walked = needed * board / max(self.expected_total, 1)
+            # A sort reads the rows the indexes find: all matches, or those of the filters
+            # other than the choices when the choices are checked on rows.
+            found = self.expected_total
+            if self.base_estimate is not None and self.choices_on_rows():
+                found = self.base_estimate
+            if self.expected_total <= few or walked > min(
+                WALK_BUDGET_ROWS, NEIGHBOURS_PER_SCATTERED_READ * found
             ):
                 zero = Value(timedelta(0)) if field is DateTimeField else Value(0)
                 key = ExpressionWrapper(key + zero, output_field=field())
