@@ -224,8 +224,9 @@ class JobFilterSet(django_filters.FilterSet):
         return Q(salary_max_annual__gte=int(value))
 
     def condition_currency(self, value):
-        # Not a facet: it narrows the rows the choices are checked on, so it is always looked up.
-        return Q(tags__overlap=[SearchRow.tag("currency", value)])
+        # Not a facet: it narrows the rows the choices are checked on, so it is always looked up
+        # (in the currency and salary index, which also orders one currency's pay).
+        return Q(salary_currency=value)
 
     def condition_skill(self, value):
         return Q(skill_ids__contains=[skill.pk for skill in value])
@@ -349,6 +350,11 @@ class JobFilterSet(django_filters.FilterSet):
         expression no index answers, so that the matches are found and sorted."""
         if self.expected_total is not None:
             board = max(search_rows(), self.expected_total)  # the planner's figure may lag
+            currency = self.cleaned_data().get("currency")
+            if currency and field is BigIntegerField:
+                # Best paid first in one currency walks that currency's part of the index.
+                share = tag_shares().get(SearchRow.tag("currency", currency), 1.0)
+                board = max(round(board * share), self.expected_total)
             walked = needed * board / max(self.expected_total, 1)
             # A sort reads the rows the indexes find: all matches, or those of the filters
             # other than the choices when the choices are checked on rows.

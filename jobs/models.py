@@ -559,6 +559,15 @@ class SearchRow(models.Model):
                 F("job").desc(),
                 name="searchrow_salary",
             ),
+            # Best paid first in one currency: pay in each currency lies at its own depth of
+            # the salary order, so a walk of that one would pass over the others first.
+            models.Index(
+                "salary_currency",
+                F("salary_max_annual").desc(nulls_last=True),
+                F("published_at").desc(),
+                F("job").desc(),
+                name="searchrow_currency_salary",
+            ),
         ]
 
     def __str__(self):
