@@ -202,14 +202,24 @@ class JobFilterSet(django_filters.FilterSet):
         """
         if self.base_estimate is None:
             return False
+        return self.base_estimate * ROW_COST_IN_LOOKUPS <= self._looked_up_rows
+
+    @cached_property
+    def _looked_up_rows(self) -> float:
+        """How many row ids a lookup of the chosen options yields (see choices_on_rows)."""
         data, shares = self.cleaned_data(), tag_shares()
-        looked_up = float(search_rows())
+        looked_up = float(self.board_rows)
         for facet in ("workplace", "employment_type", "seniority"):
             chosen = data.get(facet)
             if not _is_empty(chosen):
                 share = sum(shares.get(SearchRow.tag(facet, value), 0.0) for value in chosen)
                 looked_up *= min(1.0, share)
-        return self.base_estimate * ROW_COST_IN_LOOKUPS <= looked_up
+        return looked_up
+
+    @cached_property
+    def board_rows(self) -> int:
+        """How many search rows there are, asked once per search."""
+        return search_rows()
 
     def condition_workplace(self, value):
         return self._tags("workplace", value)
@@ -293,7 +303,7 @@ class JobFilterSet(django_filters.FilterSet):
 
     @cached_property
     def search_query(self):
-        percent = min(100.0, 100.0 * WORD_SAMPLE_ROWS / max(search_rows(), 1))
+        percent = min(100.0, 100.0 * WORD_SAMPLE_ROWS / max(self.board_rows, 1))
         return build_search_query(
             self.cleaned_data().get("q") or "",
             is_known=lambda word: is_known_word(word, sample_percent=percent),
@@ -349,7 +359,7 @@ class JobFilterSet(django_filters.FilterSet):
         and sorting them (see WALK_BUDGET_ROWS) and there are more than `few`; else as an
         expression no index answers, so that the matches are found and sorted."""
         if self.expected_total is not None:
-            board = max(search_rows(), self.expected_total)  # the planner's figure may lag
+            board = max(self.board_rows, self.expected_total)  # the planner's figure may lag
             currency = self.cleaned_data().get("currency")
             if currency and field is BigIntegerField:
                 # Best paid first in one currency walks that currency's part of the index.
