@@ -6,16 +6,14 @@ and desktop widths, go to tests/e2e/screenshots/ (git-ignored) for people and CI
 """
 
 import os
-import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings as django_settings
-from django.core.cache import caches
 from django.test import Client
 
 from careerboard import settings as project_settings
+from tests.caches import caches_as_in_production
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).parent / "screenshots"
@@ -90,28 +88,13 @@ def shoot(request):
 def production_caches(_isolated_settings, settings, live_server):
     """The caches as production has them, under a key prefix of this test's own.
 
-    tests/conftest.py gives other tests local memory and no page cache. Here Redis holds the
-    shared cache, sessions, rate limits, counters and pages (PAGE_CACHE_SECONDS as configured,
-    at least a minute). A prefix per test stands in for flushing the database, which may be
-    shared: the test's keys are deleted afterwards, nobody else's.
+    Redis holds the shared cache, sessions, rate limits, counters and pages (PAGE_CACHE_SECONDS
+    as configured, at least a minute); see tests/caches.py.
     """
-    prefix = f"careerboard-e2e-{uuid.uuid4().hex[:12]}"
-    settings.CACHES = {
-        **project_settings.CACHES,
-        "default": {**project_settings.CACHES["default"], "KEY_PREFIX": prefix},
-    }
-    settings.PAGE_CACHE_SECONDS = max(project_settings.PAGE_CACHE_SECONDS, 60)
-    settings.COUNTERS_KEY_PREFIX = f"{prefix}:counters"
+    page_seconds = max(project_settings.PAGE_CACHE_SECONDS, 60)
     settings.SITE_URL = live_server.url
-    # The worker's own memory in front of Redis outlives a settings change: start it empty.
-    caches["pages"].clear()
-    yield
-    caches["pages"].clear()
-    client = redis.Redis.from_url(project_settings.REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    with caches_as_in_production(settings, name="e2e", page_seconds=page_seconds):
+        yield
 
 
 @pytest.fixture

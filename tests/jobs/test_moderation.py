@@ -1,7 +1,6 @@
 """Review cannot be bypassed, decisions hold only for the revision read, and all are on record."""
 
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
@@ -24,6 +23,7 @@ from tests.factories import (
     PublishedJobFactory,
     SeekerFactory,
 )
+from tests.forms import FormFields
 
 pytestmark = pytest.mark.django_db
 
@@ -565,44 +565,6 @@ def test_review_queue_query_count_is_fixed(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("jobs:moderation_queue"))
     assert "draft → pending" in page_text(response)
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would post back from a page's forms, unchanged."""
-
-    def __init__(self):
-        super().__init__()
-        self.data: dict[str, list[str]] = {}
-        self._select = self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "file"):
-            if attrs.get("type") not in ("checkbox", "radio"):
-                self.data.setdefault(name, []).append(attrs.get("value") or "")
-            elif "checked" in attrs:
-                self.data.setdefault(name, []).append(attrs.get("value") or "on")
-        elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select].append(attrs.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = [""]
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            # Browsers drop the newline that follows <textarea>.
-            text = self.data[self._textarea][0] + data
-            self.data[self._textarea][0] = text.removeprefix("\n")
 
 
 def test_a_staff_edit_in_the_admin_is_a_new_revision_that_stales_open_decisions(

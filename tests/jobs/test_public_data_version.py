@@ -6,15 +6,10 @@ command, the admin, a bulk update), and asks again. The tests commit, as product
 """
 
 import time
-import uuid
 from dataclasses import replace
 from datetime import timedelta
-from html.parser import HTMLParser
 
 import pytest
-import redis
-from django.conf import settings as project_settings
-from django.core.cache import caches
 from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
@@ -24,7 +19,9 @@ from django.utils import timezone
 from careerboard.caching import public_version
 from jobs import counters, services
 from jobs.models import CompanyMembership, Job, JobEdit, Location
+from tests.caches import caches_as_in_production
 from tests.factories import AdminFactory, EmployerFactory, PublishedJobFactory, SkillFactory
+from tests.forms import FormFields
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -32,21 +29,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def production_caches(settings):
     """Redis behind each worker's memory, as in production, under a key prefix of this test's."""
-    prefix = f"careerboard-version-{uuid.uuid4().hex[:12]}"
-    settings.CACHES = {
-        **project_settings.CACHES,
-        "default": {**project_settings.CACHES["default"], "KEY_PREFIX": prefix},
-    }
-    settings.PAGE_CACHE_SECONDS = 60
-    settings.COUNTERS_KEY_PREFIX = f"{prefix}:counters"
-    caches["pages"].clear()
-    yield
-    caches["pages"].clear()
-    client = redis.Redis.from_url(project_settings.REDIS_URL)
-    keys = list(client.scan_iter(f"{prefix}:*", count=1000))
-    if keys:
-        client.delete(*keys)
-    client.close()
+    with caches_as_in_production(settings, name="version", page_seconds=60):
+        yield
 
 
 @pytest.fixture
@@ -85,45 +69,11 @@ def seen_on_every_page(visitor, job, words: str) -> bool:
     return all(words in text(visitor, url) for url in public_pages(job))
 
 
-class FormValues(HTMLParser):
-    """The values a browser would send with the page's form, as the page shows them."""
-
-    def __init__(self):
-        super().__init__()
-        self.data: dict[str, list[str]] = {}
-        self._select = self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "file", "button"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
-                self.data.setdefault(name, []).append(attrs.get("value") or "")
-        elif tag == "select" and name:
-            self._select = name
-            self.data.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select].append(attrs.get("value") or "")
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.data[name] = [""]
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea][0] += data
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-
 def admin_edit(url: str, **changes) -> None:
     """Change these fields in an admin change form and save it, as a staff member would."""
     admin = Client()
     admin.force_login(AdminFactory())
-    form = FormValues()
+    form = FormFields()
     form.feed(text(admin, url))
     data = {**form.data, **{name: [value] for name, value in changes.items()}}
     data.pop("csrfmiddlewaretoken", None)
