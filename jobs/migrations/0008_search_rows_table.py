@@ -20,6 +20,8 @@ import django.contrib.postgres.fields
 import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 import django.db.models.deletion
+from importlib import import_module
+
 from django.db import migrations, models
 
 SYNC_FUNCTION = """
@@ -87,31 +89,10 @@ SELECT jobs_search_sync(job_ids);
 $$;
 """
 
-OLD_REINDEX_FUNCTION = """
-CREATE OR REPLACE FUNCTION jobs_reindex(job_ids bigint[]) RETURNS void LANGUAGE sql AS $$
-UPDATE jobs_job AS j SET
-    skill_ids = COALESCE(
-        (SELECT array_agg(js.skill_id ORDER BY js.skill_id)
-         FROM jobs_jobskill js WHERE js.job_id = j.id), '{}'),
-    location_ids = COALESCE(
-        (SELECT array_agg(jl.location_id ORDER BY jl.location_id)
-         FROM jobs_job_locations jl WHERE jl.job_id = j.id), '{}'),
-    search_vector =
-        setweight(to_tsvector('english', j.title), 'A')
-        || setweight(to_tsvector('english', concat_ws(' ',
-            (SELECT c.name FROM jobs_company c WHERE c.id = j.company_id),
-            (SELECT string_agg(concat_ws(' ', s.name, array_to_string(s.aliases, ' ')), ' '
-                               ORDER BY js.skill_id)
-             FROM jobs_jobskill js JOIN careerboard_skill s ON s.id = js.skill_id
-             WHERE js.job_id = j.id))), 'B')
-        || setweight(to_tsvector('english', j.description), 'C')
-        || setweight(to_tsvector('english', COALESCE(
-            (SELECT string_agg(concat_ws(' ', l.city, l.region), ' ' ORDER BY jl.location_id)
-             FROM jobs_job_locations jl JOIN jobs_location l ON l.id = jl.location_id
-             WHERE jl.job_id = j.id), '')), 'D')
-WHERE j.id = ANY(job_ids)
-$$;
-"""
+# Going back, migration 0003's function, the vector again among what it computes.
+OLD_REINDEX_FUNCTION = import_module(
+    "jobs.migrations.0003_search_rows_follow_renames"
+).REINDEX_FUNCTION.replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION")
 
 # The columns a search row is made of: a change to any of them rewrites the row.
 ROW_SOURCES = (
