@@ -245,14 +245,19 @@ def test_search_page_query_count_does_not_grow_with_results(client, django_asser
     assert len(response.context["jobs"]) == 20
 
 
+@pytest.fixture
+def sampled_board(monkeypatch):
+    """A board taken for a million rows, whose whole table is "the sample", so that estimates
+    can be checked exactly."""
+    monkeypatch.setattr("jobs.filters.search_rows", lambda: 1_000_000)
+    monkeypatch.setattr("jobs.filters.STATS_SAMPLE_ROWS", 1_000_000)
+
+
 class TestLargeBoard:
     """On a large board counts are sampled estimates, cached, and the page says so."""
 
     @pytest.fixture
-    def large_board(self, monkeypatch):
-        monkeypatch.setattr("jobs.filters.search_rows", lambda: 1_000_000)
-        # The whole table is "the sample", so estimates can be checked exactly.
-        monkeypatch.setattr("jobs.filters.STATS_SAMPLE_ROWS", 1_000_000)
+    def large_board(self, monkeypatch, sampled_board):
         monkeypatch.setattr("jobs.filters.MIN_SAMPLE_HITS", 1)
         for n in range(45):
             PublishedJobFactory(title=f"Python developer {n}", workplace="hybrid")
@@ -352,9 +357,7 @@ class TestRareAfterChoiceFilters:
     sample sees none, so the total is counted, and a count of 0 reads no page at all."""
 
     @pytest.fixture
-    def large_board(self, monkeypatch):
-        monkeypatch.setattr("jobs.filters.search_rows", lambda: 1_000_000)
-        monkeypatch.setattr("jobs.filters.STATS_SAMPLE_ROWS", 1_000_000)
+    def large_board(self, monkeypatch, sampled_board):
         monkeypatch.setattr("jobs.filters.MIN_SAMPLE_HITS", 2)
         for n in range(10):
             PublishedJobFactory(
