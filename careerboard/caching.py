@@ -54,7 +54,8 @@ SEARCH_TAG_SHARES_KEY = "search-tag-shares"
 
 # The planner's estimates of the search table, which move slowly and are never shown.
 PLANNER_ESTIMATE_SECONDS = 600
-# Each worker answers a page again from its own memory for up to this long (careerboard/cache.py).
+# Each worker answers a page again from its own memory for up to this long
+# (careerboard/cache_backends.py).
 WORKER_MEMORY_SECONDS = 10
 # Cookies and headers that mean the request belongs to someone: their page is never shared.
 PERSONAL_HEADERS = ("Authorization",)

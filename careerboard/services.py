@@ -1,47 +1,30 @@
-"""Writes of the core app: accounts (API tokens, email confirmation), and loading our seed
-files (seeds/*.toml) into the curated career records.
+"""Writes of the core app: accounts (email confirmation, API tokens)."""
 
-Loading is idempotent and respects curation: each seeded record keeps a fingerprint of the values
-the loader last wrote. A record whose values no longer match that fingerprint was edited by an
-admin and is left exactly as the admin left it; every other record follows the seed files.
-"""
-
-import hashlib
-import json
 import logging
 import secrets
-import tomllib
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
-from pathlib import Path
 
-from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from careerboard.mail import send_templated_mail
 from careerboard.models import (
     ApiToken,
-    CareerRole,
-    EducationPath,
-    OutlookFigure,
-    Resource,
-    SalaryFigure,
-    Sector,
-    Skill,
     User,
 )
 
 logger = logging.getLogger(__name__)
 
-# Accounts -------------------------------------------------------------------------------------
 
 EMAIL_VERIFICATION_SALT = "careerboard.email-verification"
+
+
+EMAIL_VERIFICATION_SALT = "careerboard.email-verification"
+EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
+
+
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
 UNVERIFIED_EMAIL_MESSAGE = (
     "Confirm your email address first: follow the link we emailed you, "
@@ -136,256 +119,3 @@ def api_token_revoke(*, user: User) -> bool:
     """Delete the user's API key; False if they had none."""
     deleted, _ = ApiToken.objects.filter(user=user).delete()
     return bool(deleted)
-
-
-# Seeds ----------------------------------------------------------------------------------------
-
-SEEDS_DIR = settings.BASE_DIR / "seeds"
-
-
-@dataclass(frozen=True)
-class SeedSpec:
-    """How one table of a seed file maps onto a model."""
-
-    label: str
-    file: str
-    table: str
-    model: type[models.Model]
-    fields: dict[str, str]  # model field -> seed entry key
-    foreign_keys: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
-    many_to_many: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
-    has_slug: bool = True
-
-
-SPECS = [
-    SeedSpec(
-        "skills",
-        "skills.toml",
-        "skill",
-        Skill,
-        {
-            "name": "name",
-            "category": "category",
-            "description": "description",
-            "aliases": "aliases",
-        },
-    ),
-    SeedSpec(
-        "sectors", "careers.toml", "sector", Sector, {"name": "name", "description": "description"}
-    ),
-    SeedSpec(
-        "career roles",
-        "careers.toml",
-        "role",
-        CareerRole,
-        {
-            "name": "name",
-            "other_names": "other_names",
-            "summary": "summary",
-            "responsibilities": "responsibilities",
-            "typical_tasks": "typical_tasks",
-        },
-        many_to_many={"skills": (Skill, "skills"), "next_roles": (CareerRole, "next_roles")},
-    ),
-    SeedSpec(
-        "education paths",
-        "careers.toml",
-        "education",
-        EducationPath,
-        {"name": "name", "description": "description"},
-        foreign_keys={"role": (CareerRole, "role")},
-        has_slug=False,
-    ),
-    SeedSpec(
-        "resources",
-        "resources.toml",
-        "resource",
-        Resource,
-        {
-            "name": "name",
-            "kind": "kind",
-            "url": "url",
-            "description": "description",
-            "is_featured": "featured",
-        },
-        many_to_many={"skills": (Skill, "skills")},
-    ),
-    SeedSpec(
-        "salary figures",
-        "figures.toml",
-        "salary",
-        SalaryFigure,
-        {
-            "label": "label",
-            "statistic": "statistic",
-            "amount": "amount",
-            "low": "low",
-            "high": "high",
-            "currency": "currency",
-            "period": "period",
-            "region": "region",
-            "as_of": "as_of",
-            "publisher": "publisher",
-        },
-        foreign_keys={"role": (CareerRole, "role")},
-        has_slug=False,
-    ),
-    SeedSpec(
-        "outlook figures",
-        "figures.toml",
-        "outlook",
-        OutlookFigure,
-        {
-            "label": "label",
-            "growth_percent": "growth_percent",
-            "period_start": "period_start",
-            "period_end": "period_end",
-            "openings": "openings",
-            "openings_label": "openings_label",
-            "region": "region",
-            "publisher": "publisher",
-        },
-        foreign_keys={"role": (CareerRole, "role")},
-        has_slug=False,
-    ),
-]
-
-
-class SeedError(Exception):
-    """A seed file is missing, malformed or refers to a key that does not exist."""
-
-
-def _normalise(model_field, value):
-    """A seed or database value in one comparable form."""
-    if value in (None, "") and isinstance(model_field, models.DecimalField | models.IntegerField):
-        return None
-    if value is None and isinstance(model_field, ArrayField):
-        return []
-    if value is None and isinstance(model_field, models.CharField | models.TextField):
-        return ""
-    if isinstance(model_field, models.DecimalField):
-        step = Decimal(1).scaleb(-model_field.decimal_places)
-        return str(Decimal(str(value)).quantize(step))
-    if isinstance(model_field, models.BooleanField):
-        return bool(value)
-    return value
-
-
-def _fingerprint(values: dict) -> str:
-    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode()).hexdigest()
-
-
-class _Loader:
-    def __init__(self, data: dict):
-        self.data = data
-        self.report: dict[str, Counter] = {}
-
-    def entries(self, spec: SeedSpec) -> list[dict]:
-        entries = self.data.get(spec.file, {}).get(spec.table, [])
-        if not isinstance(entries, list):
-            raise SeedError(f"{spec.file}: [[{spec.table}]] must be an array of tables.")
-        return entries
-
-    def pk_of(self, model, key, where):
-        pk = model.objects.filter(seed_key=key).values_list("pk", flat=True).first()
-        if pk is None:
-            raise SeedError(f"{where}: no {model._meta.verbose_name} with key “{key}”.")
-        return pk
-
-    def wanted_values(self, spec: SeedSpec, entry: dict, index: int, *, links=True) -> dict:
-        where = f"{spec.file} [[{spec.table}]] {entry.get('key', '?')}"
-        values = {}
-        for model_field_name, seed_name in spec.fields.items():
-            model_field = spec.model._meta.get_field(model_field_name)
-            values[model_field_name] = _normalise(model_field, entry.get(seed_name))
-        if spec.has_slug:
-            values["slug"] = entry["key"]
-        values["sources"] = list(entry.get("sources") or [entry["source"]])
-        values["sort_order"] = index
-        for name, (model, seed_name) in spec.foreign_keys.items():
-            values[f"{name}_id"] = self.pk_of(model, entry[seed_name], where)
-        for name, (model, seed_name) in spec.many_to_many.items() if links else ():
-            values[name] = sorted(self.pk_of(model, key, where) for key in entry.get(seed_name, []))
-        return values
-
-    def current_values(self, spec: SeedSpec, obj) -> dict:
-        values = {}
-        for model_field_name in spec.fields:
-            model_field = spec.model._meta.get_field(model_field_name)
-            values[model_field_name] = _normalise(model_field, getattr(obj, model_field_name))
-        if spec.has_slug:
-            values["slug"] = obj.slug
-        values["sources"] = list(obj.sources)
-        values["sort_order"] = obj.sort_order
-        for name in spec.foreign_keys:
-            values[f"{name}_id"] = getattr(obj, f"{name}_id")
-        for name in spec.many_to_many:
-            values[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
-        return values
-
-    def write(self, spec: SeedSpec, obj, values: dict) -> None:
-        for name, value in values.items():
-            if name not in spec.many_to_many:
-                setattr(obj, name, value)
-        obj.full_clean(exclude=list(spec.many_to_many) + ["seed_key"], validate_unique=False)
-        obj.save()
-        for name in spec.many_to_many:
-            if name in values:
-                getattr(obj, name).set(values[name])
-        obj.seed_checksum = _fingerprint(values)
-        obj.save(update_fields=["seed_checksum"])
-
-    def load(self, spec: SeedSpec) -> None:
-        counts = self.report.setdefault(spec.label, Counter())
-        entries = self.entries(spec)
-        created = set()
-        if any(model is spec.model for model, _ in spec.many_to_many.values()):
-            # Records that point at each other: make sure every one exists before linking.
-            for index, entry in enumerate(entries):
-                if not spec.model.objects.filter(seed_key=entry["key"]).exists():
-                    obj = spec.model(seed_key=entry["key"])
-                    self.write(spec, obj, self.wanted_values(spec, entry, index, links=False))
-                    created.add(entry["key"])
-        for index, entry in enumerate(entries):
-            values = self.wanted_values(spec, entry, index)
-            obj = spec.model.objects.filter(seed_key=entry["key"]).first()
-            if obj is None or entry["key"] in created:
-                self.write(spec, obj or spec.model(seed_key=entry["key"]), values)
-                counts["created"] += 1
-                continue
-            current = self.current_values(spec, obj)
-            if _fingerprint(current) != obj.seed_checksum:
-                counts["kept admin edit"] += 1
-            elif current == values:
-                counts["unchanged"] += 1
-            else:
-                self.write(spec, obj, values)
-                counts["updated"] += 1
-
-
-def read_seed_files(directory: Path) -> dict:
-    data = {}
-    for name in sorted({spec.file for spec in SPECS}):
-        path = directory / name
-        try:
-            with path.open("rb") as handle:
-                data[name] = tomllib.load(handle)
-        except FileNotFoundError as error:
-            raise SeedError(f"Missing seed file {path}.") from error
-        except tomllib.TOMLDecodeError as error:
-            raise SeedError(f"{path}: {error}") from error
-    return data
-
-
-def seeds_load(*, directory: Path = SEEDS_DIR, dry_run: bool = False) -> dict[str, Counter]:
-    """Load every seed file; returns per-kind counts of created/updated/unchanged/kept records."""
-    loader = _Loader(read_seed_files(directory))
-    with transaction.atomic():
-        for spec in SPECS:
-            try:
-                loader.load(spec)
-            except KeyError as error:
-                raise SeedError(f"{spec.file} [[{spec.table}]]: an entry lacks {error}.") from error
-        if dry_run:
-            transaction.set_rollback(True)
-    return loader.report

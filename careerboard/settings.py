@@ -129,7 +129,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 COUNTERS_KEY_PREFIX = os.environ.get("COUNTERS_KEY_PREFIX", "careerboard:counters")
 CACHES = {
     "default": {
-        "BACKEND": "careerboard.cache.RedisCache",
+        "BACKEND": "careerboard.cache_backends.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": "careerboard",
         "TIMEOUT": 300,
@@ -139,7 +139,7 @@ CACHES = {
     # Whole pages for anonymous visitors, in Redis and in each worker's memory; their keys and
     # lifetimes, like every other cache entry's, are set in careerboard/caching.py.
     "pages": {
-        "BACKEND": "careerboard.cache.WorkerMemoryFirstCache",
+        "BACKEND": "careerboard.cache_backends.WorkerMemoryFirstCache",
         "LOCATION": "worker-pages",
         "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 2000},
     },

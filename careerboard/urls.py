@@ -8,12 +8,12 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from careerboard import views as core_views
-from jobs import views as job_views
 from jobs.feeds import AtomJobFeed, JobFeed
 from jobs.sitemaps import SITEMAPS
+from jobs.views import careers, public
 
 urlpatterns = [
-    path("", job_views.home, name="home"),
+    path("", public.home, name="home"),
     path("jobs/", include("jobs.urls")),
     path("api/v1/", include("jobs.api_urls")),
     path("me/", include("profiles.urls")),
@@ -29,10 +29,10 @@ urlpatterns = [
     ),
     path("accounts/confirm-email/<str:token>/", core_views.email_verify, name="email_verify"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("skills/", job_views.SkillListView.as_view(), name="skill_list"),
-    path("skills/<slug:slug>/", job_views.skill_detail, name="skill_detail"),
-    path("careers/", job_views.career_list, name="career_list"),
-    path("careers/<slug:slug>/", job_views.career_detail, name="career_detail"),
+    path("skills/", public.SkillListView.as_view(), name="skill_list"),
+    path("skills/<slug:slug>/", public.skill_detail, name="skill_detail"),
+    path("careers/", careers.career_list, name="career_list"),
+    path("careers/<slug:slug>/", careers.career_detail, name="career_detail"),
     path("resources/", core_views.resource_list, name="resource_list"),
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),

@@ -22,7 +22,7 @@ from jobs import services
 from jobs.filters import JobFilterSet
 from jobs.forms import JobForm
 from jobs.models import Company, Job, SearchRow
-from jobs.pagination import Pagination
+from jobs.pagination import KnownCountPaginator, Pagination
 from jobs.serializers import (
     CompanySerializer,
     JobSerializer,
@@ -31,7 +31,6 @@ from jobs.serializers import (
     ResourceSerializer,
     SkillSerializer,
 )
-from jobs.views import KnownCountPaginator
 
 
 class JobPagination(Pagination):

@@ -14,9 +14,9 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Value
 
 from careerboard.caching import ROLE_MARKET_PREFIX, SKILL_MARKET_PREFIX, remembered
 from careerboard.models import CareerRole
-from jobs.filters import run_sampled, sample_percent
 from jobs.models import SearchRow
-from jobs.search import SEARCH_CONFIG, document_matches
+from jobs.search.query import SEARCH_CONFIG, document_matches
+from jobs.search.sampling import run_sampled, sample_percent
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import uuid
 
-from careerboard.cache import RedisCache
+from careerboard.cache_backends import RedisCache
 
 
 def test_the_redis_cache_stores_reads_and_forgets_against_the_real_redis(settings):

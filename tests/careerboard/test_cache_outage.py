@@ -17,12 +17,12 @@ def redis_down(settings):
     counters._client.cache_clear()
     settings.CACHES = {
         "default": {
-            "BACKEND": "careerboard.cache.RedisCache",
+            "BACKEND": "careerboard.cache_backends.RedisCache",
             "LOCATION": CLOSED_PORT,
             "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.5},
         },
         "pages": {
-            "BACKEND": "careerboard.cache.WorkerMemoryFirstCache",
+            "BACKEND": "careerboard.cache_backends.WorkerMemoryFirstCache",
             "LOCATION": "outage-pages",
             "OPTIONS": {"SHARED": "default", "MAX_ENTRIES": 100},
         },

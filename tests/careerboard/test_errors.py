@@ -20,7 +20,7 @@ def explode(exception):
 @pytest.mark.django_db
 def test_lost_database_gives_a_friendly_503_asking_to_retry(quiet_client, monkeypatch):
     monkeypatch.setattr(
-        "jobs.views.Job.objects.published", explode(OperationalError("server closed"))
+        "jobs.views.public.Job.objects.published", explode(OperationalError("server closed"))
     )
     response = quiet_client.get("/")
     assert response.status_code == 503
@@ -32,7 +32,9 @@ def test_lost_database_gives_a_friendly_503_asking_to_retry(quiet_client, monkey
 
 @pytest.mark.django_db
 def test_a_bug_gives_a_500_page_without_settings_or_traceback(quiet_client, monkeypatch):
-    monkeypatch.setattr("jobs.views.popular_skills", explode(ZeroDivisionError("secret detail")))
+    monkeypatch.setattr(
+        "jobs.views.public.popular_skills", explode(ZeroDivisionError("secret detail"))
+    )
     response = quiet_client.get("/")
     assert response.status_code == 500
     body = response.content.decode()

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from careerboard.services import SEEDS_DIR
+from careerboard.seeding import SEEDS_DIR
 
 DOCUMENTS = settings.SEED_SOURCES_DIR
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from careerboard.models import CareerRole, Resource, SalaryFigure, Skill
-from careerboard.services import SEEDS_DIR, SeedError, seeds_load
+from careerboard.seeding import SEEDS_DIR, SeedError, seeds_load
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 
-from careerboard.services import SEEDS_DIR, seeds_load
+from careerboard.seeding import SEEDS_DIR, seeds_load
 from jobs.models import CompanyMembership
 from jobs.services import search_terms_rebuild
 from tests.factories import (

@@ -133,7 +133,7 @@ def test_employer_posts_admin_approves_and_the_job_is_found(browser, live_server
 
 def test_admin_edits_a_seeded_resource_and_reseeding_keeps_the_edit(browser, live_server, shoot):
     from careerboard.models import Resource
-    from careerboard.services import SEEDS_DIR, seeds_load
+    from careerboard.seeding import SEEDS_DIR, seeds_load
 
     seeds_load(directory=SEEDS_DIR)
     admin = AdminFactory()

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from careerboard.models import Resource, SalaryFigure
-from careerboard.services import SEEDS_DIR, seeds_load
+from careerboard.seeding import SEEDS_DIR, seeds_load
 from jobs.market import role_market
 from tests.factories import PublishedJobFactory
 

@@ -506,7 +506,7 @@ def test_a_posting_cut_off_by_a_lost_database_is_not_half_saved(
     def lost_connection(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr("jobs.services.job_set_skills", lost_connection)
+    monkeypatch.setattr("jobs.services.posting.job_set_skills", lost_connection)
     client = Client(raise_request_exception=False)
     client.force_login(member)
     response = client.post(reverse("jobs:job_create", args=[company.slug]), posting(python))

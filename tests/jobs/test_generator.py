@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from jobs.generator import JobGenerator, generate_jobs
+from jobs.demo.generator import JobGenerator, generate_jobs
 from jobs.models import Job, JobSkill
 from jobs.services import job_reindex
 from tests.factories import SkillFactory

@@ -7,7 +7,7 @@ from urllib.robotparser import RobotFileParser
 import pytest
 from django.urls import reverse
 
-from careerboard.services import SEEDS_DIR, seeds_load
+from careerboard.seeding import SEEDS_DIR, seeds_load
 from jobs.models import CompanyMembership
 from tests.factories import (
     CompanyFactory,

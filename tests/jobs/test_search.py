@@ -249,8 +249,8 @@ def test_search_page_query_count_does_not_grow_with_results(client, django_asser
 def sampled_board(monkeypatch):
     """A board taken for a million rows, whose whole table is "the sample", so that estimates
     can be checked exactly."""
-    monkeypatch.setattr("jobs.filters.search_rows", lambda: 1_000_000)
-    monkeypatch.setattr("jobs.filters.STATS_SAMPLE_ROWS", 1_000_000)
+    monkeypatch.setattr("jobs.search.sampling.search_rows", lambda: 1_000_000)
+    monkeypatch.setattr("jobs.search.sampling.STATS_SAMPLE_ROWS", 1_000_000)
 
 
 class TestLargeBoard:
@@ -258,7 +258,7 @@ class TestLargeBoard:
 
     @pytest.fixture
     def large_board(self, monkeypatch, sampled_board):
-        monkeypatch.setattr("jobs.filters.MIN_SAMPLE_HITS", 1)
+        monkeypatch.setattr("jobs.search.sampling.MIN_SAMPLE_HITS", 1)
         for n in range(45):
             PublishedJobFactory(title=f"Python developer {n}", workplace="hybrid")
 
@@ -284,7 +284,7 @@ class TestLargeBoard:
 
 
 def test_relevance_ranks_a_bounded_set_of_the_newest_matches(monkeypatch):
-    monkeypatch.setattr("jobs.filters.RANK_CANDIDATES", 2)
+    monkeypatch.setattr("jobs.search.plans.RANK_CANDIDATES", 2)
     now = timezone.now()
     PublishedJobFactory(title="Kafka engineer", published_at=now - timedelta(days=9))
     PublishedJobFactory(title="Support", description="kafka", published_at=now - timedelta(days=1))
@@ -297,9 +297,9 @@ def test_both_ways_of_finding_the_newest_matches_give_the_same_page(
     client, monkeypatch, walk_budget
 ):
     # The plan depends on how common the matches are; what the seeker sees must not.
-    monkeypatch.setattr("jobs.filters.WALK_BUDGET_ROWS", walk_budget)
-    monkeypatch.setattr("jobs.filters.RANK_ALL_UP_TO", 0)
-    monkeypatch.setattr("jobs.filters.RANK_CANDIDATES", 2)
+    monkeypatch.setattr("jobs.search.plans.WALK_BUDGET_ROWS", walk_budget)
+    monkeypatch.setattr("jobs.search.plans.RANK_ALL_UP_TO", 0)
+    monkeypatch.setattr("jobs.search.plans.RANK_CANDIDATES", 2)
     now = timezone.now()
     PublishedJobFactory(title="Kafka engineer", published_at=now - timedelta(days=9))
     PublishedJobFactory(title="Support", description="kafka", published_at=now - timedelta(days=1))
@@ -339,7 +339,7 @@ def test_a_quoted_phrase_finds_its_words_in_a_description():
 
 @pytest.mark.parametrize("walk_budget", [0, 10**9], ids=["sorted-matches", "salary-index"])
 def test_both_ways_of_reading_by_salary_give_the_same_page(client, monkeypatch, walk_budget):
-    monkeypatch.setattr("jobs.filters.WALK_BUDGET_ROWS", walk_budget)
+    monkeypatch.setattr("jobs.search.plans.WALK_BUDGET_ROWS", walk_budget)
     for title, salary in [("Low", 40_000), ("High", 90_000), ("Mid", 60_000), ("None", None)]:
         PublishedJobFactory(
             title=title,
@@ -358,7 +358,7 @@ class TestRareAfterChoiceFilters:
 
     @pytest.fixture
     def large_board(self, monkeypatch, sampled_board):
-        monkeypatch.setattr("jobs.filters.MIN_SAMPLE_HITS", 2)
+        monkeypatch.setattr("jobs.search.sampling.MIN_SAMPLE_HITS", 2)
         for n in range(10):
             PublishedJobFactory(
                 title=f"Intern {n}", seniority="intern", employment_type="internship"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from careerboard.services import SEEDS_DIR, SeedError, seeds_load
+from careerboard.seeding import SEEDS_DIR, SeedError, seeds_load
 
 
 class Command(BaseCommand):

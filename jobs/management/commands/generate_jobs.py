@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from jobs.generator import generate_jobs
+from jobs.demo.generator import generate_jobs
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from jobs.services import demo_accounts_create, demo_load
+from jobs.demo.loader import demo_accounts_create, demo_load
 
 DEMO_FILE = settings.BASE_DIR / "fixtures" / "demo.toml"
 DEMO_PASSWORD = "demo-password"

@@ -1,0 +1,71 @@
+"""The jobs app's data, one module per purpose: `companies`, `postings` (jobs, places, skills),
+`moderation`, `search` (the search rows) and `applications`."""
+
+from jobs.models.applications import (
+    Application,
+    ApplicationStatus,
+    private_storage,
+)
+from jobs.models.companies import (
+    INVITATION_LIFETIME,
+    Company,
+    CompanyInvitation,
+    CompanyInvitationQuerySet,
+    CompanyMembership,
+    CompanyQuerySet,
+)
+from jobs.models.moderation import (
+    CompanyEdit,
+    JobEdit,
+    JobReport,
+    ModerationEvent,
+    ModerationTarget,
+    PendingChange,
+)
+from jobs.models.postings import (
+    ANNUAL_FACTORS,
+    HOURS_PER_YEAR,
+    Job,
+    JobQuerySet,
+    JobSkill,
+    JobStatus,
+    Location,
+    Workplace,
+    annualised,
+)
+from jobs.models.search import (
+    SearchRow,
+    SearchRowQuerySet,
+    SearchTerm,
+)
+
+__all__ = [
+    "ANNUAL_FACTORS",
+    "Application",
+    "ApplicationStatus",
+    "Company",
+    "CompanyEdit",
+    "CompanyInvitation",
+    "CompanyInvitationQuerySet",
+    "CompanyMembership",
+    "CompanyQuerySet",
+    "HOURS_PER_YEAR",
+    "HOURS_PER_YEAR",
+    "INVITATION_LIFETIME",
+    "Job",
+    "JobEdit",
+    "JobQuerySet",
+    "JobReport",
+    "JobSkill",
+    "JobStatus",
+    "Location",
+    "ModerationEvent",
+    "ModerationTarget",
+    "PendingChange",
+    "SearchRow",
+    "SearchRowQuerySet",
+    "SearchTerm",
+    "Workplace",
+    "annualised",
+    "private_storage",
+]

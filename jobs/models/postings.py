@@ -1,0 +1,354 @@
+"""Jobs and their places and skills, with `published()`, the one definition of public."""
+
+from functools import cached_property
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django_countries.fields import CountryField
+
+from careerboard.markdown import render_markdown
+from careerboard.models import Period, Skill
+from jobs.models.companies import Company
+
+
+class Location(models.Model):
+    """A place, normalised so that "UK" and "United Kingdom" are one country."""
+
+    city = models.CharField(max_length=100, blank=True)
+    region = models.CharField(max_length=100, blank=True)
+    country = CountryField()
+
+    class Meta:
+        ordering = ["country", "region", "city"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("city"), Lower("region"), "country", name="location_unique_place"
+            ),
+        ]
+        indexes = [models.Index(Lower("city"), name="location_city_lower")]
+
+    def __str__(self):
+        return ", ".join(part for part in (self.city, self.region, self.country.name) if part)
+
+
+class JobQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published and not past its expiry, whatever cron did."""
+        return self.filter(status=Job.Status.PUBLISHED, expires_at__gt=timezone.now())
+
+    def for_company_member(self, user):
+        return self.filter(company__members=user)
+
+    def with_card_data(self):
+        """What a job card shows, fetched in bulk: company, locations and skills.
+
+        The description is left in the database: a card does not show it, and at scale it is
+        kilobytes per row.
+        """
+        return self._with_related().defer("description")
+
+    def with_page_data(self):
+        """A job's own page: the card data and the description."""
+        return self._with_related()
+
+    def _with_related(self):
+        return self.select_related("company").prefetch_related(
+            "locations",
+            models.Prefetch(
+                "job_skills",
+                queryset=JobSkill.objects.select_related("skill").order_by(
+                    "-is_required", "skill__name"
+                ),
+            ),
+        )
+
+
+HOURS_PER_YEAR = 2080
+
+
+HOURS_PER_YEAR = 2080
+ANNUAL_FACTORS = {
+    Period.HOUR: HOURS_PER_YEAR,
+    Period.DAY: 260,
+    Period.WEEK: 52,
+    Period.MONTH: 12,
+    Period.YEAR: 1,
+}
+
+
+def annualised(field: str) -> Case:
+    return Case(
+        *[
+            When(salary_period=period, then=F(field) * Value(factor))
+            for period, factor in ANNUAL_FACTORS.items()
+        ],
+        default=None,
+        output_field=models.BigIntegerField(),
+    )
+
+
+class JobStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending review"
+    PUBLISHED = "published", "Published"
+    REJECTED = "rejected", "Rejected"
+    CLOSED = "closed", "Closed (filled)"
+    EXPIRED = "expired", "Expired"
+
+
+class Workplace(models.TextChoices):
+    ONSITE = "onsite", "On-site"
+    HYBRID = "hybrid", "Hybrid"
+    REMOTE = "remote", "Remote"
+
+
+class Job(models.Model):
+    Status = JobStatus
+    Workplace = Workplace
+
+    class EmploymentType(models.TextChoices):
+        FULL_TIME = "full_time", "Full-time"
+        PART_TIME = "part_time", "Part-time"
+        CONTRACT = "contract", "Contract"
+        TEMPORARY = "temporary", "Temporary"
+        INTERNSHIP = "internship", "Internship"
+
+    class Seniority(models.TextChoices):
+        INTERN = "intern", "Intern"
+        JUNIOR = "junior", "Junior"
+        MID = "mid", "Mid-level"
+        SENIOR = "senior", "Senior"
+        LEAD = "lead", "Lead / principal"
+
+    # Which status may follow which: the one place this is decided.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.PENDING, Status.PUBLISHED},
+        Status.PENDING: {Status.PUBLISHED, Status.REJECTED, Status.DRAFT},
+        Status.PUBLISHED: {Status.CLOSED, Status.EXPIRED, Status.PENDING},
+        Status.REJECTED: {Status.DRAFT},
+        Status.CLOSED: {Status.DRAFT},
+        Status.EXPIRED: {Status.PUBLISHED, Status.PENDING, Status.DRAFT},
+    }
+
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160)
+    company = models.ForeignKey(Company, on_delete=models.PROTECT, related_name="jobs")
+    description = models.TextField(help_text="Markdown.")
+    locations = models.ManyToManyField(Location, blank=True, related_name="jobs")
+    workplace = models.CharField(max_length=10, choices=Workplace.choices)
+    remote_anywhere = models.BooleanField(
+        "applicants may live anywhere", default=False, help_text="Remote jobs only."
+    )
+    applicant_countries = ArrayField(
+        models.CharField(max_length=2),
+        default=list,
+        blank=True,
+        help_text="Remote jobs: ISO codes of the countries applicants may live in.",
+    )
+    employment_type = models.CharField(max_length=12, choices=EmploymentType.choices)
+    seniority = models.CharField(max_length=10, choices=Seniority.choices)
+    salary_min = models.PositiveIntegerField(null=True, blank=True)
+    salary_max = models.PositiveIntegerField(null=True, blank=True)
+    salary_currency = models.CharField(max_length=3, blank=True)
+    salary_period = models.CharField(max_length=10, choices=Period.choices, blank=True)
+    salary_min_annual = models.GeneratedField(
+        expression=annualised("salary_min"),
+        output_field=models.BigIntegerField(null=True),
+        db_persist=True,
+    )
+    salary_max_annual = models.GeneratedField(
+        expression=annualised("salary_max"),
+        output_field=models.BigIntegerField(null=True),
+        db_persist=True,
+    )
+    skills = models.ManyToManyField(Skill, through="JobSkill", related_name="jobs")
+    apply_url = models.URLField("apply at (URL)", max_length=500, blank=True)
+    apply_email = models.EmailField("apply by email", blank=True)
+    apply_on_site = models.BooleanField(
+        "accept applications on CareerBoard",
+        default=False,
+        help_text="Seekers apply here with their profile and resume.",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When it last went to review."
+    )
+    rejection_reason = models.TextField(blank=True)
+    # A database default too: the benchmark generator writes rows with COPY.
+    revision = models.PositiveIntegerField(
+        default=1,
+        db_default=1,
+        editable=False,
+        help_text="Goes up by one with every change of substance.",
+    )
+    approved_revision = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The revision a moderator last approved.",
+    )
+    expiry_warned_at = models.DateTimeField(null=True, blank=True, editable=False)
+    view_count = models.PositiveIntegerField(default=0, editable=False)
+    apply_click_count = models.PositiveIntegerField(default=0, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Derived from the rows above by services.job_reindex(), for matching and similar jobs.
+    skill_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+    location_ids = ArrayField(models.BigIntegerField(), default=list, editable=False)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="job_salary_min_le_max",
+                condition=Q(salary_min__isnull=True)
+                | Q(salary_max__isnull=True)
+                | Q(salary_min__lte=F("salary_max")),
+            ),
+            models.CheckConstraint(
+                name="job_salary_has_currency_and_period",
+                condition=(Q(salary_min__isnull=True) & Q(salary_max__isnull=True))
+                | (~Q(salary_currency="") & ~Q(salary_period="")),
+            ),
+            models.CheckConstraint(
+                name="job_has_way_to_apply",
+                condition=~Q(apply_url="") | ~Q(apply_email="") | Q(apply_on_site=True),
+            ),
+            models.CheckConstraint(
+                name="job_published_has_dates",
+                condition=~Q(status="published")
+                | Q(published_at__isnull=False, expires_at__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="job_expires_after_published",
+                condition=Q(published_at__isnull=True)
+                | Q(expires_at__isnull=True)
+                | Q(expires_at__gt=F("published_at")),
+            ),
+            models.CheckConstraint(
+                name="job_remote_scope_only_when_remote",
+                condition=Q(workplace="remote")
+                | (Q(remote_anywhere=False) & Q(applicant_countries=[])),
+            ),
+            models.CheckConstraint(
+                name="job_status_valid",
+                condition=Q(status__in=JobStatus.values),
+            ),
+            models.CheckConstraint(
+                name="job_workplace_valid",
+                condition=Q(workplace__in=Workplace.values),
+            ),
+            models.CheckConstraint(
+                name="job_approved_revision_not_ahead",
+                condition=Q(approved_revision__isnull=True)
+                | Q(approved_revision__lte=F("revision")),
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["skill_ids"], name="job_skill_ids_gin"),
+            GinIndex(fields=["location_ids"], name="job_location_ids_gin"),
+            models.Index(
+                F("published_at").desc(),
+                "id",
+                name="job_published_newest",
+                condition=Q(status="published"),
+            ),
+            models.Index(
+                F("salary_max_annual").desc(nulls_last=True),
+                "id",
+                name="job_published_salary",
+                condition=Q(status="published"),
+            ),
+            models.Index(fields=["company", "status"], name="job_company_status"),
+            models.Index(fields=["status", "expires_at"], name="job_status_expiry"),
+            models.Index(
+                fields=["submitted_at"], name="job_review_queue", condition=Q(status="pending")
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.title)[:160] or "job"
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("jobs:job_detail", args=[self.pk, self.slug])
+
+    def clean(self):
+        errors = {}
+        if (
+            self.salary_min is not None
+            and self.salary_max is not None
+            and self.salary_min > self.salary_max
+        ):
+            errors["salary_max"] = "The maximum salary must not be below the minimum."
+        has_salary = self.salary_min is not None or self.salary_max is not None
+        if has_salary and not self.salary_currency:
+            errors["salary_currency"] = "Give the currency of the salary."
+        if has_salary and not self.salary_period:
+            errors["salary_period"] = "Say whether the salary is per hour, day, month or year."
+        if not self.apply_url and not self.apply_email and not self.apply_on_site:
+            errors["apply_url"] = (
+                "Give a link or an email address where people can apply, "
+                "or accept applications on CareerBoard."
+            )
+        if self.workplace != self.Workplace.REMOTE and (
+            self.remote_anywhere or self.applicant_countries
+        ):
+            errors["remote_anywhere"] = "Where applicants may live applies to remote jobs only."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.expires_at is not None
+            and self.expires_at > timezone.now()
+        )
+
+    @cached_property
+    def description_html(self):
+        return render_markdown(self.description)
+
+    @property
+    def has_salary(self) -> bool:
+        return self.salary_min is not None or self.salary_max is not None
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in self.TRANSITIONS.get(self.status, set())
+
+
+class JobSkill(models.Model):
+    job = models.ForeignKey(Job, on_delete=models.CASCADE, related_name="job_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="job_skills")
+    is_required = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "skill"], name="jobskill_unique"),
+        ]
+        indexes = [models.Index(fields=["skill", "job"], name="jobskill_skill_job")]
+
+    def __str__(self):
+        kind = "required" if self.is_required else "nice to have"
+        return f"{self.skill} ({kind})"

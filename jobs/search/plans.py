@@ -1,0 +1,145 @@
+"""How a search page is read: ordered index walk or sort, chosen from the sampled counts; the
+jobs of the chosen rows are then fetched by id."""
+
+from datetime import timedelta
+
+from django.contrib.postgres.search import SearchRank
+from django.db import connection, transaction
+from django.db.models import (
+    BigIntegerField,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OrderBy,
+    Value,
+)
+
+from jobs.models import Job, SearchRow
+from jobs.search.query import AllWords
+from jobs.search.sampling import tag_shares
+
+# Relevance ranks only the newest matches, so a broad query never ranks the whole board...
+RANK_CANDIDATES = 500
+# ... but when the counts say there are few matches, it ranks them all, which costs little.
+RANK_ALL_UP_TO = 3000
+# Newest or best-paid first reads the date or salary index in order until it has the rows it
+# needs, which is quick when matches are common: about needed * board / matches rows. Rows lie
+# in date order, several to a page, while finding the matches through the filters' indexes
+# reads a page for each match found there (often many more than match in the end). When a walk
+# would pass over more rows than this, the matches are read that way and sorted instead...
+WALK_BUDGET_ROWS = 100_000
+# ... or more than this many times the rows a sort would read: a walk reads neighbouring rows,
+# a sort reads each row it finds on a page of its own.
+NEIGHBOURS_PER_SCATTERED_READ = 4
+# ... and, by salary, always when there are at most this many: sorting them is cheap, while a
+# walk can pass over most of the board when the matches sit at its far end (pay in rupees, say).
+# Dates are not tied to what people search for that way.
+SORT_ALL_UP_TO = 5000
+
+# A first page of results, on the site (20) or in the API (50).
+FIRST_PAGE_ROWS = 50
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    NEWEST = "newest"
+    SALARY = "salary"
+    CHOICES = [(RELEVANCE, "Best match"), (NEWEST, "Newest"), (SALARY, "Highest salary")]
+
+
+class PageReading:
+    """The results of a `JobFilterSet` in order, read the cheapest way its counts allow."""
+
+    @property
+    def qs(self) -> "Results":
+        """The results in order, bound or not (an unbound search lists every open job)."""
+        if self.is_surely_empty():
+            return Results(lambda needed: SearchRow.objects.none())
+        return Results(self.ordered_rows, walks=lambda: self.walks)
+
+    def ordered_rows(self, needed: int):
+        """The matching rows in the page's order, read in the way that suits `needed` rows."""
+        rows = self.matching_rows()
+        order = self.sort_order
+        if order == Sort.RELEVANCE:
+            rank = SearchRank(F("document"), AllWords(self.search_query))
+            by_rank = ("-rank", "-published_at", "-job_id")
+            if self.expected_total is not None and self.expected_total <= RANK_ALL_UP_TO:
+                return rows.annotate(rank=rank).order_by(*by_rank)
+            newest = self.in_order(F("published_at"), RANK_CANDIDATES, DateTimeField)
+            candidates = rows.order_by(*newest).values("job_id")[:RANK_CANDIDATES]
+            return (
+                SearchRow.objects.filter(job_id__in=candidates)
+                .annotate(rank=rank)
+                .order_by(*by_rank)
+            )
+        if order == Sort.SALARY:
+            salary = self.in_order(
+                F("salary_max_annual"), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
+            )
+            return rows.order_by(salary[0], "-published_at", "-job_id")
+        return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
+
+    def in_order(self, key, needed: int, field, *, nulls_last=False, few=0) -> tuple:
+        """`key` descending, walking its index when that reads less than finding the matches
+        and sorting them (see WALK_BUDGET_ROWS) and there are more than `few`; else as an
+        expression no index answers, so that the matches are found and sorted."""
+        if self.expected_total is not None:
+            board = max(self.board_rows, self.expected_total)  # the planner's figure may lag
+            currency = self.cleaned_data().get("currency")
+            if currency and field is BigIntegerField:
+                # Best paid first in one currency walks that currency's part of the index.
+                share = tag_shares().get(SearchRow.tag("currency", currency), 1.0)
+                board = max(round(board * share), self.expected_total)
+            walked = needed * board / max(self.expected_total, 1)
+            # A sort reads the rows the indexes find: all matches, or those of the filters
+            # other than the choices when the choices are checked on rows.
+            found = self.expected_total
+            if self.base_estimate is not None and self.choices_on_rows():
+                found = self.base_estimate
+            if self.expected_total <= few or walked > min(
+                WALK_BUDGET_ROWS, NEIGHBOURS_PER_SCATTERED_READ * found
+            ):
+                zero = Value(timedelta(0)) if field is DateTimeField else Value(0)
+                key = ExpressionWrapper(key + zero, output_field=field())
+            else:
+                # The planner underrates how many rows a word matches and would rather build
+                # bitmaps of them all; the sample says the walk is cheaper (see Results).
+                self.walks = True
+        return (OrderBy(key, descending=True, nulls_last=nulls_last or None), F("job_id").desc())
+
+    def is_surely_empty(self) -> bool:
+        """Whether the counts found nothing and counted it exactly: then no page is read."""
+        return self.total_is_exact and self.expected_total == 0
+
+
+class Results:
+    """Jobs in the order of their search rows, read a page at a time: paginators and the API
+    slice this.
+
+    `ordered_rows(needed)` gives the rows in order, read in a way that suits fetching `needed` of
+    them; the page's jobs and what a card shows are then fetched by id, in bulk.
+    """
+
+    def __init__(self, ordered_rows, *, walks=lambda: False):
+        self.ordered_rows = ordered_rows
+        self.walks = walks
+
+    def __getitem__(self, item: slice) -> list[Job]:
+        if not isinstance(item, slice):
+            return self[item : item + 1][0]
+        rows = self.ordered_rows(needed=item.stop or FIRST_PAGE_ROWS)
+        ids = self._ids(rows.values_list("job_id", flat=True)[item])
+        jobs = Job.objects.with_card_data().in_bulk(ids)
+        return [jobs[pk] for pk in ids if pk in jobs]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _ids(self, query) -> list[int]:
+        if not self.walks():
+            return list(query)
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The ordered index is then the only way left to read the rows.
+            cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off")
+            return list(query)

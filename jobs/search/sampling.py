@@ -1,0 +1,309 @@
+"""Counting a search: one pass over the matching rows (a sample of them on a large board) gives
+the total, the facet counts and the top skills; cached until public data changes."""
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import (
+    Count,
+    F,
+    Func,
+)
+
+from careerboard.caching import (
+    PLANNER_ESTIMATE_SECONDS,
+    SEARCH_ROWS_KEY,
+    SEARCH_STATS_PREFIX,
+    SEARCH_TAG_SHARES_KEY,
+    SKILL_JOB_COUNTS_PREFIX,
+    remembered,
+)
+from careerboard.models import Skill
+from jobs.models import SearchRow
+
+# Above this many search rows, counts come from a sample of the table's pages...
+EXACT_STATS_UP_TO = 50_000
+# ... of about this many rows ...
+STATS_SAMPLE_ROWS = 4_000
+# ... unless no more than this many sampled rows match: then counting exactly is cheap...
+MIN_SAMPLE_HITS = 3
+# ... and stops here: beyond it, the sample's estimate is good enough.
+EXACT_COUNT_CAP = 3000
+
+
+def is_empty(value) -> bool:
+    if value is None or isinstance(value, str):
+        return not value
+    return hasattr(value, "__len__") and len(value) == 0
+
+
+class SampledCounts:
+    """The counts of a `JobFilterSet`: one sampled statement, kept until public data changes."""
+
+    def stats(self) -> "SearchStats":
+        """Counts for the page: exact on small boards and small result sets, else estimated.
+
+        Counting hundreds of thousands of matches costs more than the page is allowed, so on a
+        large board the counts come from a sample of the table's pages (what search engines do),
+        are marked as estimates, and every result is kept until public data changes.
+        """
+        stats = remembered(SEARCH_STATS_PREFIX, self._cache_identity(), self._compute_stats)
+        self.expected_total = stats.total
+        self.total_is_exact = not stats.is_estimate or stats.total_is_exact
+        self.base_estimate = stats.base
+        return stats
+
+    def _cache_identity(self) -> str:
+        data = {
+            name: value
+            for name, value in self.cleaned_data().items()
+            if name != "sort" and not is_empty(value)
+        }
+        data["skill"] = sorted(skill.slug for skill in data.get("skill", []))
+        day = self.now.date().isoformat()  # "posted within" windows move with the date
+        return json.dumps(data, sort_keys=True, default=str) + day
+
+    def _compute_stats(self) -> "SearchStats":
+        percent = sample_percent()
+        if percent is not None:
+            sampled = self.counted(sample_percent=percent)
+            if sampled.base >= MIN_SAMPLE_HITS:
+                scale = 100.0 / percent
+                stats = sampled.scaled(scale, resolution=round(scale))
+                self.base_estimate = stats.base
+                if sampled.total < MIN_SAMPLE_HITS:
+                    # Common enough before the choice filters, rare after them (an internship
+                    # for a senior): the total is counted, which is quick when it is small.
+                    stats.total, stats.total_is_exact = self.count_up_to(EXACT_COUNT_CAP)
+                    stats.total = max(stats.total, sampled.total)
+                return stats
+        return self.counted().scaled(1.0, resolution=1, is_estimate=False)
+
+    def count_up_to(self, cap: int) -> tuple[int, bool]:
+        """How many rows match, if at most `cap`; (cap, False) when there are more."""
+        found = self.matching_rows().values("job_id")[:cap].count()
+        return found, found < cap
+
+    def counted(self, *, sample_percent: float | None = None) -> "Counted":
+        """Total, per-option and per-skill counts in one statement.
+
+        The rows that match the filters other than the facets are read once (over a sample of the
+        table's pages when asked to) and counted per combination of facet values, a few hundred
+        groups at most; each option's count is then a sum over the groups its facets allow. The
+        skills are counted over the rows that match every filter.
+        """
+        conditions = self.conditions()
+        base = SearchRow.objects.live().filter(
+            *[condition for name, condition in conditions.items() if name not in self.FACETS]
+        )
+        windows = [
+            (int(days), self.now - timedelta(days=int(days)))
+            for days, _ in self.facet_choices("posted")
+        ]
+        posted = " ".join(f"WHEN published_at >= %s THEN {days}" for days, _ in windows)
+        base_sql, params = (
+            base.order_by()
+            .values("workplace", "employment_type", "seniority", "published_at", "skill_ids")
+            .query.sql_with_params()
+        )
+        chosen = {
+            facet: value
+            for facet, value in self.cleaned_data().items()
+            if facet in self.FACETS and not is_empty(value)
+        }
+        everything, args = [], []
+        for facet, value in chosen.items():
+            if facet == "posted":
+                everything.append("published_at >= %s")
+                args.append(self.now - timedelta(days=int(value)))
+            else:
+                everything.append(f"{facet} = ANY(%s)")
+                args.append(list(value))
+        sql = f"""
+            WITH s AS MATERIALIZED ({sampled_sql(base_sql, sample_percent)})
+            SELECT workplace, employment_type, seniority,
+                   CASE {posted} ELSE NULL END AS posted, count(*), NULL
+            FROM s GROUP BY 1, 2, 3, 4
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, n, skill_id FROM (
+                SELECT skill_id, count(*) AS n FROM s, unnest(s.skill_ids) AS skill_id
+                WHERE {" AND ".join(everything) or "true"}
+                GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT %s) AS top
+        """
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *[moment for _, moment in windows], *args, TOP_SKILLS])
+            rows = cursor.fetchall()
+        groups = [row for row in rows if row[5] is None]
+        top_skills = [(row[5], row[4]) for row in rows if row[5] is not None]
+
+        def allowed(group, facet, value) -> bool:
+            if facet == "posted":
+                return group[3] is not None and group[3] <= int(value)
+            return group[self.FACETS.index(facet)] in value
+
+        # For each group, which of the chosen facets it satisfies; an option of a facet counts
+        # the groups that satisfy every other chosen facet.
+        passes = [{f: allowed(group, f, v) for f, v in chosen.items()} for group in groups]
+        facets = {facet: dict.fromkeys(self._facet_values(facet), 0) for facet in self.FACETS}
+        total = 0
+        for group, passed in zip(groups, passes, strict=True):
+            failed = [f for f, ok in passed.items() if not ok]
+            if not failed:
+                total += group[4]
+            if len(failed) > 1:
+                continue
+            for facet in failed or self.FACETS:
+                for value in facets[facet]:
+                    option = value if facet == "posted" else [value]
+                    if allowed(group, facet, option):
+                        facets[facet][value] += group[4]
+        return Counted(
+            base=sum(group[4] for group in groups),
+            total=total,
+            facets=facets,
+            top_skills=top_skills,
+        )
+
+    def _facet_values(self, facet) -> list[str]:
+        return [value for value, _label in self.facet_choices(facet)]
+
+
+TOP_SKILLS = 12
+
+
+@dataclass
+class Counted:
+    base: int
+    total: int
+    facets: dict[str, dict[str, int]]
+    top_skills: list[tuple[int, int]]  # (skill id, n)
+
+    def scaled(self, scale: float, *, resolution: int, is_estimate=True) -> "SearchStats":
+        skills = Skill.objects.visible().in_bulk([pk for pk, _ in self.top_skills])
+        return SearchStats(
+            total=round(self.total * scale),
+            base=round(self.base * scale),
+            facets={
+                facet: {value: round(n * scale) for value, n in options.items()}
+                for facet, options in self.facets.items()
+            },
+            top_skills=[
+                (skills[pk], round(n * scale)) for pk, n in self.top_skills if pk in skills
+            ],
+            is_estimate=is_estimate,
+            resolution=resolution,
+        )
+
+
+@dataclass
+class SkillCounts:
+    """Open jobs per skill id over the whole board, estimated from a sample on large boards."""
+
+    counts: dict[int, int]
+    is_estimate: bool
+
+
+def skill_job_counts() -> SkillCounts:
+    """Counted once per version of public data: a million jobs ask for several million skills."""
+    return remembered(SKILL_JOB_COUNTS_PREFIX, (), _count_skill_jobs)
+
+
+def _count_skill_jobs() -> SkillCounts:
+    percent = sample_percent(5)
+    query = (
+        SearchRow.objects.live()
+        .order_by()
+        .annotate(skill_id=Func(F("skill_ids"), function="unnest"))
+        .values("skill_id")
+        .annotate(n=Count("*"))
+    )
+    scale = 100.0 / percent if percent else 1
+    return SkillCounts(
+        counts={row["skill_id"]: round(row["n"] * scale) for row in run_sampled(query, percent)},
+        is_estimate=percent is not None,
+    )
+
+
+@dataclass
+class SearchStats:
+    total: int
+    # How many match the filters other than the facets.
+    base: int
+    facets: dict[str, dict[str, int]]
+    top_skills: list[tuple[Skill, int]]
+    is_estimate: bool
+    # With estimates, counts below this were too rare for the sample to see.
+    resolution: int
+    # Whether the total was counted although the rest is estimated (few matches).
+    total_is_exact: bool = False
+
+
+def sample_percent(rows_factor: int = 1) -> float | None:
+    """The share of the table's pages to read for about rows_factor * STATS_SAMPLE_ROWS rows.
+
+    None means the board is small enough to read whole.
+    """
+    rows_wanted = STATS_SAMPLE_ROWS * rows_factor
+    rows = search_rows()
+    if rows <= EXACT_STATS_UP_TO:
+        return None
+    return min(100.0, max(0.05, 100.0 * rows_wanted / rows))
+
+
+def sampled_sql(sql: str, sample_percent: float | None) -> str:
+    """A query over the search rows, made to read only that share of the table's pages."""
+    if sample_percent is None:
+        return sql
+    table = f"FROM {connection.ops.quote_name(SearchRow._meta.db_table)}"
+    if sql.count(table) != 1:
+        raise ValueError("Sampling needs exactly one reference to the search rows.")
+    # A fixed seed samples the same pages each time, so the figures do not flicker.
+    sampled = f"{table} TABLESAMPLE SYSTEM ({float(sample_percent):.4f}) REPEATABLE (0)"
+    return sql.replace(table, sampled)
+
+
+def run_sampled(query, sample_percent: float | None) -> list[dict]:
+    """Run a values() query on the search rows, over a sample of their pages when asked to."""
+    if sample_percent is None:
+        return list(query)
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sampled_sql(sql, sample_percent), params)
+        columns = [column.name for column in cursor.description]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+
+
+def tag_shares() -> dict[str, float]:
+    """The share of search rows each choice tag is in, from the planner's statistics."""
+    shares = cache.get(SEARCH_TAG_SHARES_KEY)
+    if shares is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT most_common_elems::text::text[], most_common_elem_freqs
+                FROM pg_stats WHERE tablename = %s AND attname = 'tags'
+                """,
+                [SearchRow._meta.db_table],
+            )
+            row = cursor.fetchone()
+        shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+        cache.set(SEARCH_TAG_SHARES_KEY, shares, PLANNER_ESTIMATE_SECONDS)
+    return shares
+
+
+def search_rows() -> int:
+    """The planner's estimate of how many search rows there are (free, and fine for choosing a
+    method)."""
+    rows = cache.get(SEARCH_ROWS_KEY)
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+                [SearchRow._meta.db_table],
+            )
+            rows = max(0, cursor.fetchone()[0])
+        cache.set(SEARCH_ROWS_KEY, rows, PLANNER_ESTIMATE_SECONDS)
+    return rows

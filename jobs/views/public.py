@@ -1,0 +1,333 @@
+"""Public pages: home, search, job, company and skill pages, and the counted apply and report
+links."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_http_methods
+from django.views.generic import DetailView, TemplateView
+from django_ratelimit.decorators import ratelimit
+
+from careerboard.caching import cache_for_anonymous
+from careerboard.models import Skill
+from careerboard.seo import canonical_url
+from jobs import counters, services
+from jobs.cards import job_cards, visitor_data
+from jobs.filters import JobFilterSet
+from jobs.forms import ReportForm
+from jobs.market import skill_market
+from jobs.models import (
+    Company,
+    Job,
+    SearchRow,
+)
+from jobs.pagination import MAX_BROWSABLE_RESULTS, PAGE_SIZE, KnownCountPaginator
+from jobs.search.plans import RANK_CANDIDATES, Results, Sort
+from jobs.search.query import suggest_correction
+from jobs.search.sampling import skill_job_counts
+from jobs.structured_data import as_script, job_posting
+
+# The query parameters that choose which jobs a search lists (its canonical URL keeps these).
+SEARCH_FILTERS = [name for name in JobFilterSet.base_filters if name != "sort"]
+
+
+def popular_skills(limit=16) -> list[tuple[Skill, int]]:
+    """The skills most open jobs ask for."""
+    counts = skill_job_counts().counts
+    top = sorted(counts, key=lambda skill_id: (-counts[skill_id], skill_id))[: limit * 2]
+    skills = Skill.objects.visible().in_bulk(top)
+    return [(skills[pk], counts[pk]) for pk in top if pk in skills][:limit]
+
+
+@cache_for_anonymous
+def home(request):
+    latest = Job.objects.published().with_card_data().order_by("-published_at", "-id")[:8]
+    return render(
+        request,
+        "jobs/home.html",
+        {
+            "cards": job_cards(request, latest),
+            "popular_skills": popular_skills(),
+            "canonical_url": canonical_url(request),
+        },
+    )
+
+
+@cache_for_anonymous
+def job_list(request):
+    filterset = JobFilterSet(request.GET or None)
+    stats = filterset.stats()
+    results = filterset.qs
+    limit = RANK_CANDIDATES if filterset.sort_order == Sort.RELEVANCE else MAX_BROWSABLE_RESULTS
+    # An estimate may be low; leave room for a next page until a short page proves the end.
+    pageable = stats.total if not stats.is_estimate else max(stats.total, 2 * PAGE_SIZE)
+    paginator = KnownCountPaginator(results, PAGE_SIZE, count=min(pageable, limit))
+    page_number = request.GET.get("page") or 1
+    page = paginator.get_page(page_number)
+    page_note = None
+    if str(page.number) != str(page_number):
+        page_note = f"There is no page “{str(page_number)[:20]}”; showing page {page.number}."
+    total, is_estimate = stats.total, stats.is_estimate
+    shown = len(page.object_list)
+    if 0 < shown < PAGE_SIZE or (shown == 0 and page.number == 1):
+        # The last page: the total is exact whatever the estimate said.
+        total, is_estimate = (page.number - 1) * PAGE_SIZE + shown, False
+    elif shown == 0:
+        page_note = page_note or "There are no more results; go back a page."
+    elif is_estimate:
+        total = max(total, page.end_index() + 1)
+    if total > limit:
+        page_note = page_note or (
+            f"Showing the first {limit:,} of {'about ' if is_estimate else ''}{total:,} jobs"
+            f"{' ranked by relevance' if filterset.sort_order == Sort.RELEVANCE else ''}; "
+            "add filters to narrow them down."
+        )
+    query_text = filterset.cleaned_data().get("q") or ""
+    suggestion = suggest_correction(query_text) if total == 0 and query_text else None
+    params = request.GET.copy()
+    params.pop("page", None)
+    counts = {"total": total, "is_estimate": is_estimate}
+    return render(
+        request,
+        "jobs/job_list.html",
+        {
+            "filterset": filterset,
+            "form": filterset.form,
+            "page": page,
+            "jobs": page.object_list,
+            "cards": job_cards(request, page.object_list),
+            "counts": counts,
+            "facets": facet_table(filterset, stats),
+            "active_filters": active_filter_count(filterset),
+            "top_skills": stats.top_skills,
+            "stats": stats,
+            "page_note": page_note,
+            "suggestion": suggestion,
+            "suggestion_params": _with(params, q=suggestion) if suggestion else "",
+            "query_params": params.urlencode(),
+            "sort": filterset.sort_order,
+            "canonical_url": canonical_url(request, params=SEARCH_FILTERS),
+        },
+    )
+
+
+def _with(params, **changes):
+    params = params.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+def active_filter_count(filterset) -> int:
+    """How many filter values apply besides keywords and location, to show on a closed panel."""
+    count = 0
+    for name, value in filterset.cleaned_data().items():
+        if name in ("q", "location", "sort") or value is None or value == "":
+            continue
+        count += len(value) if isinstance(value, list | tuple | QuerySet) else 1
+    return count
+
+
+def facet_table(filterset, stats):
+    """For the template: each facet's options with their counts and whether they are ticked."""
+    data = filterset.cleaned_data()
+    table = []
+    for facet in JobFilterSet.FACETS:
+        chosen = data.get(facet) or []
+        chosen = [chosen] if isinstance(chosen, str) else chosen
+        options = [
+            {
+                "value": value,
+                "label": label,
+                "count": stats.facets[facet][value],
+                "checked": value in chosen,
+            }
+            for value, label in filterset.facet_choices(facet)
+        ]
+        table.append(
+            {
+                "name": facet,
+                "label": filterset.filters[facet].label or facet.replace("_", " ").capitalize(),
+                "multiple": facet != "posted",
+                "options": options,
+            }
+        )
+    return table
+
+
+def count_job_views(view):
+    """Count a view of a public job page, whether it came from the page cache or not."""
+
+    @wraps(view)
+    def wrapper(request, pk, slug):
+        response = view(request, pk=pk, slug=slug)
+        if response.status_code == 200 and getattr(response, "job_is_public", True):
+            counters.count("views", pk, request)
+        return response
+
+    return wrapper
+
+
+@count_job_views
+@cache_for_anonymous
+def job_detail(request, pk, slug):
+    job = get_object_or_404(Job.objects.with_page_data(), pk=pk)
+    is_member = request.user.is_authenticated and (
+        request.user.is_staff or job.company.members.filter(pk=request.user.pk).exists()
+    )
+    if not job.is_public and not is_member:
+        # A job that was public says it has gone; one that never was does not exist.
+        if job.status in (Job.Status.PUBLISHED, Job.Status.CLOSED, Job.Status.EXPIRED):
+            title = services.job_public_title(job)
+            return render(request, "jobs/job_gone.html", {"job": job, "title": title}, status=410)
+        raise Http404("No such job.")
+    if slug != job.slug:
+        return redirect(job, permanent=True)
+    similar = similar_jobs(job)
+    # The visitor's fit to this job and its similar ones, in one batch of queries.
+    visitor = visitor_data(request, [job, *similar], detailed=True)
+    response = render(
+        request,
+        "jobs/job_detail.html",
+        {
+            "job": job,
+            "cards": job_cards(request, similar, visitor=visitor),
+            "my_fit": visitor.get(job.pk),
+            "is_member": is_member,
+            "job_posting": as_script(data) if (data := job_posting(job)) else None,
+            "canonical_url": canonical_url(request) if job.is_public else None,
+        },
+    )
+    response.job_is_public = job.is_public
+    return response
+
+
+def similar_jobs(job: Job, limit=4):
+    """Recent open jobs that share the most skills with this one."""
+    if not job.skill_ids:
+        return []
+    candidates = list(
+        Job.objects.published()
+        .filter(skill_ids__overlap=job.skill_ids)
+        .exclude(pk=job.pk)
+        .order_by("-published_at", "-id")
+        .values_list("id", "skill_ids", "seniority")[:60]
+    )
+    wanted = set(job.skill_ids)
+    candidates.sort(
+        key=lambda row: (len(wanted & set(row[1])), row[2] == job.seniority), reverse=True
+    )
+    ids = [row[0] for row in candidates[:limit]]
+    jobs = Job.objects.with_card_data().in_bulk(ids)
+    return [jobs[pk] for pk in ids]
+
+
+@method_decorator(cache_for_anonymous, name="dispatch")
+class CompanyDetailView(DetailView):
+    model = Company
+    template_name = "jobs/company_detail.html"
+
+    def get_queryset(self):
+        # Anonymous visitors (the only ones served from the page cache) see public companies.
+        return Company.objects.visible_to(self.request.user).prefetch_related("sectors")
+
+    def get_context_data(self, **kwargs):
+        jobs = list(
+            Job.objects.published()
+            .filter(company=self.object)
+            .with_card_data()
+            .order_by("-published_at", "-id")
+        )
+        return super().get_context_data(
+            open_jobs=jobs,
+            cards=job_cards(self.request, jobs),
+            canonical_url=canonical_url(self.request),
+            **kwargs,
+        )
+
+
+@method_decorator(cache_for_anonymous, name="dispatch")
+class SkillListView(TemplateView):
+    template_name = "jobs/skill_list.html"
+
+    def get_context_data(self, **kwargs):
+        counted = skill_job_counts()
+        categories = {}
+        for skill in Skill.objects.visible().order_by("category", "sort_order", "name"):
+            skill.open_jobs = counted.counts.get(skill.pk, 0)
+            categories.setdefault(skill.get_category_display(), []).append(skill)
+        return super().get_context_data(
+            categories=categories,
+            counts_are_estimates=counted.is_estimate,
+            canonical_url=canonical_url(self.request),
+            **kwargs,
+        )
+
+
+@cache_for_anonymous
+def skill_detail(request, slug):
+    skill = get_object_or_404(Skill.objects.visible(), slug=slug)
+    counted = skill_job_counts()
+    open_jobs = counted.counts.get(skill.pk, 0)
+    rows = SearchRow.objects.live().filter(skill_ids__contains=[skill.pk])
+    jobs = Results(lambda needed: rows.order_by("-published_at", "-job_id"))
+    # The count is known (or estimated, or a minute behind a passed expiry) already: the paginator
+    # must not count again, and the first page is always fetched in case the count is behind.
+    pageable = min(max(open_jobs, PAGE_SIZE), MAX_BROWSABLE_RESULTS)
+    page = KnownCountPaginator(jobs, PAGE_SIZE, count=pageable).get_page(request.GET.get("page"))
+    if len(page.object_list) < PAGE_SIZE:
+        open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
+    resources = list(skill.resources.visible())
+    market = skill_market(skill.pk)
+    together = Skill.objects.visible().in_bulk([pk for pk, _ in market.together])
+    return render(
+        request,
+        "jobs/skill_detail.html",
+        {
+            "skill": skill,
+            "together": [(together[pk], n) for pk, n in market.together if pk in together],
+            "market": market,
+            "page": page,
+            "jobs": page.object_list,
+            "cards": job_cards(request, page.object_list),
+            "resources": resources,
+            "open_jobs": open_jobs,
+            "counts_are_estimates": counted.is_estimate,
+            "canonical_url": canonical_url(request),
+        },
+    )
+
+
+# Counting -------------------------------------------------------------------------------------
+
+
+def job_apply(request, pk):
+    """Follow the employer's apply link; the click is counted for the employer's dashboard."""
+    job = get_object_or_404(Job.objects.published(), pk=pk)
+    if not job.apply_url:
+        return redirect(job)
+    counters.count("apply_clicks", job.pk, request)
+    return redirect(job.apply_url)
+
+
+@require_http_methods(["GET", "POST"])
+@ratelimit(key="user_or_ip", rate="5/h", method="POST")
+def job_report(request, pk):
+    job = get_object_or_404(Job.objects.published(), pk=pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "GET" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(request, "jobs/job_report.html", {"job": job, "form": form}, status=status)
+    services.job_report(
+        job=job,
+        reason=form.cleaned_data["reason"],
+        details=form.cleaned_data["details"],
+        reporter=request.user if request.user.is_authenticated else None,
+        email=form.cleaned_data["reporter_email"],
+    )
+    messages.success(request, "Thank you. Our moderators will look at this listing.")
+    return redirect(job)
