@@ -14,6 +14,7 @@ from careerboard.models import (
     SalaryFigure,
     Sector,
     Skill,
+    SourceDocument,
     User,
 )
 
@@ -140,6 +141,12 @@ class CareerRoleAdmin(CuratedAdmin):
     autocomplete_fields = ["skills", "next_roles"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [EducationInline, SalaryInline, OutlookInline]
+
+
+@admin.register(SourceDocument)
+class SourceDocumentAdmin(CuratedAdmin):
+    list_display = ["title", "publisher", "published", "file_name", "sort_order", "is_hidden"]
+    search_fields = ["title", "publisher", "file_name"]
 
 
 @admin.register(SalaryFigure)

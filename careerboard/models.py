@@ -1,6 +1,7 @@
 """Core records: users and their API tokens, the skill taxonomy and the curated career resources."""
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -169,6 +170,50 @@ class Resource(Curated):
         return self.name
 
 
+class SourceDocumentQuerySet(CuratedQuerySet):
+    def attach_citations(self, records) -> None:
+        """Give each curated record `citations`: its source documents, in one query. A name with
+        no document (the loader refuses those) is shown as it is written."""
+        names = {name for record in records for name in record.sources}
+        documents = {d.file_name: d for d in self.filter(file_name__in=names)}
+        for record in records:
+            record.citations = [
+                documents.get(name) or SourceDocument(title=name, file_name=name)
+                for name in record.sources
+            ]
+
+
+class SourceDocument(Curated):
+    """One of the documents our career data is drawn from, as a reader would cite it."""
+
+    file_name = models.CharField(max_length=120, unique=True, help_text="As named in `sources`.")
+    title = models.CharField(max_length=200)
+    publisher = models.CharField(max_length=160, blank=True, help_text="Blank: not named.")
+    published = models.CharField(
+        max_length=60, blank=True, help_text="Year or date the document gives. Blank: not stated."
+    )
+    quotes = ArrayField(
+        models.CharField(max_length=160),
+        default=list,
+        blank=True,
+        help_text="Primary sources the document quotes (BLS, O*NET, CompTIA...).",
+    )
+
+    objects = SourceDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["file_name"]
+
+    def __str__(self):
+        return self.title
+
+    def credit(self) -> str:
+        """Publisher and date, or what the document does not say."""
+        return ", ".join(
+            [self.publisher or "publisher not named", self.published or "date not stated"]
+        )
+
+
 class CareerRole(Curated):
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
@@ -180,6 +225,13 @@ class CareerRole(Curated):
     next_roles = models.ManyToManyField(
         "self", symmetrical=False, blank=True, related_name="previous_roles"
     )
+    job_search = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The search that lists this role's jobs, as search-form fields, such as "
+        '{"q": "DBA or database", "seniority": ["senior"]}. Empty: jobs whose text names the '
+        "role or one of its other names.",
+    )
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -189,6 +241,25 @@ class CareerRole(Curated):
 
     def get_absolute_url(self):
         return reverse("career_detail", args=[self.slug])
+
+    def job_search_fields(self) -> dict[str, str | list[str]]:
+        """The search-form fields of this role's jobs: the one definition its count, listing,
+        button, feed and market figures share."""
+        if self.job_search:
+            return dict(self.job_search)
+        # Search splits "Back-end" into its parts, which "Backend" does not contain: both.
+        names = [
+            variant
+            for name in [self.name, *self.other_names]
+            for variant in dict.fromkeys([name.strip(), name.strip().replace("-", "")])
+            if variant
+        ]
+        unique = dict.fromkeys(names, None)
+        return {"q": " or ".join(f'"{name}"' for name in unique)}
+
+    def job_search_query(self) -> str:
+        """The query string of this role's job search (`/jobs/?...`, `/feeds/jobs.rss?...`)."""
+        return urlencode(self.job_search_fields(), doseq=True)
 
 
 class EducationPath(Curated):
@@ -229,6 +300,9 @@ class SalaryFigure(Curated):
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     low = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     high = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    qualifier = models.CharField(
+        max_length=40, blank=True, help_text='What the document says beside the amount: "or more".'
+    )
     currency = models.CharField(max_length=3, default="USD")
     period = models.CharField(max_length=10, choices=Period.choices, default=Period.YEAR)
     region = models.CharField(max_length=120, blank=True)

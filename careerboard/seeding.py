@@ -25,6 +25,7 @@ from careerboard.models import (
     SalaryFigure,
     Sector,
     Skill,
+    SourceDocument,
 )
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
@@ -42,9 +43,26 @@ class SeedSpec:
     foreign_keys: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     many_to_many: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     has_slug: bool = True
+    # Fields added after records were first loaded: a record whose fingerprint was taken before
+    # a field existed, and which still holds the field's empty default, was not edited by an admin.
+    added_later: set[str] = field(default_factory=set)
 
 
 SPECS = [
+    SeedSpec(
+        "source documents",
+        "sources.toml",
+        "document",
+        SourceDocument,
+        {
+            "file_name": "file_name",
+            "title": "title",
+            "publisher": "publisher",
+            "published": "published",
+            "quotes": "quotes",
+        },
+        has_slug=False,
+    ),
     SeedSpec(
         "skills",
         "skills.toml",
@@ -71,8 +89,10 @@ SPECS = [
             "summary": "summary",
             "responsibilities": "responsibilities",
             "typical_tasks": "typical_tasks",
+            "job_search": "job_search",
         },
         many_to_many={"skills": (Skill, "skills"), "next_roles": (CareerRole, "next_roles")},
+        added_later={"job_search"},
     ),
     SeedSpec(
         "education paths",
@@ -108,6 +128,7 @@ SPECS = [
             "amount": "amount",
             "low": "low",
             "high": "high",
+            "qualifier": "qualifier",
             "currency": "currency",
             "period": "period",
             "region": "region",
@@ -116,6 +137,7 @@ SPECS = [
         },
         foreign_keys={"role": (CareerRole, "role")},
         has_slug=False,
+        added_later={"qualifier"},
     ),
     SeedSpec(
         "outlook figures",
@@ -155,6 +177,8 @@ def _normalise(model_field, value):
         return str(Decimal(str(value)).quantize(step))
     if isinstance(model_field, models.BooleanField):
         return bool(value)
+    if value is None and isinstance(model_field, models.JSONField):
+        return {}
     return value
 
 
@@ -166,12 +190,19 @@ class _Loader:
     def __init__(self, data: dict):
         self.data = data
         self.report: dict[str, Counter] = {}
+        self._documents: set[str] | None = None
 
     def entries(self, spec: SeedSpec) -> list[dict]:
         entries = self.data.get(spec.file, {}).get(spec.table, [])
         if not isinstance(entries, list):
             raise SeedError(f"{spec.file}: [[{spec.table}]] must be an array of tables.")
         return entries
+
+    def documents(self) -> set[str]:
+        """The file names of the source documents (loaded first), which `sources` may name."""
+        if self._documents is None:
+            self._documents = set(SourceDocument.objects.values_list("file_name", flat=True))
+        return self._documents
 
     def pk_of(self, model, key, where):
         pk = model.objects.filter(seed_key=key).values_list("pk", flat=True).first()
@@ -187,7 +218,14 @@ class _Loader:
             values[model_field_name] = _normalise(model_field, entry.get(seed_name))
         if spec.has_slug:
             values["slug"] = entry["key"]
-        values["sources"] = list(entry.get("sources") or [entry["source"]])
+        sources = entry.get("sources") or ([entry["source"]] if entry.get("source") else [])
+        if not sources or not all(isinstance(name, str) and name.strip() for name in sources):
+            raise SeedError(f"{where}: no source document; every seeded fact names its source.")
+        if spec.model is not SourceDocument:
+            unknown = sorted(set(sources) - self.documents())
+            if unknown:
+                raise SeedError(f"{where}: no [[document]] in sources.toml for {unknown[0]}.")
+        values["sources"] = list(sources)
         values["sort_order"] = index
         for name, (model, seed_name) in spec.foreign_keys.items():
             values[f"{name}_id"] = self.pk_of(model, entry[seed_name], where)
@@ -209,6 +247,13 @@ class _Loader:
         for name in spec.many_to_many:
             values[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
         return values
+
+    def loaded_unedited(self, spec: SeedSpec, current: dict, checksum: str) -> bool:
+        """Whether the record holds what the loader last wrote (see SeedSpec.added_later)."""
+        if _fingerprint(current) == checksum:
+            return True
+        before = {k: v for k, v in current.items() if k not in spec.added_later or v}
+        return len(before) < len(current) and _fingerprint(before) == checksum
 
     def write(self, spec: SeedSpec, obj, values: dict) -> None:
         for name, value in values.items():
@@ -241,7 +286,7 @@ class _Loader:
                 counts["created"] += 1
                 continue
             current = self.current_values(spec, obj)
-            if _fingerprint(current) != obj.seed_checksum:
+            if not self.loaded_unedited(spec, current, obj.seed_checksum):
                 counts["kept admin edit"] += 1
             elif current == values:
                 counts["unchanged"] += 1

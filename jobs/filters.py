@@ -71,7 +71,7 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
 
     FACETS = ("workplace", "employment_type", "seniority", "posted")
 
-    q = django_filters.CharFilter(label="Keywords", max_length=200)
+    q = django_filters.CharFilter(label="Keywords", max_length=300)
     location = django_filters.CharFilter(label="Location", max_length=120)
     workplace = django_filters.MultipleChoiceFilter(
         choices=Job.Workplace.choices, widget=forms.CheckboxSelectMultiple

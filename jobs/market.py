@@ -1,7 +1,8 @@
 """The board's own market data for career pages: what open jobs for a role advertise.
 
-A job counts for a role when its title matches the role's name or one of its other names
-(full-text, so "Backend Engineer" counts for "Back-end Developer"). Salaries are compared as
+A role's jobs are those of its job search (`CareerRole.job_search_fields`), run by the same
+FilterSet as the search page, so the role page's count is the count its "Open jobs" button and
+its feed show. Salaries are compared as
 yearly equivalents (the jobs' generated columns, copied into their search rows), per currency,
 from each job's midpoint. On a large board the figures come from a sample of the rows and are
 marked as estimates; either way they are kept until public data changes (careerboard/caching.py).
@@ -9,13 +10,13 @@ marked as estimates; either way they are kept until public data changes (careerb
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q, Value
+from django.db.models import Aggregate, Count, F, FloatField, Func
+from django.http import QueryDict
 
 from careerboard.caching import ROLE_MARKET_PREFIX, SKILL_MARKET_PREFIX, remembered
 from careerboard.models import CareerRole
+from jobs.filters import JobFilterSet
 from jobs.models import SearchRow
-from jobs.search.query import SEARCH_CONFIG, document_matches
 from jobs.search.sampling import run_sampled, sample_percent
 
 
@@ -35,16 +36,9 @@ class RoleMarket:
     is_estimate: bool
 
 
-def role_condition(role: CareerRole) -> Q:
-    """Titles naming the role, however the hyphen is written ("Back-end", "Backend")."""
-    names = {
-        variant
-        for name in [role.name, *role.other_names]
-        for variant in (name, name.replace("-", ""), name.replace("-", " "))
-        if variant.strip()
-    }
-    query = " OR ".join(f'"{name}"' for name in sorted(names))
-    return Q(document_matches(SearchQuery(query, search_type="websearch", config=SEARCH_CONFIG)))
+def role_search(role: CareerRole) -> JobFilterSet:
+    """The search that lists the role's jobs: the page's count, listing, button and feed."""
+    return JobFilterSet(QueryDict(role.job_search_query()))
 
 
 def role_market(role: CareerRole) -> RoleMarket:
@@ -52,16 +46,12 @@ def role_market(role: CareerRole) -> RoleMarket:
 
 
 def _compute(role: CareerRole) -> RoleMarket:
-    percent = sample_percent(5)
-    scale = 100.0 / percent if percent else 1.0
-    matching = SearchRow.objects.live().filter(role_condition(role))
-    total = run_sampled(
-        matching.order_by().values(_all=Value(1)).annotate(n=Count("job_id")).values("n"), percent
-    )
+    search = role_search(role)
+    stats = search.stats()
     return RoleMarket(
-        open_jobs=round(total[0]["n"] * scale) if total else 0,
-        pay=advertised_pay(matching, percent),
-        is_estimate=percent is not None,
+        open_jobs=stats.total,
+        pay=advertised_pay(search.matching_rows(), sample_percent(5)),
+        is_estimate=stats.is_estimate,
     )
 
 

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from careerboard.caching import cache_for_anonymous
-from careerboard.models import CareerRole, Sector
+from careerboard.models import CareerRole, Sector, SourceDocument
 from careerboard.seo import canonical_url
 from jobs.charts import Bar, career_path, salary_bars
 from jobs.market import role_market
@@ -51,11 +51,15 @@ def career_detail(request, slug):
         [(r.name, r.get_absolute_url()) for r in level] for level in levels
     ]
     salaries = list(role.salary_figures.visible())
+    outlooks = list(role.outlook_figures.visible())
+    education = list(role.education.visible())
+    SourceDocument.objects.attach_citations([*salaries, *outlooks, *education])
     market = role_market(role)
     bars = [
         Bar(
             label=f"{figure.label}, {figure.region}" if figure.region else figure.label,
-            note=", ".join(filter(None, [figure.publisher, figure.as_of])) or figure.sources[0],
+            note=", ".join(filter(None, [figure.publisher, figure.as_of]))
+            or figure.citations[0].title,
             low=float(figure.low if figure.amount is None else figure.amount)
             * ANNUAL[figure.period],
             high=float(figure.high if figure.amount is None else figure.amount)
@@ -94,13 +98,14 @@ def career_detail(request, slug):
             "role": role,
             "skills": role.skills.visible(),
             "salaries": salaries,
-            "outlooks": role.outlook_figures.visible(),
-            "education": role.education.visible(),
+            "outlooks": outlooks,
+            "education": education,
             "sectors": Sector.objects.visible(),
             "previous_roles": previous_roles,
             "next_roles": next_roles,
             "later_roles": later,
             "market": market,
+            "job_search_query": role.job_search_query(),
             "chart": chart,
             "diagram": diagram,
             "canonical_url": canonical_url(request),

@@ -6,6 +6,7 @@ import textwrap
 import pytest
 from django.core.management import CommandError, call_command
 
+from careerboard import seeding
 from careerboard.models import CareerRole, Resource, SalaryFigure, Skill
 from careerboard.seeding import SEEDS_DIR, SeedError, seeds_load
 
@@ -118,9 +119,34 @@ source = "doc-c.txt"
 """
 
 
+SOURCES = """
+[[document]]
+key = "doc-a"
+file_name = "doc-a.txt"
+title = "Document A"
+source = "doc-a.txt"
+
+[[document]]
+key = "doc-b"
+file_name = "doc-b.txt"
+title = "Document B"
+publisher = "Publisher B"
+published = "2024"
+quotes = ["BLS"]
+source = "doc-b.txt"
+
+[[document]]
+key = "doc-c"
+file_name = "doc-c.txt"
+title = "Document C"
+source = "doc-c.txt"
+"""
+
+
 @pytest.fixture
 def seed_dir(tmp_path):
     files = {
+        "sources.toml": SOURCES,
         "skills.toml": SKILLS,
         "careers.toml": CAREERS,
         "resources.toml": RESOURCES,
@@ -214,3 +240,33 @@ def test_the_project_seed_files_load_cleanly_twice():
     assert all(set(counts) <= {"unchanged"} for counts in report.values())
     assert Skill.objects.count() >= 30
     assert CareerRole.objects.filter(slug="backend-developer").exists()
+
+
+@pytest.mark.parametrize("sources", ["sources = []", 'sources = [""]', ""])
+def test_an_entry_without_a_source_is_refused_and_nothing_is_loaded(seed_dir, sources):
+    text = textwrap.dedent(SKILLS)
+    first_source = text.index("sources = ")
+    end_of_line = text.index("\n", first_source)
+    (seed_dir / "skills.toml").write_text(text[:first_source] + sources + text[end_of_line:])
+    with pytest.raises(SeedError, match="no source document"):
+        seeds_load(directory=seed_dir)
+    assert not Skill.objects.exists()
+
+
+def test_a_role_loaded_before_its_job_search_existed_still_follows_the_files(seed_dir):
+    seeds_load(directory=seed_dir)
+    role = CareerRole.objects.get(slug="backend-developer")
+    # The fingerprint an earlier loader took, when roles had no job search field.
+    loader = seeding._Loader(seeding.read_seed_files(seed_dir))
+    spec = next(spec for spec in seeding.SPECS if spec.model is CareerRole)
+    earlier = loader.current_values(spec, role)
+    del earlier["job_search"]
+    CareerRole.objects.filter(pk=role.pk).update(seed_checksum=seeding._fingerprint(earlier))
+    (seed_dir / "careers.toml").write_text(
+        textwrap.dedent(CAREERS).replace(
+            'key = "backend-developer"', 'key = "backend-developer"\njob_search = { q = "backend" }'
+        )
+    )
+    report = seeds_load(directory=seed_dir)
+    assert report["career roles"]["updated"] == 1
+    assert CareerRole.objects.get(pk=role.pk).job_search == {"q": "backend"}

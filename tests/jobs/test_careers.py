@@ -27,6 +27,8 @@ def money(value) -> str:
 def test_every_seeded_figure_of_a_role_is_on_its_page_with_its_source(client, seeded):
     with (SEEDS_DIR / "figures.toml").open("rb") as handle:
         figures = tomllib.load(handle)
+    with (SEEDS_DIR / "sources.toml").open("rb") as handle:
+        titles = {d["file_name"]: d["title"] for d in tomllib.load(handle)["document"]}
     pages = {}
     for entry in figures["salary"] + figures["outlook"]:
         role = entry["role"]
@@ -35,7 +37,9 @@ def test_every_seeded_figure_of_a_role_is_on_its_page_with_its_source(client, se
             assert response.status_code == 200
             pages[role] = response.content.decode()
         html = pages[role]
-        assert entry["source"] in html, entry["key"]
+        # Cited as a reader would cite it, by title, never by our file name.
+        assert f"<cite>{titles[entry['source']]}</cite>" in html, entry["key"]
+        assert entry["source"] not in html, entry["key"]
         for field in ("amount", "low", "high", "openings"):
             if entry.get(field):
                 assert money(entry[field]) in html, (entry["key"], field)
@@ -110,3 +114,75 @@ def test_career_pages_have_bounded_query_counts(client, seeded, django_assert_ma
         client.get(reverse("resource_list"))
     with django_assert_max_num_queries(4):
         client.get(reverse("career_list"))
+
+
+def count_on_search_page(client, query: str) -> int:
+    return client.get(f"{reverse('jobs:job_list')}?{query}").context["counts"]["total"]
+
+
+def items_in_feed(client, query: str) -> int:
+    return client.get(f"{reverse('job_feed_rss')}?{query}").content.decode().count("<item>")
+
+
+def test_a_role_page_its_button_its_search_and_its_feed_count_the_same_jobs(client, seeded):
+    from careerboard.models import CareerRole
+
+    for title, seniority in [
+        ("Database Administrator", "mid"),
+        ("Senior DBA", "senior"),
+        ("Backend Engineer", "senior"),
+        ("Backend Engineer", "junior"),
+        ("Site Reliability Engineer", "mid"),
+        ("DevOps Engineer", "mid"),
+        ("Software Architect", "lead"),
+        ("Gardener", "junior"),
+    ]:
+        PublishedJobFactory(title=title, seniority=seniority)
+    checked = 0
+    for role in CareerRole.objects.visible():
+        page = client.get(reverse("career_detail", args=[role.slug]))
+        html = page.content.decode()
+        query = role.job_search_query()
+        open_jobs = page.context["market"].open_jobs
+        assert f"{reverse('jobs:job_list')}?{query}".replace("&", "&amp;") in html, role.slug
+        assert count_on_search_page(client, query) == open_jobs, role.slug
+        assert items_in_feed(client, query) == open_jobs, role.slug
+        checked += open_jobs > 0
+    # The example jobs reach the roles that name them, entry-level roles by seniority alone.
+    counts = {r.slug: role_market(r).open_jobs for r in CareerRole.objects.visible()}
+    assert counts["database-administrator"] == 2
+    assert counts["devops-engineer"] == 2
+    assert counts["entry-level-it"] == 2
+    assert counts["senior-backend-developer"] == 1
+    assert checked >= 6
+
+
+def test_sources_are_cited_with_publisher_date_and_what_they_quote(client, seeded):
+    html = client.get(reverse("career_detail", args=["backend-developer"])).content.decode()
+    assert (
+        "<cite>Back-end Developer Career Path in 2024</cite> (publisher not named, 2024; "
+        "quotes O*NET OnLine, BLS Occupational Employment and Wage Statistics)"
+    ) in html
+    assert "<cite>Backend Developer Jobs: A Complete Guide</cite> (inTulsa Talent Network, " in html
+    assert ".txt" not in html
+
+
+def test_figures_keep_their_qualifiers_undated_ones_say_so_and_sit_on_the_documents_role(
+    client, seeded
+):
+    senior = client.get(reverse("career_detail", args=["senior-backend-developer"]))
+    assert "USD 68.27 or more per hour" in senior.content.decode()
+    html = " ".join(
+        client.get(reverse("career_detail", args=["backend-developer"])).content.decode().split()
+    )
+    assert "64,957 open back-end developer positions counted (date not stated)" in html
+    assert "21% from 2019 to 2029" in html
+
+
+def test_every_seeded_role_search_is_a_valid_search(seeded):
+    from careerboard.models import CareerRole
+    from jobs.market import role_search
+
+    for role in CareerRole.objects.all():
+        search = role_search(role)
+        assert search.is_valid(), (role.slug, search.errors)
