@@ -8,6 +8,7 @@ from careerboard import services
 from careerboard.models import (
     ApiToken,
     CareerRole,
+    CareerStep,
     EducationPath,
     OutlookFigure,
     Resource,
@@ -100,6 +101,16 @@ class EducationInline(admin.TabularInline):
     fields = ["name", "description", "sort_order", "is_hidden"]
 
 
+class CareerStepInline(admin.TabularInline):
+    model = CareerStep
+    fk_name = "from_role"
+    extra = 0
+    autocomplete_fields = ["to_role"]
+    fields = ["to_role", "sources", "sort_order", "is_hidden"]
+    verbose_name = "next role"
+    verbose_name_plural = "next roles (each citing its documents, or careerboard-editorial)"
+
+
 class SalaryInline(admin.TabularInline):
     model = SalaryFigure
     extra = 0
@@ -138,9 +149,9 @@ class OutlookInline(admin.TabularInline):
 class CareerRoleAdmin(CuratedAdmin):
     list_display = ["name", "slug", "sort_order", "is_hidden"]
     search_fields = ["name", "other_names"]
-    autocomplete_fields = ["skills", "next_roles"]
+    autocomplete_fields = ["skills"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [EducationInline, SalaryInline, OutlookInline]
+    inlines = [CareerStepInline, EducationInline, SalaryInline, OutlookInline]
 
 
 @admin.register(SourceDocument)

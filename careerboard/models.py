@@ -171,16 +171,18 @@ class Resource(Curated):
 
 
 class SourceDocumentQuerySet(CuratedQuerySet):
-    def attach_citations(self, records) -> None:
-        """Give each curated record `citations`: its source documents, in one query. A name with
-        no document (the loader refuses those) is shown as it is written."""
+    def attach_citations(self, records) -> list["SourceDocument"]:
+        """Give each curated record `citations`, its source documents, in one query; returns
+        the documents cited, in order, for the page's list of sources. A name with no document
+        (the loader refuses those, an admin may type one) is shown as it is written."""
         names = {name for record in records for name in record.sources}
-        documents = {d.file_name: d for d in self.filter(file_name__in=names)}
+        documents = {d.file_name: d for d in self.visible().filter(file_name__in=names)}
         for record in records:
             record.citations = [
                 documents.get(name) or SourceDocument(title=name, file_name=name)
                 for name in record.sources
             ]
+        return sorted(documents.values(), key=lambda d: (d.is_editorial, d.file_name))
 
 
 class SourceDocument(Curated):
@@ -198,6 +200,9 @@ class SourceDocument(Curated):
         blank=True,
         help_text="Primary sources the document quotes (BLS, O*NET, CompTIA...).",
     )
+    is_editorial = models.BooleanField(
+        default=False, help_text="The board's own view, which no source document states."
+    )
 
     objects = SourceDocumentQuerySet.as_manager()
 
@@ -209,6 +214,8 @@ class SourceDocument(Curated):
 
     def credit(self) -> str:
         """Publisher and date, or what the document does not say."""
+        if self.is_editorial:
+            return "CareerBoard's own editorial view, not a source document's"
         return ", ".join(
             [self.publisher or "publisher not named", self.published or "date not stated"]
         )
@@ -223,7 +230,12 @@ class CareerRole(Curated):
     typical_tasks = ArrayField(models.TextField(), default=list, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="career_roles")
     next_roles = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="previous_roles"
+        "self",
+        through="CareerStep",
+        through_fields=("from_role", "to_role"),
+        symmetrical=False,
+        blank=True,
+        related_name="previous_roles",
     )
     job_search = models.JSONField(
         default=dict,
@@ -260,6 +272,25 @@ class CareerRole(Curated):
     def job_search_query(self) -> str:
         """The query string of this role's job search (`/jobs/?...`, `/feeds/jobs.rss?...`)."""
         return urlencode(self.job_search_fields(), doseq=True)
+
+
+class CareerStep(Curated):
+    """A move from one role to another, with the documents that describe it (or our editors')."""
+
+    from_role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="steps_out")
+    to_role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="steps_in")
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_role", "to_role"], name="one_step_per_pair"),
+            models.CheckConstraint(
+                condition=~Q(from_role=models.F("to_role")), name="step_leads_elsewhere"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_role} → {self.to_role}"
 
 
 class EducationPath(Curated):

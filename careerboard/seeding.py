@@ -19,6 +19,7 @@ from django.db import models, transaction
 
 from careerboard.models import (
     CareerRole,
+    CareerStep,
     EducationPath,
     OutlookFigure,
     Resource,
@@ -60,8 +61,10 @@ SPECS = [
             "publisher": "publisher",
             "published": "published",
             "quotes": "quotes",
+            "is_editorial": "is_editorial",
         },
         has_slug=False,
+        added_later={"is_editorial"},
     ),
     SeedSpec(
         "skills",
@@ -91,8 +94,17 @@ SPECS = [
             "typical_tasks": "typical_tasks",
             "job_search": "job_search",
         },
-        many_to_many={"skills": (Skill, "skills"), "next_roles": (CareerRole, "next_roles")},
+        many_to_many={"skills": (Skill, "skills")},
         added_later={"job_search"},
+    ),
+    SeedSpec(
+        "career steps",
+        "careers.toml",
+        "step",
+        CareerStep,
+        {},
+        foreign_keys={"from_role": (CareerRole, "from"), "to_role": (CareerRole, "to")},
+        has_slug=False,
     ),
     SeedSpec(
         "education paths",

@@ -1,6 +1,7 @@
 """Server-side SVG charts for career pages: they work without JavaScript and carry a text
 alternative (role="img" with <title> and <desc>; the page also shows the data as a table)."""
 
+import textwrap
 from dataclasses import dataclass
 from html import escape
 
@@ -118,12 +119,17 @@ def career_path(
     for (c, r), (x, y) in positions.items():
         name, url = columns[c][r]
         css = "node current" if name == current else "node"
-        label = escape(name if len(name) <= 26 else name[:25] + "…")
+        # Long names wrap onto a second line rather than lose their ends.
+        lines = textwrap.wrap(name, 26, max_lines=2, placeholder="…")
+        first_y = y + box_h / 2 + 5 - (len(lines) - 1) * 7
+        label = "".join(
+            f'<tspan x="{x + box_w / 2:.0f}" y="{first_y + 14 * n:.0f}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
         parts.append(
             f'<a href="{escape(url)}"><rect class="{css}" x="{x:.0f}" y="{y:.0f}" '
             f'width="{box_w}" height="{box_h}" rx="8"/><text class="node-label" '
-            f'x="{x + box_w / 2:.0f}" y="{y + box_h / 2 + 5:.0f}" text-anchor="middle">'
-            f"{label}</text></a>"
+            f'text-anchor="middle">{label}</text></a>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))

@@ -5,9 +5,11 @@ import textwrap
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from careerboard import seeding
-from careerboard.models import CareerRole, Resource, SalaryFigure, Skill
+from careerboard.models import CareerRole, CareerStep, Resource, SalaryFigure, Skill
 from careerboard.seeding import SEEDS_DIR, SeedError, seeds_load
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +47,6 @@ summary = "Builds the server side."
 responsibilities = ["Design APIs"]
 typical_tasks = ["Review code"]
 skills = ["python", "sql"]
-next_roles = ["senior-backend-developer"]
 sources = ["doc-a.txt"]
 
 [[role]]
@@ -53,8 +54,13 @@ key = "senior-backend-developer"
 name = "Senior Back-end Developer"
 summary = "Leads larger pieces of work."
 skills = ["python"]
-next_roles = []
 sources = ["doc-a.txt"]
+
+[[step]]
+key = "backend-developer--senior-backend-developer"
+from = "backend-developer"
+to = "senior-backend-developer"
+sources = ["doc-b.txt"]
 
 [[education]]
 key = "cs-degree"
@@ -270,3 +276,39 @@ def test_a_role_loaded_before_its_job_search_existed_still_follows_the_files(see
     report = seeds_load(directory=seed_dir)
     assert report["career roles"]["updated"] == 1
     assert CareerRole.objects.get(pk=role.pk).job_search == {"q": "backend"}
+
+
+BEFORE_STEPS = ("careerboard", "0006_source_documents_and_figure_qualifiers")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_links_made_before_steps_were_records_are_kept_and_then_get_their_sources(seed_dir):
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_STEPS])
+    try:
+        Role = executor.loader.project_state([BEFORE_STEPS]).apps.get_model(
+            "careerboard", "CareerRole"
+        )
+        developer, senior, own = (
+            Role.objects.create(name=name, slug=slug, seed_key=key)
+            for name, slug, key in [
+                ("Back-end Developer", "backend-developer", "backend-developer"),
+                (
+                    "Senior Back-end Developer",
+                    "senior-backend-developer",
+                    "senior-backend-developer",
+                ),
+                ("A role an admin added", "admin-role", None),
+            ]
+        )
+        developer.next_roles.add(senior, own)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    steps = {step.to_role.slug: step for step in CareerStep.objects.select_related("to_role")}
+    assert set(steps) == {"senior-backend-developer", "admin-role"}
+    assert steps["admin-role"].seed_key is None
+    report = seeds_load(directory=seed_dir)
+    assert report["career steps"] == {"updated": 1}
+    assert CareerStep.objects.get(to_role__slug="senior-backend-developer").sources == ["doc-b.txt"]
+    assert CareerStep.objects.filter(to_role__slug="admin-role").exists()

@@ -1,5 +1,6 @@
 """Career pages and resources: seeded figures with their sources, the board's own market data."""
 
+import re
 import tomllib
 from decimal import Decimal
 
@@ -159,11 +160,19 @@ def test_a_role_page_its_button_its_search_and_its_feed_count_the_same_jobs(clie
 
 def test_sources_are_cited_with_publisher_date_and_what_they_quote(client, seeded):
     html = client.get(reverse("career_detail", args=["backend-developer"])).content.decode()
+    sources = html.split('<h2 id="sources-title">Sources</h2>')[1]
     assert (
-        "<cite>Back-end Developer Career Path in 2024</cite> (publisher not named, 2024; "
-        "quotes O*NET OnLine, BLS Occupational Employment and Wage Statistics)"
-    ) in html
-    assert "<cite>Backend Developer Jobs: A Complete Guide</cite> (inTulsa Talent Network, " in html
+        "<cite>Back-end Developer Career Path in 2024</cite>, publisher not named, 2024; "
+        "it quotes O*NET OnLine, BLS Occupational Employment and Wage Statistics."
+    ) in sources
+    assert (
+        "<cite>Backend Developer Jobs: A Complete Guide</cite>, inTulsa Talent Network" in sources
+    )
+    # Each figure links to its document in that list.
+    (key,) = re.findall(r'<li id="source-(\d+)"><cite>Back-end Developer Career Path', sources)
+    assert (
+        f'<a href="#source-{key}"><cite>Back-end Developer Career Path in 2024</cite></a>' in html
+    )
     assert ".txt" not in html
 
 
@@ -186,3 +195,32 @@ def test_every_seeded_role_search_is_a_valid_search(seeded):
     for role in CareerRole.objects.all():
         search = role_search(role)
         assert search.is_valid(), (role.slug, search.errors)
+
+
+def test_every_career_step_cites_a_document_or_says_it_is_the_boards_own_view(client, seeded):
+    from careerboard.models import CareerStep
+
+    steps = CareerStep.objects.select_related("from_role", "to_role")
+    assert steps.count() >= 20
+    for step in steps:
+        assert step.sources, str(step)
+    html = " ".join(
+        client.get(reverse("career_detail", args=["full-stack-developer"])).content.decode().split()
+    )
+    # Full stack -> tech lead is in no document: it is shown as the board's own view.
+    lead = html.split('href="/careers/technical-lead/">Technical Lead</a>')[1].split("</li>")[0]
+    assert "CareerBoard's own editorial view: no source document states this" in lead
+    html = " ".join(
+        client.get(reverse("career_detail", args=["backend-developer"])).content.decode().split()
+    )
+    software = html.split('href="/careers/software-engineer/">Software Engineer</a>')[1]
+    assert software.split("</li>")[0].startswith(' <span class="source">(source: <a href="#source-')
+
+
+def test_no_page_claims_what_no_document_says(client, seeded):
+    pages = [reverse("career_detail", args=["backend-developer"])]
+    pages += [reverse("skill_detail", args=[slug]) for slug in ("aws", "spring", "ruby")]
+    for url in pages:
+        html = client.get(url).content.decode().lower()
+        for claim in ("largest employer", "most widely used", "most popular"):
+            assert claim not in html, (url, claim)
