@@ -1,10 +1,11 @@
 """What this project keeps in its caches, under which keys, for how long, and when it is stale.
 
-Every key prefix and lifetime lives here. Public data (jobs, companies, places, skills, career
-pages) has a version, a number in PostgreSQL that triggers move as each transaction that
-changed what the public could see commits, whatever made the change (careerboard migration 0004,
-jobs migration 0009). Whatever is built from public data carries that version in its key, so a
-change shows on the next request:
+Every key prefix and lifetime of the app's own entries lives here, and the others are described
+below. Public data (jobs, companies, places, skills, career pages) has a version, a number in
+PostgreSQL that triggers move as each transaction that changed what the public could see
+commits, whatever made the change (careerboard migration 0004, jobs migration 0009). Whatever
+is built from public data carries that version in its key, so a change shows on the next
+request:
 
 - whole pages for anonymous visitors (below), in the "pages" cache: Redis, fronted by a copy in
   each worker's memory for WORKER_MEMORY_SECONDS, which spares a cached page the round trip to
@@ -12,9 +13,10 @@ change shows on the next request:
 - search counts, skill counts, role and skill markets, and a seeker's recommendations and job
   fits (whose skills and preferences are part of the key), in "default".
 
-Both live public_seconds() (settings.PAGE_CACHE_SECONDS; 0 turns them off). A new version makes
-them stale at once; the lifetime only bounds how long a job stays on cached pages once its expiry
-time has passed and before `expire_jobs` marks it expired. Other entries, keyed without it:
+Both live public_seconds() in Redis (settings.PAGE_CACHE_SECONDS; 0 turns them off), and a page
+up to WORKER_MEMORY_SECONDS more in a worker's memory. A new version makes them stale at once;
+the lifetime only bounds how long a job stays on cached pages once its expiry time has passed
+and before `expire_jobs` marks it expired. Other entries, keyed without it:
 
 - the planner's estimates of the search table's size and its tags' shares,
   PLANNER_ESTIMATE_SECONDS;

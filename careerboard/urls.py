@@ -1,4 +1,6 @@
-"""Root URLs: each app's pages under its own prefix, the admin under ADMIN_URL."""
+"""Root URLs: the jobs, API and profiles URLs under their prefixes, the pages at the top of the
+site (home, skills, careers, accounts, feeds, sitemaps, health checks), the admin under ADMIN_URL.
+"""
 
 from django.conf import settings
 from django.conf.urls.static import static

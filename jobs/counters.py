@@ -8,8 +8,8 @@ only a visit whose marker is new adds to the count.
 A page view costs no round trip: each worker gathers its visits in memory and sends them to Redis
 in one pipeline every PUSH_SECONDS (on the next count after that) and when it exits;
 `flush_job_counters` (cron, every few minutes) moves the counts into Job rows. A worker killed
-outright loses its last few seconds of counts. If Redis is down, counting is skipped, never the
-page.
+outright loses the visits it gathered since its last batch. If Redis is down, counting is
+skipped, never the page.
 """
 
 import atexit
@@ -115,7 +115,10 @@ def flush() -> dict[str, int]:
     """Add the counts gathered since the last flush to the jobs; returns jobs touched per counter.
 
     This process's pending counts are sent first. The hash is renamed before it is read, so
-    counts that arrive meanwhile go to a new hash and none is lost or added twice.
+    counts that arrive meanwhile go to a new hash, and it is deleted only once the database has
+    committed its counts: a flush that fails leaves it for the next one, and no count is lost.
+    A flush that dies between that commit and the delete leaves it too, and the next flush adds
+    those counts a second time.
     """
     push()
     touched = {}

@@ -1,4 +1,5 @@
-"""What search reads besides the jobs: their search rows and the vocabulary of typo suggestions."""
+"""Keeping what search reads in step: the jobs' search rows, and the vocabulary of typo
+suggestions."""
 
 from collections.abc import Iterable
 
@@ -17,10 +18,12 @@ ON CONFLICT (term) DO UPDATE SET frequency = jobs_searchterm.frequency + 1
 
 
 def job_reindex(*, job_ids: Iterable[int]) -> None:
-    """Recompute the derived search columns of these jobs from their rows.
+    """Recompute these jobs' skill and place id arrays from their rows and rewrite their search
+    rows.
 
-    The SQL function is defined in migration 0003, whose triggers also call it when a skill,
-    place or company a job is made of is renamed.
+    The SQL function, `jobs_reindex`, was first defined in migration 0003, whose triggers also
+    call it when a skill, place or company a job is made of is renamed; migration 0008 gave it
+    its present form.
     """
     ids = list(job_ids)
     if ids:
