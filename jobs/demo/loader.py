@@ -15,7 +15,7 @@ from jobs.models import (
     Job,
 )
 from jobs.search.rows import job_reindex, search_terms_rebuild
-from jobs.services.posting import job_set_locations, job_set_skills
+from jobs.services import job_set_locations, job_set_skills
 
 
 def demo_accounts_create(*, password: str) -> None:
