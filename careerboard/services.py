@@ -1,4 +1,4 @@
-"""Writes of the core app: accounts (email confirmation, API tokens)."""
+"""Writes of the core app: accounts (sign-up, details, roles, email confirmation, API tokens)."""
 
 import logging
 import secrets
@@ -30,6 +30,48 @@ UNVERIFIED_EMAIL_MESSAGE = (
     "Confirm your email address first: follow the link we emailed you, "
     "or ask for a new one with the “Send the link again” button."
 )
+
+
+def user_create(
+    *, username: str, email: str, password: str, is_seeking: bool, is_hiring: bool
+) -> User:
+    """A new account, emailed a link that confirms its address once the transaction commits."""
+    user = User(username=username, email=email, is_seeking=is_seeking, is_hiring=is_hiring)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        email_verification_send(user=user)
+    return user
+
+
+def user_update(*, user: User, **fields) -> User:
+    """Save the account's own details (fields as a ModelForm cleans them); a new address is
+    unverified until a link sent to it is followed."""
+    with transaction.atomic():
+        stored_email = (
+            User.objects.select_for_update().values_list("email", flat=True).get(pk=user.pk)
+        )
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(fields))
+        if user.email != stored_email:
+            email_verification_reset(user=user)
+    return user
+
+
+def user_roles_add(*, user: User, seeking: bool = False, hiring: bool = False) -> User:
+    """The account now seeks work (it has a profile) or hires (it manages a company); roles it
+    already has are kept, and nothing is written when it has them all."""
+    changed = []
+    if seeking and not user.is_seeking:
+        user.is_seeking = True
+        changed.append("is_seeking")
+    if hiring and not user.is_hiring:
+        user.is_hiring = True
+        changed.append("is_hiring")
+    if changed:
+        user.save(update_fields=changed)
+    return user
 
 
 def email_verification_token(user: User) -> str:

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.db import InterfaceError, OperationalError, connection, transaction
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
 from django.db.utils import DatabaseError
 from django.http import HttpResponse, JsonResponse
@@ -122,9 +122,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     next_url = safe_next(request)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            services.email_verification_send(user=user)
+        user = services.user_create(**form.account_fields())
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(
             request,
@@ -152,11 +150,9 @@ def safe_next(request) -> str:
 def account(request):
     form = AccountForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            user = form.save()
-            if "email" in form.changed_data:
-                services.email_verification_reset(user=user)
-        if "email" in form.changed_data:
+        fields = {name: form.cleaned_data[name] for name in AccountForm.Meta.fields}
+        user = services.user_update(user=request.user, **fields)
+        if user.email != form.initial["email"]:
             messages.success(
                 request,
                 f"Your account is saved. We emailed a link to {user.email}: "

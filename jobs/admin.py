@@ -1,11 +1,10 @@
 """Admin for companies and jobs; status changes go through the services."""
 
 from functools import partial
+from operator import attrgetter
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
@@ -240,32 +239,30 @@ class JobAdmin(admin.ModelAdmin):
 
     def _decide(self, request, queryset, decide, done_label):
         """Apply one service to each selected job; a refusal is reported, not half-applied."""
-        done, refused = 0, []
-        for job in queryset.select_related("company"):
-            try:
-                with transaction.atomic():
-                    decide(job)
-                    self.log_change(request, job, f"{done_label.split(';')[0]} (bulk action)")
-                done += 1
-            except ValidationError as error:
-                refused.append(f"{job.title}: {' '.join(error.messages)}")
-        if done:
-            self.message_user(request, f"{done} job(s) {done_label}.")
-        for line in refused:
+
+        def decide_and_log(job):
+            decide(job)
+            self.log_change(request, job, f"{done_label.split(';')[0]} (bulk action)")
+
+        decided = services.decisions_apply(
+            items=queryset.select_related("company"),
+            decide=decide_and_log,
+            name=attrgetter("title"),
+        )
+        if decided.done:
+            self.message_user(request, f"{len(decided.done)} job(s) {done_label}.")
+        for line in decided.refused:
             self.message_user(request, line, level=messages.WARNING)
 
     @admin.action(description="Approve and publish the selected jobs")
     def publish(self, request, queryset):
         seen = self._seen_revisions(request)
-
-        def decide(job):
-            if job.status == Job.Status.PENDING:
-                services.job_approve(job=job, by=request.user, revision=seen.get(job.pk))
-            else:
-                services.company_approve(company=job.company, by=request.user)
-                services.job_transition(job=job, to=Job.Status.PUBLISHED, by=request.user)
-
-        self._decide(request, queryset, decide, "published")
+        self._decide(
+            request,
+            queryset,
+            lambda job: services.job_publish(job=job, by=request.user, revision=seen.get(job.pk)),
+            "published",
+        )
 
     @admin.action(description="Reject the selected jobs (asks for a reason)")
     def reject(self, request, queryset):

@@ -4,6 +4,8 @@ Reads use the search page's FilterSet and counts; writes go through the posting 
 validation and the same services as the web, so moderation and limits apply identically.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -116,10 +118,38 @@ def validated_posting(request, instance=None, partial=False):
     return incoming.validated_data, form.to_posting()
 
 
-def service_errors(error: DjangoValidationError) -> ValidationError:
+def service_errors(error: DjangoValidationError) -> APIException:
+    """A refused submission: 400, with the errors by field where the service names the field."""
     if hasattr(error, "message_dict"):
         return ValidationError(error.message_dict)
     return ValidationError({"non_field_errors": error.messages})
+
+
+class Conflict(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+def conflict(error: DjangoValidationError) -> APIException:
+    """A refused state change: 409, saying why (the job is not in a state that allows it)."""
+    return Conflict(error.messages[0])
+
+
+def job_written(
+    service: Callable[..., Job],
+    *,
+    refusal: Callable[[DjangoValidationError], APIException] = service_errors,
+    code: int = status.HTTP_200_OK,
+    **arguments,
+) -> Response:
+    """Call a job service for the API: its refusal becomes the API error `refusal` makes, and
+    the answer is the job as it now stands, read again with everything its page shows."""
+    try:
+        job = service(**arguments)
+    except DjangoValidationError as error:
+        raise refusal(error) from error
+    job = Job.objects.filter(pk=job.pk).with_page_data().get()
+    return Response(JobSerializer(job).data, status=code)
 
 
 @extend_schema_view(
@@ -154,14 +184,14 @@ class JobListView(generics.ListCreateAPIView):
         company = companies.filter(slug=slug).first() if slug else None
         if company is None:
             raise ValidationError({"company": ["Give the slug of a company you are a member of."]})
-        try:
-            job = services.job_create(
-                company=company, by=request.user, posting=posting, submit=data["submit"]
-            )
-        except DjangoValidationError as error:
-            raise service_errors(error) from error
-        job = Job.objects.filter(pk=job.pk).with_page_data().get()
-        return Response(JobSerializer(job).data, status=status.HTTP_201_CREATED)
+        return job_written(
+            services.job_create,
+            code=status.HTTP_201_CREATED,
+            company=company,
+            by=request.user,
+            posting=posting,
+            submit=data["submit"],
+        )
 
 
 class IsMemberForWrites(permissions.BasePermission):
@@ -191,19 +221,9 @@ class JobDetailView(generics.RetrieveUpdateAPIView):
     def update(self, request, *args, partial=False, **kwargs):
         job = self.get_object()
         data, posting = validated_posting(request, instance=job, partial=partial)
-        try:
-            job = services.job_update(
-                job=job, by=request.user, posting=posting, submit=data["submit"]
-            )
-        except DjangoValidationError as error:
-            raise service_errors(error) from error
-        job = Job.objects.filter(pk=job.pk).with_page_data().get()
-        return Response(JobSerializer(job).data)
-
-
-class Conflict(APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
+        return job_written(
+            services.job_update, job=job, by=request.user, posting=posting, submit=data["submit"]
+        )
 
 
 class JobCloseView(APIView):
@@ -219,11 +239,7 @@ class JobCloseView(APIView):
     )
     def post(self, request, pk):
         job = get_object_or_404(Job.objects.for_company_member(request.user), pk=pk)
-        try:
-            services.job_close(job=job, by=request.user)
-        except DjangoValidationError as error:
-            raise Conflict(error.messages[0]) from error
-        return Response(JobSerializer(Job.objects.filter(pk=job.pk).with_page_data().get()).data)
+        return job_written(services.job_close, refusal=conflict, job=job, by=request.user)
 
 
 class CompanyListView(generics.ListAPIView):

@@ -16,11 +16,11 @@ from django.utils.text import get_valid_filename
 
 from careerboard.files import delete_replaced_on_commit
 from careerboard.mail import send_templated_mail
-from careerboard.models import User
-from careerboard.services import require_verified_email
+from careerboard.models import Skill, User
+from careerboard.services import require_verified_email, user_roles_add
 from jobs.models import Application, Job
 from jobs.services import job_public_title
-from profiles.models import AlertDelivery, JobAlert, Profile, SavedJob
+from profiles.models import AlertDelivery, JobAlert, Profile, ProfileSkill, SavedJob
 
 MAX_RESUME_BYTES = 5 * 1024 * 1024
 RESUME_TYPES = {
@@ -144,6 +144,52 @@ def resume_file(upload) -> tuple[ContentFile, str]:
     return ContentFile(upload.read(), name=f"{stem}.{kind}"), RESUME_TYPES[kind]
 
 
+def profile_get_or_create(*, user: User) -> Profile:
+    """The account's profile, made empty the first time its owner opens it."""
+    profile, _ = Profile.objects.get_or_create(user=user)
+    return profile
+
+
+def profile_update(
+    *,
+    profile: Profile,
+    user: User,
+    fields: dict,
+    skills: dict[Skill, tuple[int, int]],
+    upload=None,
+    remove_resume: bool = False,
+) -> Profile:
+    """Save the seeker's profile (fields as a ModelForm cleans them) with exactly these skills,
+    each at its (level, years); a new resume replaces the old one, or the old one goes. The
+    account then counts as seeking work."""
+    with transaction.atomic():
+        for name, value in fields.items():
+            Profile._meta.get_field(name).save_form_data(profile, value)
+        profile.full_clean()
+        profile.save()
+        _profile_skills_set(profile, skills)
+        if upload:
+            profile_resume_set(profile=profile, upload=upload)
+        elif remove_resume and profile.resume:
+            profile_resume_remove(profile=profile)
+        user_roles_add(user=user, seeking=True)
+    return profile
+
+
+def _profile_skills_set(profile: Profile, skills: dict[Skill, tuple[int, int]]) -> None:
+    """Keep exactly these skills on the profile: rows as they were are left alone."""
+    wanted = {skill.pk: (skill, level, years) for skill, (level, years) in skills.items()}
+    ProfileSkill.objects.filter(profile=profile).exclude(skill__in=list(wanted)).delete()
+    current = {row.skill_id: row for row in ProfileSkill.objects.filter(profile=profile)}
+    for skill_id, (skill, level, years) in wanted.items():
+        row = current.get(skill_id)
+        if row is None:
+            ProfileSkill.objects.create(profile=profile, skill=skill, level=level, years=years)
+        elif (row.level, row.years) != (level, years):
+            row.level, row.years = level, years
+            row.save(update_fields=["level", "years"])
+
+
 def profile_resume_set(*, profile: Profile, upload) -> Profile:
     """Keep this resume on the profile; the one it replaces leaves storage on commit."""
     resume, content_type = resume_file(upload)
@@ -252,6 +298,17 @@ def alert_create(*, user: User, query: str, frequency: str) -> JobAlert:
     alert.full_clean()
     alert.save()
     return alert
+
+
+def alert_set_frequency(*, alert: JobAlert, frequency: str) -> JobAlert:
+    alert.frequency = frequency
+    alert.full_clean()
+    alert.save(update_fields=["frequency"])
+    return alert
+
+
+def alert_delete(*, alert: JobAlert) -> None:
+    alert.delete()
 
 
 def alert_token(alert: JobAlert) -> str:

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,21 +36,22 @@ def _back(request, fallback):
 
 @login_required
 def profile_edit(request):
-    profile, _ = Profile.objects.get_or_create(user=request.user)
+    profile = services.profile_get_or_create(user=request.user)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
     skills = ProfileSkillFormSet(request.POST or None, instance=profile, prefix="skills")
     if request.method == "POST" and form.is_valid() and skills.is_valid():
-        with transaction.atomic():
-            profile = form.save()
-            skills.save()
-            upload = form.cleaned_data.get("resume_upload")
-            if upload:
-                services.profile_resume_set(profile=profile, upload=upload)
-            elif form.cleaned_data.get("remove_resume") and profile.resume:
-                services.profile_resume_remove(profile=profile)
-            if not request.user.is_seeking:
-                request.user.is_seeking = True
-                request.user.save(update_fields=["is_seeking"])
+        services.profile_update(
+            profile=profile,
+            user=request.user,
+            fields={name: form.cleaned_data[name] for name in ProfileForm.Meta.fields},
+            skills={
+                row["skill"]: (row["level"], row["years"])
+                for row in skills.cleaned_data
+                if row and not row.get("DELETE")
+            },
+            upload=form.cleaned_data.get("resume_upload"),
+            remove_resume=form.cleaned_data.get("remove_resume", False),
+        )
         messages.success(request, "Your profile is saved. Every job now shows how well it fits.")
         return redirect("profiles:profile")
     return render(
@@ -273,12 +273,12 @@ def alerts(request):
 def alert_update(request, pk):
     alert = get_object_or_404(JobAlert.objects.filter(user=request.user), pk=pk)
     if request.POST.get("delete"):
-        alert.delete()
+        services.alert_delete(alert=alert)
         messages.success(request, "Alert deleted.")
     else:
         form = AlertFrequencyForm(request.POST, instance=alert)
         if form.is_valid():
-            form.save()
+            services.alert_set_frequency(alert=alert, frequency=form.cleaned_data["frequency"])
             messages.success(request, "Alert saved.")
         else:
             messages.error(request, "Choose daily or weekly.")

@@ -18,12 +18,16 @@ from jobs.services.companies import (
     membership_set_role,
 )
 from jobs.services.moderation import (
+    Decided,
+    decisions_apply,
     job_approve,
     job_edit_approve,
     job_edit_reject,
+    job_publish,
     job_record_staff_edit,
     job_reject,
     job_report,
+    moderation_decide,
 )
 from jobs.services.posting import (
     COPY_SUFFIX,
@@ -57,6 +61,7 @@ from jobs.services.states import (
 
 __all__ = [
     "COPY_SUFFIX",
+    "Decided",
     "IDENTITY_FIELDS",
     "Posting",
     "SUBSTANTIVE_FIELDS",
@@ -68,6 +73,7 @@ __all__ = [
     "company_invite",
     "company_set_verified",
     "company_update",
+    "decisions_apply",
     "edit_close",
     "invitation_accept",
     "invitation_check",
@@ -81,6 +87,7 @@ __all__ = [
     "job_edit_reject",
     "job_latest_posting",
     "job_needs_review",
+    "job_publish",
     "job_public_title",
     "job_record_staff_edit",
     "job_reindex",
@@ -97,6 +104,7 @@ __all__ = [
     "members_emails",
     "membership_remove",
     "membership_set_role",
+    "moderation_decide",
     "moderation_event_create",
     "notify_members",
     "record_revision",

@@ -1,6 +1,7 @@
 """Companies: creation, edits and their review, verification, members and invitations."""
 
 import secrets
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,8 +10,8 @@ from django.utils.text import slugify
 
 from careerboard.files import delete_replaced_on_commit
 from careerboard.mail import send_templated_mail
-from careerboard.models import User
-from careerboard.services import require_verified_email
+from careerboard.models import Sector, User
+from careerboard.services import require_verified_email, user_roles_add
 from jobs.models import (
     INVITATION_LIFETIME,
     Company,
@@ -22,15 +23,20 @@ from jobs.models import (
 from jobs.services.states import members_emails, moderation_event_create
 
 
-def company_create(*, name: str, created_by: User | None = None, **fields) -> Company:
+def company_create(
+    *, name: str, created_by: User | None = None, sectors: Iterable[Sector] = (), **fields
+) -> Company:
     """A new company, seen by its members and staff only until a moderator approves it (or one
-    of its jobs); its creator becomes its owner."""
+    of its jobs); its creator becomes its owner, and an account that hires."""
     with transaction.atomic():
         company = Company(name=name, slug=_unique_company_slug(name), **fields)
         company.full_clean()
         company.save()
+        if sectors:
+            company.sectors.set(sectors)
         if created_by is not None:
             company.memberships.create(user=created_by, role=CompanyMembership.Role.OWNER)
+            user_roles_add(user=created_by, hiring=True)
     return company
 
 
@@ -233,9 +239,7 @@ def invitation_accept(*, invitation: CompanyInvitation, user: User) -> Company:
         CompanyMembership.objects.get_or_create(company=invitation.company, user=user)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
-        if not user.is_hiring:
-            user.is_hiring = True
-            user.save(update_fields=["is_hiring"])
+        user_roles_add(user=user, hiring=True)
     return invitation.company
 
 

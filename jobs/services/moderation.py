@@ -1,17 +1,25 @@
-"""Moderators' decisions on jobs and their edits, and visitors' reports."""
+"""Moderators' decisions on jobs, companies and their edits, one by one or a batch at a time,
+and visitors' reports."""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from operator import attrgetter
+from types import MappingProxyType
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from careerboard.models import User
 from jobs.models import (
+    Company,
+    CompanyEdit,
     Job,
     JobEdit,
     JobReport,
     ModerationEvent,
 )
 from jobs.search.rows import search_terms_add_title
-from jobs.services.companies import company_approve
+from jobs.services.companies import company_approve, company_edit_reject
 from jobs.services.posting import Posting, apply_posting, edit_close
 from jobs.services.states import (
     check_revision,
@@ -91,6 +99,123 @@ def job_edit_reject(*, edit: JobEdit, by: User, reason: str, revision: int | Non
         edit_close(edit, by=by, to_status=ModerationEvent.EditStatus.REJECTED, reason=reason)
     transaction.on_commit(lambda: notify_members(job, "edit_rejected", reason=reason))
     return job
+
+
+def job_publish(*, job: Job, by: User, revision: int | None) -> Job:
+    """Staff put a job on the board: one waiting for review is approved in the revision they
+    read; any other the states allow (an expired job, as approved) is published as it is, with
+    its company approved."""
+    if job.status == Job.Status.PENDING:
+        return job_approve(job=job, by=by, revision=revision)
+    with transaction.atomic():
+        job.company = company_approve(company=job.company, by=by)
+        job_transition(job=job, to=Job.Status.PUBLISHED, by=by)
+    return job
+
+
+@dataclass
+class Decided:
+    """What a batch of decisions did: the items decided, and a line for each refused one."""
+
+    done: list = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+    def __iadd__(self, other: "Decided") -> "Decided":
+        self.done += other.done
+        self.refused += other.refused
+        return self
+
+
+def decisions_apply(
+    *, items: Iterable, decide: Callable[[object], object], name: Callable[[object], str]
+) -> Decided:
+    """Decide each item in a transaction of its own: a refused one (a ValidationError) is
+    rolled back whole and reported as "<its name>: <why>", and the others go on."""
+    decided = Decided()
+    for item in items:
+        try:
+            with transaction.atomic():
+                decide(item)
+        except ValidationError as error:
+            decided.refused.append(f"{name(item)}: {' '.join(error.messages)}")
+        else:
+            decided.done.append(item)
+    return decided
+
+
+DECISIONS = ("approve", "reject")
+NOTHING: Mapping[int, int | None] = MappingProxyType({})
+
+
+def moderation_decide(
+    *,
+    decision: str,
+    by: User,
+    reason: str = "",
+    jobs: Mapping[int, int | None] = NOTHING,
+    edits: Mapping[int, int | None] = NOTHING,
+    companies: Iterable[int] = (),
+    company_edits: Iterable[int] = (),
+) -> Decided:
+    """Approve or reject the queue's items by id: jobs waiting for review and job edits (each
+    mapped to the revision the moderator read), new companies and companies' changes.
+
+    A new company is approved or left hidden, never rejected; items decided meanwhile are
+    refused, not decided twice.
+    """
+    if decision not in DECISIONS:
+        raise ValidationError("Choose approve or reject.")
+    approve = decision == "approve"
+
+    def decide_job(job: Job) -> None:
+        if approve:
+            job_approve(job=job, by=by, revision=jobs[job.pk])
+        else:
+            job_reject(job=job, by=by, reason=reason, revision=jobs[job.pk])
+
+    def decide_edit(edit: JobEdit) -> None:
+        if approve:
+            job_edit_approve(edit=edit, by=by, revision=edits[edit.pk])
+        else:
+            job_edit_reject(edit=edit, by=by, reason=reason, revision=edits[edit.pk])
+
+    def decide_company(company: Company) -> None:
+        if not approve:
+            raise ValidationError("a new company is not rejected; it stays hidden.")
+        company_approve(company=company, by=by)
+
+    def decide_company_edit(edit: CompanyEdit) -> None:
+        if approve:
+            company_approve(company=edit.company, by=by)
+        else:
+            company_edit_reject(edit=edit, by=by, reason=reason)
+
+    batches = [
+        (
+            Job.objects.filter(pk__in=list(jobs)).select_related("company"),
+            decide_job,
+            attrgetter("title"),
+        ),
+        (
+            JobEdit.objects.filter(pk__in=list(edits)).select_related("job__company"),
+            decide_edit,
+            attrgetter("job.title"),
+        ),
+        (
+            Company.objects.filter(pk__in=list(companies), approved_at__isnull=True),
+            decide_company,
+            attrgetter("name"),
+        ),
+        (
+            CompanyEdit.objects.filter(pk__in=list(company_edits)).select_related("company"),
+            decide_company_edit,
+            attrgetter("company.name"),
+        ),
+    ]
+    decided = Decided()
+    for items, decide, name in batches:
+        decided += decisions_apply(items=items, decide=decide, name=name)
+    return decided
 
 
 def job_record_staff_edit(*, job: Job, by: User) -> Job:

@@ -73,11 +73,8 @@ def company_create(request):
             about=data["about"],
             size=data["size"],
             logo=data["logo"],
+            sectors=data["sectors"],
         )
-        company.sectors.set(data["sectors"])
-        if not request.user.is_hiring:
-            request.user.is_hiring = True
-            request.user.save(update_fields=["is_hiring"])
         messages.success(
             request,
             f"{company.name} is ready. Post its first role: the company becomes public "

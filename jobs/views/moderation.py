@@ -2,8 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -76,51 +74,20 @@ def moderation_decide(request):
     ):
         messages.error(request, "Tick at least one item and choose approve or reject.")
         return redirect("jobs:moderation_queue")
-    done, refused = 0, []
-    for job in Job.objects.filter(pk__in=job_ids).select_related("company"):
-        revision = _seen_revision(request, "job", job.pk)
-        try:
-            if decision == "approve":
-                services.job_approve(job=job, by=request.user, revision=revision)
-            else:
-                services.job_reject(job=job, by=request.user, reason=reason, revision=revision)
-            done += 1
-        except ValidationError as error:
-            refused.append(f"{job.title}: {' '.join(error.messages)}")
-    for edit in JobEdit.objects.filter(pk__in=edit_ids).select_related("job__company"):
-        revision = _seen_revision(request, "edit", edit.pk)
-        try:
-            if decision == "approve":
-                services.job_edit_approve(edit=edit, by=request.user, revision=revision)
-            else:
-                services.job_edit_reject(
-                    edit=edit, by=request.user, reason=reason, revision=revision
-                )
-            done += 1
-        except ValidationError as error:
-            refused.append(f"{edit.job.title}: {' '.join(error.messages)}")
-    for company in Company.objects.filter(pk__in=company_ids, approved_at__isnull=True):
-        if decision == "approve":
-            services.company_approve(company=company, by=request.user)
-            done += 1
-        else:
-            refused.append(f"{company.name}: a new company is not rejected; it stays hidden.")
-    for company_edit in CompanyEdit.objects.filter(pk__in=company_edit_ids).select_related(
-        "company"
-    ):
-        try:
-            with transaction.atomic():
-                if decision == "approve":
-                    services.company_approve(company=company_edit.company, by=request.user)
-                else:
-                    services.company_edit_reject(edit=company_edit, by=request.user, reason=reason)
-            done += 1
-        except ValidationError as error:
-            refused.append(f"{company_edit.company.name}: {' '.join(error.messages)}")
+    decided = services.moderation_decide(
+        decision=decision,
+        by=request.user,
+        reason=reason,
+        jobs={pk: _seen_revision(request, "job", pk) for pk in job_ids},
+        edits={pk: _seen_revision(request, "edit", pk) for pk in edit_ids},
+        companies=company_ids,
+        company_edits=company_edit_ids,
+    )
+    done = len(decided.done)
     if done:
         verb = "approved" if decision == "approve" else "rejected"
         items = f"{done} item{pluralize(done)}"
         messages.success(request, f"{items} {verb}; the employers have been emailed.")
-    for line in refused:
+    for line in decided.refused:
         messages.error(request, line)
     return redirect("jobs:moderation_queue")
