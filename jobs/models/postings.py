@@ -72,9 +72,6 @@ class JobQuerySet(models.QuerySet):
 
 
 HOURS_PER_YEAR = 2080
-
-
-HOURS_PER_YEAR = 2080
 ANNUAL_FACTORS = {
     Period.HOUR: HOURS_PER_YEAR,
     Period.DAY: 260,
