@@ -1,15 +1,18 @@
 """What a career page shows, prepared for its template: the steps around a role, each with the
-documents that describe it, and the pay chart beside the board's own figures."""
+documents that describe it, and pay charts of the sourced figures beside the board's own."""
 
 from dataclasses import dataclass, field
 
+from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString
 
 from careerboard.models import CareerRole, CareerStep, SalaryFigure
-from jobs.charts import Bar, career_path, salary_bars
-from jobs.market import RoleMarket
+from jobs.charts import PayChart, PayRow, career_path, pay_chart
+from jobs.filters import CURRENCIES
+from jobs.market import AdvertisedPay, RoleMarket
 
 ANNUAL = {"year": 1, "hour": 2080, "day": 260, "week": 52, "month": 12}
+CURRENCY_SIGNS = {"USD": "$", "CAD": "CA$", "GBP": "£", "EUR": "€", "AUD": "A$", "INR": "₹"}
 # The path ahead is drawn this many steps deep: developer -> senior -> lead -> CTO.
 STEPS_AHEAD = 3
 
@@ -60,38 +63,68 @@ def _by_order(roles) -> list[CareerRole]:
     return sorted(roles, key=lambda r: (r.sort_order, r.name))
 
 
-def pay_chart(role: CareerRole, salaries: list[SalaryFigure], market: RoleMarket) -> SafeString:
-    """The documents' US dollar figures as yearly pay, beside what open jobs advertise."""
-    bars = [
-        Bar(
-            label=f"{figure.label}, {figure.region}" if figure.region else figure.label,
-            note=", ".join(filter(None, [figure.publisher, figure.as_of]))
-            or figure.citations[0].title,
-            low=float(figure.low if figure.amount is None else figure.amount)
-            * ANNUAL[figure.period],
-            high=float(figure.high if figure.amount is None else figure.amount)
-            * ANNUAL[figure.period],
-            kind="document",
+def pay_charts(
+    role: CareerRole, salaries: list[SalaryFigure], market: RoleMarket
+) -> list[PayChart]:
+    """One chart per currency: the documents' figures as yearly pay beside what open jobs
+    advertise; US dollars first, then in the order the figures come."""
+    rows: dict[str, list[PayRow]] = {"USD": []}
+    for figure in salaries:
+        rows.setdefault(figure.currency, []).append(_document_row(figure))
+    for pay in market.pay:
+        rows.setdefault(pay.currency, []).append(_board_row(pay, market.is_estimate))
+    names = dict(CURRENCIES)
+    charts = [
+        pay_chart(
+            currency_rows,
+            currency=currency,
+            title=f"Yearly pay of a {role.name}, in {names.get(currency, currency)} per year",
+            unit=CURRENCY_SIGNS.get(currency, f"{currency} "),
         )
-        for figure in salaries
-        if figure.currency == "USD"
+        for currency, currency_rows in rows.items()
     ]
-    bars += [
-        Bar(
-            label="Advertised on CareerBoard",
-            note=f"middle half of {pay.jobs:,} open jobs, median {pay.median:,}",
-            low=pay.low,
-            high=pay.high,
-            kind="board",
-        )
-        for pay in market.pay
-        if pay.currency == "USD"
-    ]
-    return salary_bars(
-        bars,
-        title=f"Yearly pay of a {role.name} in US dollars",
-        description="Figures quoted by the source documents (hourly figures at 2,080 hours a "
-        "year) beside the middle half of the salaries that open jobs on CareerBoard advertise. "
-        "The table below gives every figure.",
-        unit="$",
+    return [chart for chart in charts if chart]
+
+
+def _money(value: float, currency: str) -> str:
+    sign = CURRENCY_SIGNS.get(currency, f"{currency} ")
+    return f"{sign}{value:,.0f}" if value >= 100 else f"{sign}{value:,.2f}"
+
+
+def _document_row(figure: SalaryFigure) -> PayRow:
+    factor = ANNUAL[figure.period]
+    low = float(figure.low if figure.amount is None else figure.amount)
+    high = float(figure.high if figure.amount is None else figure.amount)
+    value = _money(low * factor, figure.currency)
+    if high > low:
+        value += f"–{_money(high * factor, figure.currency)}"
+    value += " a year"
+    if figure.qualifier:
+        value += f" ({figure.qualifier})"
+    if factor != 1:
+        stated = _money(low, figure.currency)
+        if high > low:
+            stated += f"–{_money(high, figure.currency)}"
+        value += f", from {stated} {figure.get_period_display()}"
+    return PayRow(
+        label=f"{figure.label}, {figure.region}" if figure.region else figure.label,
+        note=", ".join(filter(None, [figure.publisher, figure.as_of])) or figure.citations[0].title,
+        value=value,
+        low=low * factor,
+        high=high * factor,
+        kind="document",
+    )
+
+
+def _board_row(pay: AdvertisedPay, is_estimate: bool) -> PayRow:
+    jobs = f"{'about ' if is_estimate else ''}{pay.jobs:,} open job{pluralize(pay.jobs)}"
+    return PayRow(
+        label="Advertised on CareerBoard",
+        note=f"middle half of the salaries of {jobs}",
+        value=f"median {_money(pay.median, pay.currency)}, middle half "
+        f"{_money(pay.low, pay.currency)}–{_money(pay.high, pay.currency)}",
+        low=pay.low,
+        high=pay.high,
+        middle=pay.median,
+        kind="board",
     )

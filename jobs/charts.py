@@ -1,78 +1,95 @@
-"""Server-side SVG charts for career pages: they work without JavaScript and carry a text
-alternative (role="img" with <title> and <desc>; the page also shows the data as a table)."""
+"""Charts for career pages, drawn on the server: pay charts as data for an HTML template, and the
+career path as an SVG of links. Both work without JavaScript; the page also gives the figures
+as a table."""
 
+import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
 
 @dataclass(frozen=True)
-class Bar:
+class PayRow:
+    """One figure of a pay chart: a dot for one amount, a bar for a range (a middle half)."""
+
     label: str
-    note: str  # who says so, shown under the label
-    low: float
+    note: str  # who says so
+    value: str  # the figure in words, shown beside the mark
+    low: float  # yearly
     high: float  # equal to low for a single figure
     kind: str  # "document" or "board": styled differently
+    middle: float | None = None  # a median marked inside the bar
+    left: str = ""  # where the mark starts and ends, as a share of the scale ("12.5%")
+    width: str = ""
+    centre: str = ""
 
 
-def salary_bars(bars: list[Bar], *, title: str, description: str, unit: str) -> SafeString:
-    """A horizontal chart of yearly pay: dots for single figures, bars for ranges."""
-    if not bars:
-        return mark_safe("")
-    width, left, right, row = 760, 330, 30, 44
-    top, height = 30, 30 + row * len(bars) + 36
-    top_value = max(bar.high for bar in bars) * 1.1
-    scale = (width - left - right) / top_value
+@dataclass(frozen=True)
+class PayChart:
+    """Yearly pay in one currency, drawn with HTML and CSS: the text wraps and stays readable
+    at any width, and the list reads in order without the picture."""
 
-    def x(value):
-        return left + value * scale
+    currency: str
+    title: str
+    rows: list[PayRow]
+    ticks: list[tuple[str, str]]  # (label, position)
+    legend: list[str] = field(default_factory=list)
 
-    parts = [
-        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(description)}</desc>',
+
+# Tick steps a reader rounds to: 10k, 20k, 25k, 50k, 100k...
+NICE_STEPS = [1, 2, 2.5, 5]
+
+
+def pay_chart(rows: list[PayRow], *, currency: str, title: str, unit: str) -> PayChart | None:
+    """Place the rows on one scale from 0 to a round number above the highest figure."""
+    if not rows:
+        return None
+    top = max(row.high for row in rows)
+    step = _nice_step(top / 4)
+    scale = step * math.ceil(top / step) or step
+
+    def at(value: float) -> str:
+        return f"{100 * value / scale:.2f}%"
+
+    placed = [
+        replace(
+            row,
+            left=at(row.low),
+            width=at(row.high - row.low),
+            centre=at(row.middle) if row.middle is not None else "",
+        )
+        for row in rows
     ]
-    for step in range(0, 5):
-        value = top_value / 1.1 * step / 4
-        parts.append(
-            f'<line class="grid" x1="{x(value):.1f}" x2="{x(value):.1f}" y1="{top - 10}" '
-            f'y2="{height - 30}"/><text class="axis" x="{x(value):.1f}" y="{height - 12}" '
-            f'text-anchor="middle">{escape(_short(value, unit))}</text>'
-        )
-    for i, bar in enumerate(bars):
-        y = top + i * row
-        parts.append(
-            f'<text class="label" x="{left - 10}" y="{y + 12}" text-anchor="end">'
-            f"{escape(_clip(bar.label, 38))}</text>"
-            f'<text class="note" x="{left - 10}" y="{y + 27}" text-anchor="end">'
-            f"{escape(_clip(bar.note, 44))}</text>"
-        )
-        if bar.high > bar.low:
-            parts.append(
-                f'<rect class="bar {bar.kind}" x="{x(bar.low):.1f}" y="{y + 4}" '
-                f'width="{(bar.high - bar.low) * scale:.1f}" height="16" rx="4"/>'
-            )
-        else:
-            parts.append(
-                f'<circle class="dot {bar.kind}" cx="{x(bar.low):.1f}" cy="{y + 12}" r="7"/>'
-            )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    ticks = [(_short(step * n, unit), at(step * n)) for n in range(round(scale / step) + 1)]
+    return PayChart(currency, title, placed, ticks, legend=_legend(placed))
 
 
-def _clip(text: str, length: int) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
+def _nice_step(rough: float) -> float:
+    power = 10 ** math.floor(math.log10(rough)) if rough > 0 else 1
+    return next((n * power for n in NICE_STEPS if n * power >= rough), 10 * power)
+
+
+def _legend(rows: list[PayRow]) -> list[str]:
+    """Only what is drawn."""
+    drawn = {(row.kind, row.high > row.low) for row in rows}
+    words = {
+        ("document", False): "grey dot: one figure a source document quotes",
+        ("document", True): "grey bar: a range a source document quotes",
+        ("board", True): "blue bar: the middle half of the salaries open jobs on CareerBoard "
+        "advertise, with their median marked",
+        ("board", False): "blue dot: the salary open jobs on CareerBoard advertise",
+    }
+    return [text for key, text in words.items() if key in drawn]
 
 
 def _short(value: float, unit: str) -> str:
     if value >= 1_000_000:
-        return f"{unit}{value / 1_000_000:.1f}M"
+        return f"{unit}{value / 1_000_000:g}M"
     if value >= 1000:
-        return f"{unit}{value / 1000:.0f}k"
-    return f"{unit}{value:.0f}"
+        return f"{unit}{value / 1000:g}k"
+    return f"{unit}{value:g}"
 
 
 def career_path(

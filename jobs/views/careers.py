@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from careerboard.caching import cache_for_anonymous
 from careerboard.models import CareerRole, Sector, SourceDocument
 from careerboard.seo import canonical_url
-from jobs.careers import career_path_around, pay_chart
+from jobs.careers import career_path_around, pay_charts
 from jobs.market import role_market
 
 
@@ -47,7 +47,7 @@ def career_detail(request, slug):
             "documents": documents,
             "market": market,
             "job_search_query": role.job_search_query(),
-            "chart": pay_chart(role, salaries, market),
+            "pay_charts": pay_charts(role, salaries, market),
             "canonical_url": canonical_url(request),
         },
     )

@@ -48,11 +48,46 @@ def test_every_seeded_figure_of_a_role_is_on_its_page_with_its_source(client, se
             assert f"{entry['growth_percent']:g}%" in html, entry["key"]
 
 
-def test_back_end_career_page_draws_its_chart_and_path_with_text_alternatives(client, seeded):
-    html = client.get(reverse("career_detail", args=["backend-developer"])).content.decode()
-    assert html.count('role="img"') == 1 and 'class="diagram"' in html
-    assert '<title id="chart-title">' in html and '<desc id="chart-desc">' in html
-    assert "Senior Back-end Developer" in html and "Chief Technology Officer" in html
+def test_back_end_career_page_draws_its_pay_charts_and_path_in_words(client, seeded):
+    for low, high, currency in [(90_000, 110_000, "USD"), (110_000, 130_000, "USD")]:
+        PublishedJobFactory(
+            title="Backend Engineer",
+            salary_min=low,
+            salary_max=high,
+            salary_currency=currency,
+            salary_period="year",
+        )
+    PublishedJobFactory(
+        title="Backend Developer",
+        salary_min=50_000,
+        salary_max=60_000,
+        salary_currency="GBP",
+        salary_period="year",
+    )
+    page = client.get(reverse("career_detail", args=["backend-developer"]))
+    html = " ".join(page.content.decode().split())
+    charts = {chart.currency: chart for chart in page.context["pay_charts"]}
+    # One chart per currency the figures come in, each titled with its unit, shown on the page.
+    assert list(charts) == ["USD", "CAD", "GBP"]
+    assert '<strong id="pay-chart-USD">Yearly pay of a Back-end Developer, in US dollars per year'
+    assert "in Canadian dollars per year</strong>" in html
+    assert "in Pounds sterling per year</strong>" in html
+    assert "counted at 2,080 hours" in html
+    # Every mark carries its value in words; hourly figures say what they were.
+    assert "$127,254 a year, from $61.18 per hour" in html
+    assert "$72,000–$146,000 a year" in html
+    assert "median $110,000, middle half $105,000–$115,000" in html
+    assert "middle half of the salaries of 2 open jobs<" in html
+    assert "middle half of the salaries of 1 open job<" in html
+    # Round ticks from 0, and a key for only what is drawn: no CAD jobs, no blue bar.
+    assert [label for label, _ in charts["USD"].ticks] == ["$0", "$50k", "$100k", "$150k"]
+    assert not any("blue" in key for key in charts["CAD"].legend)
+    assert any("blue bar" in key for key in charts["USD"].legend)
+    assert any("blue dot" in key for key in charts["GBP"].legend)
+    # Nothing on the page is cut short (the head's description for search engines may be).
+    body = html.split("<body")[1]
+    assert "…" not in body
+    assert 'class="diagram"' in html and "Chief Technology Officer" in html
     assert "<script" not in html.split("</header>")[1].split("<footer")[0]
 
 
