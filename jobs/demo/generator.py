@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from careerboard.models import Skill
+from careerboard.models import ANNUAL_FACTORS, Period, Skill
 from jobs.demo.vocabulary import (
     CITIES,
     COMPANY_FIRST,
@@ -197,10 +197,12 @@ class JobGenerator:
         low = round(mid * factor * rng.uniform(0.85, 1.1), -3)
         high = low + round(spread * factor * rng.uniform(0.6, 1.2), -3)
         if employment == "contract" and rng.random() < 0.7:
-            return int(round(low / 220, -1)), int(round(high / 220, -1)), currency, "day"
+            days = ANNUAL_FACTORS[Period.DAY]
+            return int(round(low / days, -1)), int(round(high / days, -1)), currency, Period.DAY
         if employment == "part_time" and rng.random() < 0.5:
-            return round(low / 2080), round(high / 2080), currency, "hour"
-        return int(low), int(high), currency, "year"
+            hours = ANNUAL_FACTORS[Period.HOUR]
+            return round(low / hours), round(high / hours), currency, Period.HOUR
+        return int(low), int(high), currency, Period.YEAR
 
     def slug(self, title: str) -> str:
         if title not in self.slugs:

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from careerboard.markdown import render_markdown
-from careerboard.models import Period, Skill
+from careerboard.models import ANNUAL_FACTORS, Period, Skill
 from jobs.models.companies import Company
 
 
@@ -71,20 +71,8 @@ class JobQuerySet(models.QuerySet):
         )
 
 
-HOURS_PER_YEAR = 2080
-
-
-HOURS_PER_YEAR = 2080
-ANNUAL_FACTORS = {
-    Period.HOUR: HOURS_PER_YEAR,
-    Period.DAY: 260,
-    Period.WEEK: 52,
-    Period.MONTH: 12,
-    Period.YEAR: 1,
-}
-
-
 def annualised(field: str) -> Case:
+    """The yearly equivalent of a salary field, as the database computes it."""
     return Case(
         *[
             When(salary_period=period, then=F(field) * Value(factor))

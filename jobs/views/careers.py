@@ -4,13 +4,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from careerboard.caching import cache_for_anonymous
-from careerboard.models import CareerRole, Sector
+from careerboard.models import ANNUAL_FACTORS, CareerRole, Sector
 from careerboard.seo import canonical_url
 from jobs.charts import Bar, career_path, salary_bars
 from jobs.market import role_market
-
-ANNUAL = {"year": 1, "hour": 2080, "day": 260, "week": 52, "month": 12}
-CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£"}
 
 
 @cache_for_anonymous
@@ -57,9 +54,9 @@ def career_detail(request, slug):
             label=f"{figure.label}, {figure.region}" if figure.region else figure.label,
             note=", ".join(filter(None, [figure.publisher, figure.as_of])) or figure.sources[0],
             low=float(figure.low if figure.amount is None else figure.amount)
-            * ANNUAL[figure.period],
+            * ANNUAL_FACTORS[figure.period],
             high=float(figure.high if figure.amount is None else figure.amount)
-            * ANNUAL[figure.period],
+            * ANNUAL_FACTORS[figure.period],
             kind="document",
         )
         for figure in salaries
