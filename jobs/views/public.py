@@ -190,12 +190,15 @@ def job_detail(request, pk, slug):
     similar = similar_jobs(job)
     # The visitor's fit to this job and its similar ones, in one batch of queries.
     visitor = visitor_data(request, [job, *similar], detailed=True)
+    # The job's own facts are worked out as its cards' are, and shown by the same partial.
+    facts, *cards = job_cards(request, [job, *similar], visitor=visitor)
     response = render(
         request,
         "jobs/job_detail.html",
         {
             "job": job,
-            "cards": job_cards(request, similar, visitor=visitor),
+            "facts": facts,
+            "cards": cards,
             "my_fit": visitor.get(job.pk),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
