@@ -152,3 +152,12 @@ def check_revision(*, current: int, seen: int | None, subject: str) -> None:
             f"{subject} changed since you opened it; review the new version "
             f"(revision {current}) and decide again."
         )
+
+
+def rejection_reason(reason: str, *, subject: str) -> str:
+    """A moderator's reason for refusing `subject` ("job", "edit", "change"), which the employer
+    reads: refused when blank."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(f"Say why the {subject} is rejected; the employer will read it.")
+    return reason
