@@ -74,6 +74,7 @@ def _short(value: float, unit: str) -> str:
     return f"{unit}{value:.0f}"
 
 
+# Long as one SVG is: the layout, the arrows and the boxes read in drawing order.
 def career_path(
     columns: list[list[tuple[str, str]]],
     edges: set[tuple[str, str]],
