@@ -19,12 +19,6 @@ logger = logging.getLogger(__name__)
 
 
 EMAIL_VERIFICATION_SALT = "careerboard.email-verification"
-
-
-EMAIL_VERIFICATION_SALT = "careerboard.email-verification"
-EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
-
-
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
 UNVERIFIED_EMAIL_MESSAGE = (
     "Confirm your email address first: follow the link we emailed you, "
