@@ -313,6 +313,17 @@ class Period(models.TextChoices):
     YEAR = "year", "per year"
 
 
+# How many of each period a year holds: the one rule by which a salary becomes yearly.
+HOURS_PER_YEAR = 2080
+ANNUAL_FACTORS = {
+    Period.HOUR: HOURS_PER_YEAR,
+    Period.DAY: 260,
+    Period.WEEK: 52,
+    Period.MONTH: 12,
+    Period.YEAR: 1,
+}
+
+
 class SalaryFigure(Curated):
     class Statistic(models.TextChoices):
         MEDIAN = "median", "Median"

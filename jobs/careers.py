@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from django.template.defaultfilters import pluralize
 from django.utils.safestring import SafeString
 
-from careerboard.models import CareerRole, CareerStep, SalaryFigure
+from careerboard.models import ANNUAL_FACTORS, CareerRole, CareerStep, Period, SalaryFigure
 from jobs.charts import PayChart, PayRow, career_path, pay_chart
 from jobs.filters import CURRENCIES
 from jobs.market import AdvertisedPay, RoleMarket
 
-ANNUAL = {"year": 1, "hour": 2080, "day": 260, "week": 52, "month": 12}
 CURRENCY_SIGNS = {"USD": "$", "CAD": "CA$", "GBP": "£", "EUR": "€", "AUD": "A$", "INR": "₹"}
 # The path ahead is drawn this many steps deep: developer -> senior -> lead -> CTO.
 STEPS_AHEAD = 3
@@ -69,8 +68,10 @@ def pay_charts(
     """One chart per currency: the documents' figures as yearly pay beside what open jobs
     advertise; US dollars first, then in the order the figures come."""
     rows: dict[str, list[PayRow]] = {"USD": []}
+    periods: dict[str, set[str]] = {}
     for figure in salaries:
         rows.setdefault(figure.currency, []).append(_document_row(figure))
+        periods.setdefault(figure.currency, set()).add(figure.period)
     for pay in market.pay:
         rows.setdefault(pay.currency, []).append(_board_row(pay, market.is_estimate))
     names = dict(CURRENCIES)
@@ -80,10 +81,23 @@ def pay_charts(
             currency=currency,
             title=f"Yearly pay of a {role.name}, in {names.get(currency, currency)} per year",
             unit=CURRENCY_SIGNS.get(currency, f"{currency} "),
+            note=_yearly_note(periods.get(currency, set())),
         )
         for currency, currency_rows in rows.items()
     ]
     return [chart for chart in charts if chart]
+
+
+def _yearly_note(periods: set[str]) -> str:
+    """How the chart made other periods' figures yearly, if it had to."""
+    counted = [
+        f"{ANNUAL_FACTORS[period]:,} {Period(period).label.removeprefix('per ')}s"
+        for period in (Period.HOUR, Period.DAY, Period.WEEK, Period.MONTH)
+        if period in periods
+    ]
+    if not counted:
+        return ""
+    return f"Figures quoted per hour, day, week or month count {', '.join(counted)} a year."
 
 
 def _money(value: float, currency: str) -> str:
@@ -92,7 +106,7 @@ def _money(value: float, currency: str) -> str:
 
 
 def _document_row(figure: SalaryFigure) -> PayRow:
-    factor = ANNUAL[figure.period]
+    factor = ANNUAL_FACTORS[figure.period]
     low = float(figure.low if figure.amount is None else figure.amount)
     high = float(figure.high if figure.amount is None else figure.amount)
     value = _money(low * factor, figure.currency)

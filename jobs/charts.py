@@ -36,13 +36,16 @@ class PayChart:
     rows: list[PayRow]
     ticks: list[tuple[str, str]]  # (label, position)
     legend: list[str] = field(default_factory=list)
+    note: str = ""  # how figures were made yearly, when some were
 
 
 # Tick steps a reader rounds to: 10k, 20k, 25k, 50k, 100k...
 NICE_STEPS = [1, 2, 2.5, 5]
 
 
-def pay_chart(rows: list[PayRow], *, currency: str, title: str, unit: str) -> PayChart | None:
+def pay_chart(
+    rows: list[PayRow], *, currency: str, title: str, unit: str, note: str = ""
+) -> PayChart | None:
     """Place the rows on one scale from 0 to a round number above the highest figure."""
     if not rows:
         return None
@@ -63,7 +66,7 @@ def pay_chart(rows: list[PayRow], *, currency: str, title: str, unit: str) -> Pa
         for row in rows
     ]
     ticks = [(_short(step * n, unit), at(step * n)) for n in range(round(scale / step) + 1)]
-    return PayChart(currency, title, placed, ticks, legend=_legend(placed))
+    return PayChart(currency, title, placed, ticks, legend=_legend(placed), note=note)
 
 
 def _nice_step(rough: float) -> float:
@@ -92,6 +95,7 @@ def _short(value: float, unit: str) -> str:
     return f"{unit}{value:g}"
 
 
+# Long as one SVG is: the layout, the arrows and the boxes read in drawing order.
 def career_path(
     columns: list[list[tuple[str, str]]],
     edges: set[tuple[str, str]],

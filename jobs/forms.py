@@ -175,18 +175,9 @@ class JobForm(forms.ModelForm):
             raise ValidationError("Your submission looks automated; it was not saved.")
         workplace = cleaned.get("workplace")
         countries = cleaned.get("applicant_countries_text") or []
-        if workplace == Job.Workplace.REMOTE:
-            if not cleaned.get("remote_anywhere") and not countries:
-                self.add_error(
-                    "applicant_countries_text",
-                    "Say where applicants may live: tick “anywhere” or list the countries.",
-                )
-            if cleaned.get("remote_anywhere") and countries:
-                self.add_error(
-                    "applicant_countries_text",
-                    "Either applicants may live anywhere or only in these countries, not both.",
-                )
-        elif workplace:
+        # A job that is not remote drops what was said of remote applicants; whether a remote
+        # job says it rightly is the model's rule (`remote_scope_error`), run by `Job.clean()`.
+        if workplace and workplace != Job.Workplace.REMOTE:
             cleaned["remote_anywhere"] = False
             self.instance.remote_anywhere = False
             countries = []
@@ -197,6 +188,20 @@ class JobForm(forms.ModelForm):
         nice = cleaned.get("nice_skills") or []
         cleaned["nice_skills"] = [skill for skill in nice if skill not in required]
         return cleaned
+
+    def add_error(self, field, error):
+        """As Django's, but the model's remote-scope error on a remote job is shown beside the
+        countries box, where the form asks where applicants may live."""
+        if (
+            field is None
+            and hasattr(error, "error_dict")
+            and "remote_anywhere" in error.error_dict
+            and self.cleaned_data.get("workplace") == Job.Workplace.REMOTE
+        ):
+            error.error_dict.setdefault("applicant_countries_text", []).extend(
+                error.error_dict.pop("remote_anywhere")
+            )
+        super().add_error(field, error)
 
     @property
     def description_preview(self) -> str:

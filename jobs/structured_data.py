@@ -27,11 +27,6 @@ def job_posting(job: Job) -> dict | None:
     if not job.is_public or not job.company.is_public:
         return None
     company = job.company
-    organization = {"@type": "Organization", "name": company.name}
-    if company.website:
-        organization["sameAs"] = company.website
-    if company.logo:
-        organization["logo"] = absolute(company.logo.url)
     data = {
         "@context": "https://schema.org/",
         "@type": "JobPosting",
@@ -40,12 +35,29 @@ def job_posting(job: Job) -> dict | None:
         "datePosted": job.published_at.isoformat(),
         "validThrough": job.expires_at.isoformat(),
         "employmentType": EMPLOYMENT_TYPES[job.employment_type],
-        "hiringOrganization": organization,
+        "hiringOrganization": _organization(company),
         "identifier": {"@type": "PropertyValue", "name": company.name, "value": str(job.pk)},
         "url": absolute(job.get_absolute_url()),
         "directApply": job.apply_on_site,
         "skills": ", ".join(js.skill.name for js in job.job_skills.all()),
+        **_where(job),
     }
+    if job.has_salary:
+        data["baseSalary"] = _base_salary(job)
+    return without_empty(data)
+
+
+def _organization(company) -> dict:
+    organization = {"@type": "Organization", "name": company.name}
+    if company.website:
+        organization["sameAs"] = company.website
+    if company.logo:
+        organization["logo"] = absolute(company.logo.url)
+    return organization
+
+
+def _where(job: Job) -> dict:
+    """Where the job is done, and for a remote job where its applicants may live."""
     locations = [
         {
             "@type": "Place",
@@ -58,31 +70,30 @@ def job_posting(job: Job) -> dict | None:
         }
         for location in job.locations.all()
     ]
-    if job.workplace == Job.Workplace.REMOTE:
-        # Google: a fully remote job says TELECOMMUTE and needs applicantLocationRequirements or
-        # a jobLocation. Schema.org has no place called "anywhere", so a job open to applicants
-        # anywhere lists every country.
-        data["jobLocationType"] = "TELECOMMUTE"
-        codes = [code for code, _ in countries] if job.remote_anywhere else job.applicant_countries
-        data["applicantLocationRequirements"] = [
+    if job.workplace != Job.Workplace.REMOTE:
+        return {"jobLocation": locations}
+    # Google: a fully remote job says TELECOMMUTE and needs applicantLocationRequirements or
+    # a jobLocation. Schema.org has no place called "anywhere", so a job open to applicants
+    # anywhere lists every country.
+    codes = [code for code, _ in countries] if job.remote_anywhere else job.applicant_countries
+    where = {
+        "jobLocationType": "TELECOMMUTE",
+        "applicantLocationRequirements": [
             {"@type": "Country", "name": countries.name(code)} for code in codes
-        ]
-        if locations:
-            data["jobLocation"] = locations
-    else:
-        data["jobLocation"] = locations
-    if job.has_salary:
-        value = {"@type": "QuantitativeValue", "unitText": UNIT_TEXT[job.salary_period]}
-        if job.salary_min is not None:
-            value["minValue"] = job.salary_min
-        if job.salary_max is not None:
-            value["maxValue"] = job.salary_max
-        data["baseSalary"] = {
-            "@type": "MonetaryAmount",
-            "currency": job.salary_currency,
-            "value": value,
-        }
-    return without_empty(data)
+        ],
+    }
+    if locations:
+        where["jobLocation"] = locations
+    return where
+
+
+def _base_salary(job: Job) -> dict:
+    value = {"@type": "QuantitativeValue", "unitText": UNIT_TEXT[job.salary_period]}
+    if job.salary_min is not None:
+        value["minValue"] = job.salary_min
+    if job.salary_max is not None:
+        value["maxValue"] = job.salary_max
+    return {"@type": "MonetaryAmount", "currency": job.salary_currency, "value": value}
 
 
 def without_empty(value):

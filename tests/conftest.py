@@ -1,5 +1,6 @@
-"""Test settings shared by every test (a private, empty cache and plain static storage), and
-DEBUG on as under `make run` for the tests that ask for it."""
+"""Test settings shared by every test (a private, empty cache and plain static storage),
+DEBUG on as under `make run` for the tests that ask for it, and the company and member that
+employer tests start from."""
 
 import importlib
 from contextlib import contextmanager
@@ -11,7 +12,8 @@ from django.core.cache import cache, caches
 from django.core.files.storage import FileSystemStorage
 from django.urls import clear_url_caches
 
-from jobs.models import private_storage
+from jobs.models import CompanyMembership, private_storage
+from tests.factories import CompanyFactory, EmployerFactory
 
 
 @pytest.fixture(autouse=True)
@@ -66,3 +68,16 @@ def as_under_make_run(settings):
     yield
     settings.DEBUG = False
     _reload_urls()
+
+
+@pytest.fixture
+def company():
+    return CompanyFactory(name="Acme")
+
+
+@pytest.fixture
+def member(company):
+    """A member of Acme who is not its owner."""
+    user = EmployerFactory(email="boss@acme.example")
+    CompanyMembership.objects.create(company=company, user=user)
+    return user

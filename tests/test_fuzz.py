@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jobs.filters import JobFilterSet
+from jobs.forms import JobForm
 from jobs.models import CompanyMembership, Job, JobReport
 from tests.factories import CompanyFactory, EmployerFactory, PublishedJobFactory, SkillFactory
 
@@ -121,26 +122,8 @@ def test_the_report_form_refuses_garbage_and_saves_nothing(board, fields):
 @FUZZ
 @given(
     fields=st.dictionaries(
-        st.sampled_from(
-            [
-                "title",
-                "description",
-                "workplace",
-                "places",
-                "applicant_countries_text",
-                "employment_type",
-                "seniority",
-                "salary_min",
-                "salary_max",
-                "salary_currency",
-                "salary_period",
-                "apply_url",
-                "apply_email",
-                "required_skills",
-                "expires_on",
-                "action",
-            ]  # fmt: skip
-        ),
+        # Every field of the posting form, and the button that says which action.
+        st.sampled_from([*JobForm.base_fields, "action"]),
         HOSTILE,
         max_size=10,
     )

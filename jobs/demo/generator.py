@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from careerboard.models import Skill
+from careerboard.models import ANNUAL_FACTORS, Period, Skill
 from jobs.demo.vocabulary import (
     CITIES,
     COMPANY_FIRST,
@@ -36,6 +36,7 @@ from jobs.demo.vocabulary import (
 )
 from jobs.locations import Place, get_or_create_location
 from jobs.models import Company, Job
+from jobs.services.posting import SUBSTANTIVE_FIELDS
 
 BATCH = 20_000
 
@@ -85,6 +86,15 @@ class GeneratedJob:
             + "\n".join(f"- {line}" for line in s[5:8])
             + f"\n\n### {HEADINGS[2]}\n\n{s[8]}"
         )
+
+    # The rest of a posting's fields, under the job's own names (see SUBSTANTIVE_FIELDS).
+    salary_min = property(lambda self: self.salary[0])
+    salary_max = property(lambda self: self.salary[1])
+    salary_currency = property(lambda self: self.salary[2])
+    salary_period = property(lambda self: self.salary[3])
+    apply_url = property(lambda self: f"https://jobs.example/apply/{self.id}")
+    apply_email = ""
+    apply_on_site = False
 
 
 class JobGenerator:
@@ -197,10 +207,12 @@ class JobGenerator:
         low = round(mid * factor * rng.uniform(0.85, 1.1), -3)
         high = low + round(spread * factor * rng.uniform(0.6, 1.2), -3)
         if employment == "contract" and rng.random() < 0.7:
-            return int(round(low / 220, -1)), int(round(high / 220, -1)), currency, "day"
+            days = ANNUAL_FACTORS[Period.DAY]
+            return int(round(low / days, -1)), int(round(high / days, -1)), currency, Period.DAY
         if employment == "part_time" and rng.random() < 0.5:
-            return round(low / 2080), round(high / 2080), currency, "hour"
-        return int(low), int(high), currency, "year"
+            hours = ANNUAL_FACTORS[Period.HOUR]
+            return round(low / hours), round(high / hours), currency, Period.HOUR
+        return int(low), int(high), currency, Period.YEAR
 
     def slug(self, title: str) -> str:
         if title not in self.slugs:
@@ -208,24 +220,12 @@ class JobGenerator:
         return self.slugs[title]
 
 
+# A posting's own fields, then what the board sets.
 JOB_COLUMNS = [
     "id",
-    "title",
     "slug",
     "company_id",
-    "description",
-    "workplace",
-    "remote_anywhere",
-    "applicant_countries",
-    "employment_type",
-    "seniority",
-    "salary_min",
-    "salary_max",
-    "salary_currency",
-    "salary_period",
-    "apply_url",
-    "apply_email",
-    "apply_on_site",
+    *SUBSTANTIVE_FIELDS,
     "status",
     "published_at",
     "expires_at",
@@ -254,27 +254,13 @@ def _copy_batch(cursor, generator: JobGenerator, jobs: list[GeneratedJob]) -> No
                 copy.write_row((job.id, place[0]))
     with cursor.copy(f"COPY jobs_job ({', '.join(JOB_COLUMNS)}) FROM STDIN") as copy:
         for job in jobs:
-            low, high, currency, period = job.salary
             skill_ids = sorted(s.pk for s in job.required + job.nice)
             copy.write_row(
                 (
                     job.id,
-                    job.title,
                     slugify(job.title),
                     job.company_id,
-                    job.description,
-                    job.workplace,
-                    job.remote_anywhere,
-                    job.applicant_countries,
-                    job.employment_type,
-                    job.seniority,
-                    low,
-                    high,
-                    currency,
-                    period,
-                    f"https://jobs.example/apply/{job.id}",
-                    "",
-                    False,
+                    *(getattr(job, name) for name in SUBSTANTIVE_FIELDS),
                     Job.Status.PUBLISHED.value,
                     job.published_at,
                     job.published_at + timedelta(days=60),

@@ -50,66 +50,79 @@ def demo_load(*, path: Path) -> Counter:
     with path.open("rb") as handle:
         data = tomllib.load(handle)
     counts = Counter()
-    now = timezone.now()
-    skills = {skill.seed_key: skill for skill in Skill.objects.exclude(seed_key=None)}
-    sectors = {sector.seed_key: sector for sector in Sector.objects.exclude(seed_key=None)}
     with transaction.atomic():
-        companies = {}
-        for entry in data.get("company", []):
-            company, created = Company.objects.get_or_create(
-                slug=entry["key"],
-                defaults={
-                    "name": entry["name"],
-                    "website": entry.get("website", ""),
-                    "about": entry.get("about", "").strip(),
-                    "size": entry.get("size", ""),
-                    "is_verified": entry.get("verified", False),
-                    "approved_at": now,
-                },
-            )
-            if created:
-                company.sectors.set([sectors[key] for key in entry.get("sectors", [])])
-            companies[entry["key"]] = company
-            counts["companies created" if created else "companies kept"] += 1
-        new_ids = []
-        for entry in data.get("job", []):
-            company = companies[entry["company"]]
-            if Job.objects.filter(company=company, slug=entry["key"]).exists():
-                counts["jobs kept"] += 1
-                continue
-            published_at = now - timedelta(days=entry.get("posted_days_ago", 0), hours=1)
-            job = Job(
-                company=company,
-                slug=entry["key"],
-                title=entry["title"],
-                description=entry["description"].strip(),
-                workplace=entry["workplace"],
-                remote_anywhere=entry.get("remote_anywhere", False),
-                applicant_countries=entry.get("applicant_countries", []),
-                employment_type=entry["employment_type"],
-                seniority=entry["seniority"],
-                salary_min=entry.get("salary_min"),
-                salary_max=entry.get("salary_max"),
-                salary_currency=entry.get("salary_currency", ""),
-                salary_period=entry.get("salary_period", ""),
-                apply_url=entry.get("apply_url", ""),
-                apply_email=entry.get("apply_email", ""),
-                status=entry.get("status", Job.Status.PUBLISHED),
-            )
-            if job.status in (Job.Status.PUBLISHED, Job.Status.CLOSED):
-                job.published_at = published_at
-                job.expires_at = published_at + timedelta(days=60)
-                job.approved_revision = job.revision
-            job.full_clean(exclude=["slug"])
-            job.save()
-            job_set_locations(job=job, places=entry.get("locations", []))
-            job_set_skills(
-                job=job,
-                required=[skills[key] for key in entry.get("required_skills", [])],
-                nice_to_have=[skills[key] for key in entry.get("nice_skills", [])],
-            )
-            new_ids.append(job.pk)
-            counts["jobs created"] += 1
+        companies = _demo_companies(data.get("company", []), counts)
+        new_ids = _demo_jobs(data.get("job", []), companies, counts)
         job_reindex(job_ids=new_ids)
         search_terms_rebuild()
     return counts
+
+
+def _demo_companies(entries: list[dict], counts: Counter) -> dict[str, Company]:
+    """The demo companies by key, made where they are missing."""
+    now = timezone.now()
+    sectors = {sector.seed_key: sector for sector in Sector.objects.exclude(seed_key=None)}
+    companies = {}
+    for entry in entries:
+        company, created = Company.objects.get_or_create(
+            slug=entry["key"],
+            defaults={
+                "name": entry["name"],
+                "website": entry.get("website", ""),
+                "about": entry.get("about", "").strip(),
+                "size": entry.get("size", ""),
+                "is_verified": entry.get("verified", False),
+                "approved_at": now,
+            },
+        )
+        if created:
+            company.sectors.set([sectors[key] for key in entry.get("sectors", [])])
+        companies[entry["key"]] = company
+        counts["companies created" if created else "companies kept"] += 1
+    return companies
+
+
+def _demo_jobs(entries: list[dict], companies: dict[str, Company], counts: Counter) -> list[int]:
+    """The demo jobs missing from their companies, made; returns their ids."""
+    now = timezone.now()
+    skills = {skill.seed_key: skill for skill in Skill.objects.exclude(seed_key=None)}
+    new_ids = []
+    for entry in entries:
+        company = companies[entry["company"]]
+        if Job.objects.filter(company=company, slug=entry["key"]).exists():
+            counts["jobs kept"] += 1
+            continue
+        published_at = now - timedelta(days=entry.get("posted_days_ago", 0), hours=1)
+        job = Job(
+            company=company,
+            slug=entry["key"],
+            title=entry["title"],
+            description=entry["description"].strip(),
+            workplace=entry["workplace"],
+            remote_anywhere=entry.get("remote_anywhere", False),
+            applicant_countries=entry.get("applicant_countries", []),
+            employment_type=entry["employment_type"],
+            seniority=entry["seniority"],
+            salary_min=entry.get("salary_min"),
+            salary_max=entry.get("salary_max"),
+            salary_currency=entry.get("salary_currency", ""),
+            salary_period=entry.get("salary_period", ""),
+            apply_url=entry.get("apply_url", ""),
+            apply_email=entry.get("apply_email", ""),
+            status=entry.get("status", Job.Status.PUBLISHED),
+        )
+        if job.status in (Job.Status.PUBLISHED, Job.Status.CLOSED):
+            job.published_at = published_at
+            job.expires_at = published_at + timedelta(days=60)
+            job.approved_revision = job.revision
+        job.full_clean(exclude=["slug"])
+        job.save()
+        job_set_locations(job=job, places=entry.get("locations", []))
+        job_set_skills(
+            job=job,
+            required=[skills[key] for key in entry.get("required_skills", [])],
+            nice_to_have=[skills[key] for key in entry.get("nice_skills", [])],
+        )
+        new_ids.append(job.pk)
+        counts["jobs created"] += 1
+    return new_ids

@@ -23,8 +23,6 @@ from jobs.models.moderation import (
     PendingChange,
 )
 from jobs.models.postings import (
-    ANNUAL_FACTORS,
-    HOURS_PER_YEAR,
     Job,
     JobQuerySet,
     JobSkill,
@@ -40,7 +38,6 @@ from jobs.models.search import (
 )
 
 __all__ = [
-    "ANNUAL_FACTORS",
     "Application",
     "ApplicationStatus",
     "Company",
@@ -49,8 +46,6 @@ __all__ = [
     "CompanyInvitationQuerySet",
     "CompanyMembership",
     "CompanyQuerySet",
-    "HOURS_PER_YEAR",
-    "HOURS_PER_YEAR",
     "INVITATION_LIFETIME",
     "Job",
     "JobEdit",

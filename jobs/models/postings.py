@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from careerboard.markdown import render_markdown
-from careerboard.models import Period, Skill
+from careerboard.models import ANNUAL_FACTORS, Period, Skill
 from jobs.models.companies import Company
 
 
@@ -71,17 +71,8 @@ class JobQuerySet(models.QuerySet):
         )
 
 
-HOURS_PER_YEAR = 2080
-ANNUAL_FACTORS = {
-    Period.HOUR: HOURS_PER_YEAR,
-    Period.DAY: 260,
-    Period.WEEK: 52,
-    Period.MONTH: 12,
-    Period.YEAR: 1,
-}
-
-
 def annualised(field: str) -> Case:
+    """The yearly equivalent of a salary field, as the database computes it."""
     return Case(
         *[
             When(salary_period=period, then=F(field) * Value(factor))
@@ -105,6 +96,26 @@ class Workplace(models.TextChoices):
     ONSITE = "onsite", "On-site"
     HYBRID = "hybrid", "Hybrid"
     REMOTE = "remote", "Remote"
+
+
+def remote_scope_error(
+    *, workplace: str, remote_anywhere: bool, applicant_countries: list[str]
+) -> str | None:
+    """What is wrong with where a job says its applicants may live, or None: the one statement
+    of the rule, used by `Job.clean()` and so by the posting form, the API and the admin.
+
+    Only a remote job says it (the constraint `job_remote_scope_only_when_remote` holds the
+    database to that much), and a remote job says it one way: anywhere, or the countries listed.
+    """
+    if workplace != Workplace.REMOTE:
+        if remote_anywhere or applicant_countries:
+            return "Where applicants may live applies to remote jobs only."
+        return None
+    if remote_anywhere and applicant_countries:
+        return "Either applicants may live anywhere or only in these countries, not both."
+    if not remote_anywhere and not applicant_countries:
+        return "Say where applicants may live: tick “anywhere” or list the countries."
+    return None
 
 
 class Job(models.Model):
@@ -308,10 +319,12 @@ class Job(models.Model):
                 "Give a link or an email address where people can apply, "
                 "or accept applications on CareerBoard."
             )
-        if self.workplace != self.Workplace.REMOTE and (
-            self.remote_anywhere or self.applicant_countries
+        if scope_error := remote_scope_error(
+            workplace=self.workplace,
+            remote_anywhere=self.remote_anywhere,
+            applicant_countries=self.applicant_countries,
         ):
-            errors["remote_anywhere"] = "Where applicants may live applies to remote jobs only."
+            errors["remote_anywhere"] = scope_error
         if errors:
             raise ValidationError(errors)
 

@@ -18,12 +18,14 @@ ON CONFLICT (term) DO UPDATE SET frequency = jobs_searchterm.frequency + 1
 
 
 def job_reindex(*, job_ids: Iterable[int]) -> None:
-    """Recompute these jobs' skill and place id arrays from their rows and rewrite their search
-    rows.
+    """Recompute the derived search columns of these jobs after their own skills or places change.
 
-    The SQL function, `jobs_reindex`, was first defined in migration 0003, whose triggers also
-    call it when a skill, place or company a job is made of is renamed; migration 0008 gave it
-    its present form.
+    A rename is not this function's business: the SQL triggers of migration 0003 are the one
+    path that re-indexes the jobs of a renamed skill, place or company (or a detached place),
+    whoever renames it, so no admin, service or seed loader re-indexes after a rename. What no
+    trigger watches is a job gaining skills or places: the posting services, the demo loader and
+    the job admin call this then. The SQL function itself is migration 0008's, which also
+    rewrites the search rows.
     """
     ids = list(job_ids)
     if ids:

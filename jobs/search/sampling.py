@@ -95,6 +95,25 @@ class SampledCounts:
         groups at most; each option's count is then a sum over the groups its facets allow. The
         skills are counted over the rows that match every filter.
         """
+        chosen = {
+            facet: value
+            for facet, value in self.cleaned_data().items()
+            if facet in self.FACETS and not is_empty(value)
+        }
+        groups, top_skills = self._count_groups(chosen, sample_percent)
+        total, facets = self._tally(groups, chosen)
+        return Counted(
+            base=sum(group[4] for group in groups),
+            total=total,
+            facets=facets,
+            top_skills=top_skills,
+        )
+
+    def _count_groups(
+        self, chosen: dict, sample_percent: float | None
+    ) -> tuple[list[tuple], list[tuple[int, int]]]:
+        """The one statement: rows per combination of facet values (workplace, type, seniority,
+        posted window, count), and the top skills of the rows that match every chosen facet."""
         conditions = self.conditions()
         base = SearchRow.objects.live().filter(
             *[condition for name, condition in conditions.items() if name not in self.FACETS]
@@ -109,11 +128,6 @@ class SampledCounts:
             .values("workplace", "employment_type", "seniority", "published_at", "skill_ids")
             .query.sql_with_params()
         )
-        chosen = {
-            facet: value
-            for facet, value in self.cleaned_data().items()
-            if facet in self.FACETS and not is_empty(value)
-        }
         everything, args = [], []
         for facet, value in chosen.items():
             if facet == "posted":
@@ -138,15 +152,22 @@ class SampledCounts:
             rows = cursor.fetchall()
         groups = [row for row in rows if row[5] is None]
         top_skills = [(row[5], row[4]) for row in rows if row[5] is not None]
+        return groups, top_skills
 
-        def allowed(group, facet, value) -> bool:
-            if facet == "posted":
-                return group[3] is not None and group[3] <= int(value)
-            return group[self.FACETS.index(facet)] in value
+    def _group_allows(self, group: tuple, facet: str, value) -> bool:
+        if facet == "posted":
+            return group[3] is not None and group[3] <= int(value)
+        return group[self.FACETS.index(facet)] in value
 
-        # For each group, which of the chosen facets it satisfies; an option of a facet counts
-        # the groups that satisfy every other chosen facet.
-        passes = [{f: allowed(group, f, v) for f, v in chosen.items()} for group in groups]
+    def _tally(self, groups: list[tuple], chosen: dict) -> tuple[int, dict[str, dict[str, int]]]:
+        """The total and each option's count, summed over the groups.
+
+        For each group, which of the chosen facets it satisfies; an option of a facet counts
+        the groups that satisfy every other chosen facet.
+        """
+        passes = [
+            {f: self._group_allows(group, f, v) for f, v in chosen.items()} for group in groups
+        ]
         facets = {facet: dict.fromkeys(self._facet_values(facet), 0) for facet in self.FACETS}
         total = 0
         for group, passed in zip(groups, passes, strict=True):
@@ -158,14 +179,9 @@ class SampledCounts:
             for facet in failed or self.FACETS:
                 for value in facets[facet]:
                     option = value if facet == "posted" else [value]
-                    if allowed(group, facet, option):
+                    if self._group_allows(group, facet, option):
                         facets[facet][value] += group[4]
-        return Counted(
-            base=sum(group[4] for group in groups),
-            total=total,
-            facets=facets,
-            top_skills=top_skills,
-        )
+        return total, facets
 
     def _facet_values(self, facet) -> list[str]:
         return [value for value, _label in self.facet_choices(facet)]

@@ -20,7 +20,7 @@ from jobs.models import (
     CompanyMembership,
     ModerationEvent,
 )
-from jobs.services.states import members_emails, moderation_event_create
+from jobs.services.states import members_emails, moderation_event_create, rejection_reason
 
 
 def company_create(
@@ -160,9 +160,7 @@ def company_set_verified(*, company: Company, by: User | None, verified: bool) -
 
 def company_edit_reject(*, edit: CompanyEdit, by: User, reason: str) -> Company:
     """Refuse a new name or website: the approved ones stay, and the members read why."""
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("Say why the change is rejected; the employer will read it.")
+    reason = rejection_reason(reason, subject="change")
     company = edit.company
     with transaction.atomic():
         _company_edit_close(edit, by=by, to_status="change rejected", reason=reason)

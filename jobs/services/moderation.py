@@ -27,6 +27,7 @@ from jobs.services.states import (
     lock_and_reload_state,
     notify_members,
     record_revision,
+    rejection_reason,
 )
 
 
@@ -51,9 +52,7 @@ def job_approve(*, job: Job, by: User, revision: int | None) -> Job:
 
 
 def job_reject(*, job: Job, by: User, reason: str, revision: int | None) -> Job:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("Say why the job is rejected; the employer will read it.")
+    reason = rejection_reason(reason, subject="job")
     with transaction.atomic():
         job = _lock_for_decision(job)
         if job.status != Job.Status.PENDING:
@@ -90,9 +89,7 @@ def job_edit_approve(*, edit: JobEdit, by: User, revision: int | None) -> Job:
 
 
 def job_edit_reject(*, edit: JobEdit, by: User, reason: str, revision: int | None) -> Job:
-    reason = reason.strip()
-    if not reason:
-        raise ValidationError("Say why the edit is rejected; the employer will read it.")
+    reason = rejection_reason(reason, subject="edit")
     with transaction.atomic():
         edit = _locked_edit(edit, revision)
         job = edit.job

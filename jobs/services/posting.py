@@ -151,13 +151,7 @@ def job_create(*, company: Company, by: User, posting: Posting, submit: bool) ->
     with transaction.atomic():
         job = Job(company=company, created_by=by)
         apply_posting(job, posting)
-        moderation_event_create(
-            target=ModerationEvent.Target.JOB,
-            job=job,
-            by=by,
-            to_status=job.status,
-            revision=job.revision,
-        )
+        record_revision(job, by=by, created=True)
         if submit:
             job_submit(job=job, by=by)
     return job

@@ -132,13 +132,14 @@ def notify_members(job: Job, template: str, **context) -> None:
         )
 
 
-def record_revision(job: Job, *, by: User | None, reason: str = "") -> None:
-    """Put a new revision of a job's content on record; its status stays as it was."""
+def record_revision(job: Job, *, by: User | None, reason: str = "", created: bool = False) -> None:
+    """Put a revision of a job's content on record: its first, from no status when `created`,
+    or a new one, its status staying as it was."""
     moderation_event_create(
         target=ModerationEvent.Target.JOB,
         job=job,
         by=by,
-        from_status=job.status,
+        from_status="" if created else job.status,
         to_status=job.status,
         revision=job.revision,
         reason=reason,
@@ -152,3 +153,12 @@ def check_revision(*, current: int, seen: int | None, subject: str) -> None:
             f"{subject} changed since you opened it; review the new version "
             f"(revision {current}) and decide again."
         )
+
+
+def rejection_reason(reason: str, *, subject: str) -> str:
+    """A moderator's reason for refusing `subject` ("job", "edit", "change"), which the employer
+    reads: refused when blank."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(f"Say why the {subject} is rejected; the employer will read it.")
+    return reason

@@ -71,21 +71,9 @@ def job_list(request):
     page_note = None
     if str(page.number) != str(page_number):
         page_note = f"There is no page “{str(page_number)[:20]}”; showing page {page.number}."
-    total, is_estimate = stats.total, stats.is_estimate
-    shown = len(page.object_list)
-    if 0 < shown < PAGE_SIZE or (shown == 0 and page.number == 1):
-        # The last page: the total is exact whatever the estimate said.
-        total, is_estimate = (page.number - 1) * PAGE_SIZE + shown, False
-    elif shown == 0:
-        page_note = page_note or "There are no more results; go back a page."
-    elif is_estimate:
-        total = max(total, page.end_index() + 1)
-    if total > limit:
-        page_note = page_note or (
-            f"Showing the first {limit:,} of {'about ' if is_estimate else ''}{total:,} jobs"
-            f"{' ranked by relevance' if filterset.sort_order == Sort.RELEVANCE else ''}; "
-            "add filters to narrow them down."
-        )
+    total, is_estimate, page_note = _page_total(
+        page, stats, limit=limit, ranked=filterset.sort_order == Sort.RELEVANCE, note=page_note
+    )
     query_text = filterset.cleaned_data().get("q") or ""
     suggestion = suggest_correction(query_text) if total == 0 and query_text else None
     params = request.GET.copy()
@@ -113,6 +101,26 @@ def job_list(request):
             "canonical_url": canonical_url(request, params=SEARCH_FILTERS),
         },
     )
+
+
+def _page_total(page, stats, *, limit: int, ranked: bool, note: str | None):
+    """The total shown beside a page of results, whether it is an estimate, and the page's note."""
+    total, is_estimate = stats.total, stats.is_estimate
+    shown = len(page.object_list)
+    if 0 < shown < PAGE_SIZE or (shown == 0 and page.number == 1):
+        # The last page: the total is exact whatever the estimate said.
+        total, is_estimate = (page.number - 1) * PAGE_SIZE + shown, False
+    elif shown == 0:
+        note = note or "There are no more results; go back a page."
+    elif is_estimate:
+        total = max(total, page.end_index() + 1)
+    if total > limit:
+        note = note or (
+            f"Showing the first {limit:,} of {'about ' if is_estimate else ''}{total:,} jobs"
+            f"{' ranked by relevance' if ranked else ''}; "
+            "add filters to narrow them down."
+        )
+    return total, is_estimate, note
 
 
 def _with(params, **changes):
@@ -190,12 +198,15 @@ def job_detail(request, pk, slug):
     similar = similar_jobs(job)
     # The visitor's fit to this job and its similar ones, in one batch of queries.
     visitor = visitor_data(request, [job, *similar], detailed=True)
+    # The job's own facts are worked out as its cards' are, and shown by the same partial.
+    facts, *cards = job_cards(request, [job, *similar], visitor=visitor)
     response = render(
         request,
         "jobs/job_detail.html",
         {
             "job": job,
-            "cards": job_cards(request, similar, visitor=visitor),
+            "facts": facts,
+            "cards": cards,
             "my_fit": visitor.get(job.pk),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,

@@ -1,22 +1,8 @@
-"""The company, member and skill most jobs tests start from."""
+"""The skill most jobs tests start from (the company and its member are tests/conftest.py's)."""
 
 import pytest
 
-from jobs.models import CompanyMembership
-from tests.factories import CompanyFactory, EmployerFactory, SkillFactory
-
-
-@pytest.fixture
-def company():
-    return CompanyFactory(name="Acme")
-
-
-@pytest.fixture
-def member(company):
-    """A member of Acme who is not its owner."""
-    user = EmployerFactory(email="boss@acme.example")
-    CompanyMembership.objects.create(company=company, user=user)
-    return user
+from tests.factories import SkillFactory
 
 
 @pytest.fixture

@@ -72,7 +72,7 @@ def test_back_end_career_page_draws_its_pay_charts_and_path_in_words(client, see
     assert '<strong id="pay-chart-USD">Yearly pay of a Back-end Developer, in US dollars per year'
     assert "in Canadian dollars per year</strong>" in html
     assert "in Pounds sterling per year</strong>" in html
-    assert "counted at 2,080 hours" in html
+    assert "Figures quoted per hour, day, week or month count 2,080 hours a year." in html
     # Every mark carries its value in words; hourly figures say what they were.
     assert "$127,254 a year, from $61.18 per hour" in html
     assert "$72,000–$146,000 a year" in html

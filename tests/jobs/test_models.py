@@ -64,6 +64,25 @@ def test_clean_explains_each_problem_in_words():
     assert "remote jobs only" in messages["remote_anywhere"][0]
 
 
+@pytest.mark.parametrize(
+    "anywhere, countries, problem",
+    [(False, [], "Say where"), (True, ["DE"], "not both"), (True, [], None), (False, ["DE"], None)],
+)
+def test_a_remote_job_says_where_applicants_may_live_in_one_way(anywhere, countries, problem):
+    job = JobFactory.build(
+        company=JobFactory().company,
+        workplace="remote",
+        remote_anywhere=anywhere,
+        applicant_countries=countries,
+    )
+    if problem is None:
+        job.clean()
+        return
+    with pytest.raises(ValidationError) as error:
+        job.clean()
+    assert problem in error.value.message_dict["remote_anywhere"][0]
+
+
 def test_yearly_salary_equivalent_is_computed_by_the_database():
     job = PublishedJobFactory(
         salary_min=50, salary_max=60, salary_currency="EUR", salary_period="hour"

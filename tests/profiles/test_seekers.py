@@ -36,18 +36,6 @@ def docx_bytes():
 
 
 @pytest.fixture
-def company():
-    return CompanyFactory(name="Acme")
-
-
-@pytest.fixture
-def member(company):
-    user = EmployerFactory(email="hr@acme.example")
-    CompanyMembership.objects.create(company=company, user=user)
-    return user
-
-
-@pytest.fixture
 def job(company):
     return PublishedJobFactory(company=company, title="Python developer", apply_on_site=True)
 
