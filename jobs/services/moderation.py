@@ -160,6 +160,8 @@ def moderation_decide(
     A new company is approved or left hidden, never rejected; items decided meanwhile are
     refused, not decided twice.
     """
+    # Long on purpose: the four deciders are closures over one decision, reason and moderator,
+    # and read best beside the batches that use them.
     if decision not in DECISIONS:
         raise ValidationError("Choose approve or reject.")
     approve = decision == "approve"
