@@ -325,6 +325,14 @@ ANNUAL_FACTORS = {
 
 
 class SalaryFigure(Curated):
+    class Level(models.TextChoices):
+        """The seniority a document says a figure is for, in the steps of a job's seniority."""
+
+        JUNIOR = "junior", "Intern / junior"
+        MID = "mid", "Mid-level"
+        SENIOR = "senior", "Senior"
+        LEAD = "lead", "Lead / principal"
+
     class Statistic(models.TextChoices):
         MEDIAN = "median", "Median"
         AVERAGE = "average", "Average"
@@ -350,6 +358,12 @@ class SalaryFigure(Curated):
     region = models.CharField(max_length=120, blank=True)
     as_of = models.CharField("year or period", max_length=60, blank=True)
     publisher = models.CharField(max_length=160, blank=True)
+    level = models.CharField(
+        max_length=10,
+        choices=Level.choices,
+        blank=True,
+        help_text="The seniority the document gives the figure for. Blank: every level.",
+    )
 
     class Meta:
         ordering = ["sort_order", "period", "statistic"]

@@ -146,10 +146,11 @@ SPECS = [
             "region": "region",
             "as_of": "as_of",
             "publisher": "publisher",
+            "level": "level",
         },
         foreign_keys={"role": (CareerRole, "role")},
         has_slug=False,
-        added_later={"qualifier"},
+        added_later={"qualifier", "level"},
     ),
     SeedSpec(
         "outlook figures",
