@@ -4,20 +4,35 @@ A role's jobs are those of its job search (`CareerRole.job_search_fields`), run 
 FilterSet as the search page, so the role page's count is the count its "Open jobs" button and
 its feed show. Salaries are compared as
 yearly equivalents (the jobs' generated columns, copied into their search rows), per currency,
-from each job's midpoint. On a large board the figures come from a sample of the rows and are
+from each job's midpoint, and per seniority level where a page asks: a median mixing interns and
+leads describes nobody. On a large board the figures come from a sample of the rows and are
 marked as estimates; either way they are kept until public data changes (careerboard/caching.py).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func
 from django.http import QueryDict
 
 from careerboard.caching import ROLE_MARKET_PREFIX, SKILL_MARKET_PREFIX, remembered
-from careerboard.models import CareerRole
+from careerboard.models import CareerRole, SalaryFigure, Skill
 from jobs.filters import JobFilterSet
-from jobs.models import SearchRow
-from jobs.search.sampling import run_sampled, sample_percent
+from jobs.models import Job, SearchRow
+from jobs.search.sampling import run_sampled, sample_percent, sampled_sql
+
+Level = SalaryFigure.Level
+# A job's seniority, in the steps the career pages (and the documents' figures) use.
+LEVEL_OF_SENIORITY = {
+    Job.Seniority.INTERN: Level.JUNIOR,
+    Job.Seniority.JUNIOR: Level.JUNIOR,
+    Job.Seniority.MID: Level.MID,
+    Job.Seniority.SENIOR: Level.SENIOR,
+    Job.Seniority.LEAD: Level.LEAD,
+}
+TOP_SKILLS = 10
+TOP_SKILLS_PER_LEVEL = 8
+CURRENCIES_SHOWN = 3
 
 
 @dataclass(frozen=True)
@@ -30,10 +45,55 @@ class AdvertisedPay:
 
 
 @dataclass(frozen=True)
+class LevelMarket:
+    """What the role's open jobs at one seniority level ask for and pay."""
+
+    level: str  # a SalaryFigure.Level
+    jobs: int
+    remote: int
+    pay: list[AdvertisedPay]
+    skills: list[tuple[Skill, int]]  # the skills its jobs ask for most, with their jobs
+    new_skills: list[Skill] = field(default_factory=list)  # not among those of the level below
+
+    @property
+    def label(self) -> str:
+        return Level(self.level).label
+
+    @property
+    def remote_percent(self) -> int | None:
+        return round(100 * self.remote / self.jobs) if self.jobs else None
+
+
+@dataclass(frozen=True)
+class SkillShare:
+    skill: Skill
+    jobs: int
+    percent: int  # of the role's jobs
+
+
+@dataclass(frozen=True)
 class RoleMarket:
     open_jobs: int
     pay: list[AdvertisedPay]
     is_estimate: bool
+    # From the same pass over the role's rows (a sample of them on a large board):
+    counted: int = 0  # its jobs, the base of the shares below
+    remote: int = 0
+    skills: list[tuple[Skill, int]] = field(default_factory=list)
+    levels: list[LevelMarket] = field(default_factory=list)  # the levels its search allows
+
+    @property
+    def remote_percent(self) -> int | None:
+        return round(100 * self.remote / self.counted) if self.counted else None
+
+    @property
+    def skill_shares(self) -> list[SkillShare]:
+        return [SkillShare(skill, n, round(100 * n / self.counted)) for skill, n in self.skills]
+
+    @property
+    def spans_levels(self) -> bool:
+        """Whether the role's search reaches jobs of more than one seniority level."""
+        return len(self.levels) > 1
 
 
 def role_search(role: CareerRole) -> JobFilterSet:
@@ -48,11 +108,98 @@ def role_market(role: CareerRole) -> RoleMarket:
 def _compute(role: CareerRole) -> RoleMarket:
     search = role_search(role)
     stats = search.stats()
+    percent = sample_percent(5)
+    allowed = search.cleaned_data().get("seniority") or list(LEVEL_OF_SENIORITY)
+    levels = [level for level in Level if level in {LEVEL_OF_SENIORITY[s] for s in allowed}]
+    figures = _level_figures(search.matching_rows(), percent, levels)
     return RoleMarket(
         open_jobs=stats.total,
-        pay=advertised_pay(search.matching_rows(), sample_percent(5)),
-        is_estimate=stats.is_estimate,
+        is_estimate=stats.is_estimate or percent is not None,
+        **figures,
     )
+
+
+LEVEL_FIGURES_SQL = """
+WITH s AS MATERIALIZED (
+    SELECT CASE seniority {levels} END AS level, workplace, salary_currency AS currency,
+           (salary_min_annual + salary_max_annual) / 2.0 AS midpoint, skill_ids
+    FROM ({matching}) AS matching
+)
+SELECT 'pay', level, currency, count(*)::float8,
+       percentile_cont(0.25) WITHIN GROUP (ORDER BY midpoint),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY midpoint),
+       percentile_cont(0.75) WITHIN GROUP (ORDER BY midpoint)
+FROM s WHERE midpoint IS NOT NULL GROUP BY GROUPING SETS ((level, currency), (currency))
+UNION ALL
+SELECT 'jobs', level, NULL, count(*), count(*) FILTER (WHERE workplace = %s), NULL, NULL
+FROM s GROUP BY GROUPING SETS ((level), ())
+UNION ALL
+SELECT 'skill', level, NULL, n, skill_id, rank, NULL FROM (
+    SELECT level, skill_id, count(*) AS n,
+           row_number() OVER (PARTITION BY level ORDER BY count(*) DESC, skill_id) AS rank
+    FROM s, unnest(s.skill_ids) AS skill_id
+    GROUP BY GROUPING SETS ((level, skill_id), (skill_id))
+) AS ranked WHERE rank <= %s
+"""
+
+
+def _level_figures(matching, percent: float | None, levels: list[str]) -> dict:
+    """Pay per currency, jobs, remote jobs and top skills, for all the rows and per level, in
+    one statement over the rows (a sample of them on a large board)."""
+    scale = 100.0 / percent if percent else 1.0
+    sql, params = (
+        matching.order_by()
+        .values(
+            "seniority",
+            "workplace",
+            "salary_currency",
+            "salary_min_annual",
+            "salary_max_annual",
+            "skill_ids",
+        )
+        .query.sql_with_params()
+    )
+    cases = " ".join(f"WHEN '{s}' THEN '{level}'" for s, level in LEVEL_OF_SENIORITY.items())
+    statement = LEVEL_FIGURES_SQL.format(levels=cases, matching=sampled_sql(sql, percent))
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [*params, Job.Workplace.REMOTE, TOP_SKILLS])
+        rows = cursor.fetchall()
+    skill_of = Skill.objects.visible().in_bulk({row[4] for row in rows if row[0] == "skill"})
+    pay, jobs, skills = {}, {}, {}
+    for kind, level, currency, n, a, b, c in rows:
+        if kind == "pay":
+            pay.setdefault(level, []).append(
+                AdvertisedPay(currency, round(n * scale), round(a), round(b), round(c))
+            )
+        elif kind == "jobs":
+            jobs[level] = (round(n * scale), round(a * scale))
+        elif int(a) in skill_of and (level is None or b <= TOP_SKILLS_PER_LEVEL):
+            skills.setdefault(level, []).append((skill_of[int(a)], round(n * scale)))
+    for figures in pay.values():
+        figures.sort(key=lambda p: (-p.jobs, p.currency))
+        del figures[CURRENCIES_SHOWN:]
+    by_level, below = [], set()
+    for level in levels:
+        asked = skills.get(level, [])
+        by_level.append(
+            LevelMarket(
+                level=level,
+                jobs=jobs.get(level, (0, 0))[0],
+                remote=jobs.get(level, (0, 0))[1],
+                pay=pay.get(level, []),
+                skills=asked,
+                new_skills=[skill for skill, _ in asked if skill.pk not in below] if below else [],
+            )
+        )
+        below = {skill.pk for skill, _ in asked} or below
+    counted, remote = jobs.get(None, (0, 0))
+    return {
+        "pay": pay.get(None, []),
+        "counted": counted,
+        "remote": remote,
+        "skills": skills.get(None, []),
+        "levels": by_level,
+    }
 
 
 def advertised_pay(matching, percent: float | None, currencies: int = 3) -> list[AdvertisedPay]:

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from careerboard.caching import cache_for_anonymous
 from careerboard.models import CareerRole, Sector, SourceDocument
 from careerboard.seo import canonical_url
+from jobs.career_tables import career_ladder, level_figures_around
 from jobs.careers import career_path_around, pay_charts
 from jobs.market import role_market
 
@@ -29,8 +30,9 @@ def career_detail(request, slug):
     outlooks = list(role.outlook_figures.visible())
     education = list(role.education.visible())
     path = career_path_around(role)
+    level_figures = list(level_figures_around(role, path))
     documents = SourceDocument.objects.attach_citations(
-        [*salaries, *outlooks, *education, *path.steps_in, *path.steps_out]
+        [*salaries, *outlooks, *education, *path.steps_in, *path.steps_out, *level_figures]
     )
     market = role_market(role)
     return render(
@@ -46,6 +48,7 @@ def career_detail(request, slug):
             "path": path,
             "documents": documents,
             "market": market,
+            "ladder": career_ladder(market, level_figures),
             "job_search_query": role.job_search_query(),
             "pay_charts": pay_charts(role, salaries, market),
             "canonical_url": canonical_url(request),
