@@ -10,8 +10,8 @@ request:
 - whole pages for anonymous visitors (below), in the "pages" cache: Redis, fronted by a copy in
   each worker's memory for WORKER_MEMORY_SECONDS, which spares a cached page the round trip to
   Redis (0.43-0.47 ms a page instead of 0.54-0.75 ms at 100,000 listings);
-- search counts, skill counts, role and skill markets, and a seeker's recommendations and job
-  fits (whose skills and preferences are part of the key), in "default".
+- search counts, skill counts, role job counts, role and skill markets, and a seeker's
+  recommendations and job fits (whose skills and preferences are part of the key), in "default".
 
 Both live public_seconds() in Redis (settings.PAGE_CACHE_SECONDS; 0 turns them off), and a page
 up to WORKER_MEMORY_SECONDS more in a worker's memory. A new version makes them stale at once;
@@ -47,6 +47,7 @@ PAGE_PREFIX = "anonymous-page"
 SEARCH_STATS_PREFIX = "search-stats"
 SKILL_JOB_COUNTS_PREFIX = "skill-job-counts"
 ROLE_MARKET_PREFIX = "role-market"
+ROLE_JOB_COUNTS_PREFIX = "role-job-counts"
 SKILL_MARKET_PREFIX = "skill-market"
 FITS_PREFIX = "fits"
 RECOMMENDED_PREFIX = "recommended"

@@ -34,6 +34,7 @@ urlpatterns = [
     path("skills/", public.SkillListView.as_view(), name="skill_list"),
     path("skills/<slug:slug>/", public.skill_detail, name="skill_detail"),
     path("careers/", careers.career_list, name="career_list"),
+    path("careers/compare/", careers.career_compare, name="career_compare"),
     path("careers/<slug:slug>/", careers.career_detail, name="career_detail"),
     path("resources/", core_views.resource_list, name="resource_list"),
     path("healthz", core_views.healthz, name="healthz"),

@@ -1,9 +1,20 @@
 """The career pages' tables, prepared for their templates: a role's path from junior to lead with
-the documents' figures beside the board's."""
+the documents' figures beside the board's, and roles side by side."""
 
 from dataclasses import dataclass, field
 
-from careerboard.models import ANNUAL_FACTORS, CareerRole, Period, SalaryFigure
+from django.db.models import Prefetch
+
+from careerboard.models import (
+    ANNUAL_FACTORS,
+    CareerRole,
+    EducationPath,
+    OutlookFigure,
+    Period,
+    SalaryFigure,
+    Skill,
+    SourceDocument,
+)
 from jobs.careers import CareerPath
 from jobs.market import LevelMarket, RoleMarket
 
@@ -53,3 +64,54 @@ def career_ladder(market: RoleMarket, figures: list[SalaryFigure]) -> list[Ladde
         )
         for level in market.levels
     ]
+
+
+@dataclass(frozen=True)
+class RoleColumn:
+    """One role of a comparison, with everything its row or column shows."""
+
+    role: CareerRole
+    salaries: list[SalaryFigure]
+    outlooks: list[OutlookFigure]
+    education: list[EducationPath]
+    skills: list[Skill]
+    open_jobs: int
+    market: RoleMarket | None = None
+
+
+def comparable_roles():
+    """Visible roles with their visible figures, ways in and skills, a query for each kind."""
+    return CareerRole.objects.visible().prefetch_related(
+        Prefetch("salary_figures", SalaryFigure.objects.visible(), to_attr="shown_salaries"),
+        Prefetch("outlook_figures", OutlookFigure.objects.visible(), to_attr="shown_outlooks"),
+        Prefetch("education", EducationPath.objects.visible(), to_attr="shown_education"),
+        Prefetch("skills", Skill.objects.visible(), to_attr="shown_skills"),
+    )
+
+
+def role_columns(
+    roles: list[CareerRole],
+    *,
+    markets: dict[int, RoleMarket] | None = None,
+    open_jobs: dict[int, int] | None = None,
+) -> tuple[list[RoleColumn], list[SourceDocument]]:
+    """A column per role, from `comparable_roles()`, and the documents their figures cite.
+
+    Open jobs come from the role's market when given (a comparison), else from `open_jobs`
+    (the list of every role, counted together)."""
+    columns = [
+        RoleColumn(
+            role=role,
+            salaries=role.shown_salaries,
+            outlooks=role.shown_outlooks,
+            education=role.shown_education,
+            skills=role.shown_skills,
+            market=(markets or {}).get(role.pk),
+            open_jobs=markets[role.pk].open_jobs if markets else (open_jobs or {}).get(role.pk, 0),
+        )
+        for role in roles
+    ]
+    documents = SourceDocument.objects.attach_citations(
+        [r for c in columns for r in (*c.salaries, *c.outlooks, *c.education)]
+    )
+    return columns, documents

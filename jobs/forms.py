@@ -1,4 +1,5 @@
-"""Forms of employers (posting, company, invitations), of moderators and of reporters."""
+"""Forms of employers (posting, company, invitations), of moderators and of reporters, and the
+choice of roles to compare."""
 
 from datetime import datetime, time, timedelta
 
@@ -10,7 +11,7 @@ from django.utils import timezone
 from PIL import Image
 
 from careerboard.markdown import render_markdown
-from careerboard.models import Skill
+from careerboard.models import CareerRole, Skill
 from jobs.locations import country_code, parse_place
 from jobs.models import Company, Job, JobReport
 from jobs.services import SUBSTANTIVE_FIELDS, Posting
@@ -286,3 +287,35 @@ class DashboardFilterForm(forms.Form):
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *Job.Status.choices]
     )
+
+
+class CompareRolesForm(forms.Form):
+    """Two to four roles by slug, comma-separated or as repeated `roles` (the checkboxes)."""
+
+    MIN_ROLES = 2
+    MAX_ROLES = 4
+
+    roles = forms.CharField(
+        max_length=600, error_messages={"required": "Choose from 2 to 4 roles to compare."}
+    )
+
+    def __init__(self, query, *, choices):
+        super().__init__({"roles": ",".join(query.getlist("roles"))})
+        self.choices = choices
+
+    def clean_roles(self) -> list[CareerRole]:
+        slugs = list(dict.fromkeys(s.strip() for s in self.cleaned_data["roles"].split(",")))
+        slugs = [slug for slug in slugs if slug]
+        if not self.MIN_ROLES <= len(slugs) <= self.MAX_ROLES:
+            raise ValidationError(
+                f"Choose from {self.MIN_ROLES} to {self.MAX_ROLES} roles to compare; "
+                f"{len(slugs)} {'was' if len(slugs) == 1 else 'were'} given."
+            )
+        known = {role.slug: role for role in self.choices.filter(slug__in=slugs)}
+        unknown = [slug for slug in slugs if slug not in known]
+        if unknown:
+            raise ValidationError(
+                f"No career role is called {', '.join(f'“{s}”' for s in unknown)}; "
+                "choose roles from the list of careers."
+            )
+        return [known[slug] for slug in slugs]

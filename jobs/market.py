@@ -15,7 +15,12 @@ from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func
 from django.http import QueryDict
 
-from careerboard.caching import ROLE_MARKET_PREFIX, SKILL_MARKET_PREFIX, remembered
+from careerboard.caching import (
+    ROLE_JOB_COUNTS_PREFIX,
+    ROLE_MARKET_PREFIX,
+    SKILL_MARKET_PREFIX,
+    remembered,
+)
 from careerboard.models import CareerRole, SalaryFigure, Skill
 from jobs.filters import JobFilterSet
 from jobs.models import Job, SearchRow
@@ -200,6 +205,44 @@ def _level_figures(matching, percent: float | None, levels: list[str]) -> dict:
         "skills": skills.get(None, []),
         "levels": by_level,
     }
+
+
+@dataclass(frozen=True)
+class RoleJobCounts:
+    counts: dict[int, int]  # role id: open jobs
+    is_estimate: bool
+
+
+def role_job_counts(roles: list[CareerRole]) -> RoleJobCounts:
+    """Open jobs of each role's search, all in one statement, for the list of roles.
+
+    On a board small enough to count whole, these are the counts the role pages show; on a
+    large one each comes from the same sample of rows and is marked as an estimate.
+    """
+    return remembered(
+        ROLE_JOB_COUNTS_PREFIX, sorted(role.pk for role in roles), lambda: _count(roles)
+    )
+
+
+def _count(roles: list[CareerRole]) -> RoleJobCounts:
+    if not roles:
+        return RoleJobCounts({}, is_estimate=False)
+    percent = sample_percent()
+    scale = 100.0 / percent if percent else 1.0
+    selects, params = [], []
+    for role in roles:
+        sql, role_params = (
+            role_search(role).matching_rows().order_by().values("job_id").query.sql_with_params()
+        )
+        selects.append(f"(SELECT count(*) FROM ({sampled_sql(sql, percent)}) AS role_{role.pk})")
+        params += role_params
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(selects)}", params)
+        counts = cursor.fetchone()
+    return RoleJobCounts(
+        {role.pk: round(n * scale) for role, n in zip(roles, counts, strict=True)},
+        is_estimate=percent is not None,
+    )
 
 
 def advertised_pay(matching, percent: float | None, currencies: int = 3) -> list[AdvertisedPay]:

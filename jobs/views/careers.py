@@ -6,20 +6,49 @@ from django.shortcuts import get_object_or_404, render
 from careerboard.caching import cache_for_anonymous
 from careerboard.models import CareerRole, Sector, SourceDocument
 from careerboard.seo import canonical_url
-from jobs.career_tables import career_ladder, level_figures_around
+from jobs.career_tables import (
+    career_ladder,
+    comparable_roles,
+    level_figures_around,
+    role_columns,
+)
 from jobs.careers import career_path_around, pay_charts
-from jobs.market import role_market
+from jobs.forms import CompareRolesForm
+from jobs.market import role_job_counts, role_market
 
 
 @cache_for_anonymous
 def career_list(request):
-    roles = CareerRole.objects.visible().prefetch_related(
-        Prefetch("next_roles", queryset=CareerRole.objects.visible())
+    roles = list(
+        comparable_roles().prefetch_related(
+            Prefetch("next_roles", queryset=CareerRole.objects.visible())
+        )
     )
+    counts = role_job_counts(roles)
+    columns, documents = role_columns(roles, open_jobs=counts.counts)
     return render(
         request,
         "jobs/career_list.html",
-        {"roles": roles, "canonical_url": canonical_url(request)},
+        {
+            "columns": columns,
+            "documents": documents,
+            "counts_are_estimates": counts.is_estimate,
+            "canonical_url": canonical_url(request),
+        },
+    )
+
+
+@cache_for_anonymous
+def career_compare(request):
+    form = CompareRolesForm(request.GET, choices=comparable_roles())
+    if not form.is_valid():
+        return render(request, "jobs/career_compare.html", {"form": form}, status=400)
+    roles = form.cleaned_data["roles"]
+    columns, documents = role_columns(roles, markets={r.pk: role_market(r) for r in roles})
+    return render(
+        request,
+        "jobs/career_compare.html",
+        {"form": form, "columns": columns, "documents": documents},
     )
 
 

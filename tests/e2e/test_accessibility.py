@@ -51,7 +51,9 @@ def site():
 
 PUBLIC_PAGES = [
     "/", "/jobs/?q=python", "/jobs/?q=pyhton", "/jobs/?workplace=moon&salary_min=x",
-    "/skills/", "/skills/python/", "/careers/", "/careers/backend-developer/", "/resources/",
+    "/skills/", "/skills/python/", "/careers/", "/careers/backend-developer/",
+    "/careers/compare/?roles=backend-developer,senior-backend-developer,devops-engineer",
+    "/resources/",
     "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/",
 ]  # fmt: skip
 

@@ -1,5 +1,5 @@
 """Career pages' live figures, worked by hand on a small board: pay per level and currency, top
-skills, remote share and the junior-to-senior path."""
+skills, remote share, the junior-to-senior path, and roles compared side by side."""
 
 import re
 
@@ -147,10 +147,91 @@ def test_figures_from_a_sample_of_a_large_board_say_about(client, board, monkeyp
     assert "Python (about 100%)" in live
 
 
+def test_roles_are_compared_side_by_side(client, board):
+    response = client.get(
+        reverse("career_compare"), {"roles": "backend-developer,senior-backend-developer"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    table = html.split("<table")[1].split("</table>")[0]
+    assert "<caption>Back-end Developer and Senior Back-end Developer side by side</caption>" in (
+        table
+    )
+    assert '<th scope="col"><a href="/careers/backend-developer/">Back-end Developer</a></th>' in (
+        table
+    )
+    open_jobs = text(table.split("Open jobs on CareerBoard</th>")[1].split("</tr>")[0])
+    assert open_jobs == "6 1"
+    assert "USD 127,260 per year" in table  # the O*NET median on the back-end page
+    assert "USD 68.27 or more per hour" in table
+    advertised = text(table.split("per seniority level</th>")[1].split("</tr>")[0])
+    assert advertised.startswith(
+        "Intern / junior: USD 60,000 a year (middle half 55,000–65,000, 2 jobs with a salary)"
+        " Mid-level: EUR 70,000 a year (1 job with a salary); USD 100,000"
+    )
+    remote = text(table.split("Remote</th>")[1].split("</tr>")[0])
+    assert remote == "50% of its open jobs 100% of its open jobs"
+    # The checkboxes send one parameter per role: the same comparison.
+    ticked = client.get(
+        reverse("career_compare"), {"roles": ["backend-developer", "senior-backend-developer"]}
+    )
+    assert ticked.content.decode().split("<main")[1] == html.split("<main")[1]
+
+
+@pytest.mark.parametrize(
+    "roles, message",
+    [
+        ("", "Choose from 2 to 4 roles to compare."),
+        ("backend-developer", "1 was given"),
+        ("backend-developer,backend-developer", "1 was given"),
+        (
+            "backend-developer,devops-engineer,software-engineer,full-stack-developer,consultant",
+            "5 were given",
+        ),
+        ("backend-developer,astronaut", "No career role is called “astronaut”"),
+        ("backend-developer,<script>", "No career role is called “&lt;script&gt;”"),
+        ("backend-developer," + "x" * 700, "at most 600 characters"),
+        ("backend-developer,hidden-role", "No career role is called “hidden-role”"),
+    ],
+)
+def test_bad_or_unknown_roles_to_compare_are_explained_with_a_400(client, seeded, roles, message):
+    CareerRole.objects.filter(slug="software-engineer").update(slug="hidden-role", is_hidden=True)
+    response = client.get(reverse("career_compare"), {"roles": roles})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_career_list_compares_every_role_in_a_table_with_a_form_to_pick_some(client, board):
+    html = client.get(reverse("career_list")).content.decode()
+    table = html.split("<table")[1].split("</table>")[0]
+    roles = list(CareerRole.objects.visible())
+    assert len(roles) >= 10
+    for role in roles:
+        row = table.split(f'value="{role.slug}"')[1].split("</tr>")[0]
+        assert f'<th scope="row"><a href="{role.get_absolute_url()}">{role.name}</a></th>' in row
+        open_jobs = role_market(role).open_jobs
+        cell = text(row.split("</td>")[-2])
+        assert cell == (f"{open_jobs}" if open_jobs else "None yet"), role.slug
+    form = html.split('<form method="get" action="/careers/compare/">')[1].split("</form>")[0]
+    assert form.count('type="checkbox" name="roles"') == len(roles)
+    back_end = table.split('value="backend-developer"')[1].split("</tr>")[0]
+    words = text(back_end)
+    # The first two figures of each kind; the rest are a link away.
+    assert "USD 127,260 per year, median annual salary, United States, 2024" in words
+    assert "26% growth by 2031 in United States" in words
+    assert "more on its page" in words
+
+
 @pytest.mark.parametrize(
     "url, most",
     [
         (reverse("career_detail", args=["backend-developer"]), 18),
+        (reverse("career_list"), 10),
+        (
+            reverse("career_compare")
+            + "?roles=backend-developer,devops-engineer,chief-technology-officer",
+            18,
+        ),
     ],
 )
 def test_career_pages_make_as_many_queries_with_jobs_as_without(
@@ -162,3 +243,14 @@ def test_career_pages_make_as_many_queries_with_jobs_as_without(
         job(seniority, "remote", (50_000, 90_000), skills=["python", "sql", "aws"])
     with django_assert_max_num_queries(most):
         assert Client().get(url).status_code == 200
+
+
+def test_comparison_is_served_to_anonymous_visitors_from_the_cache(
+    seeded, settings, django_assert_max_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 60
+    url = reverse("career_compare") + "?roles=backend-developer,devops-engineer"
+    first = Client().get(url)
+    with django_assert_max_num_queries(1):  # the public data version
+        second = Client().get(url)
+    assert second.content == first.content

@@ -148,7 +148,7 @@ def test_career_pages_have_bounded_query_counts(client, seeded, django_assert_ma
         client.get(reverse("career_detail", args=["backend-developer"]))
     with django_assert_max_num_queries(4):
         client.get(reverse("resource_list"))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(10):
         client.get(reverse("career_list"))
 
 
