@@ -116,7 +116,7 @@ def _compute(role: CareerRole) -> RoleMarket:
     percent = sample_percent(5)
     allowed = search.cleaned_data().get("seniority") or list(LEVEL_OF_SENIORITY)
     levels = [level for level in Level if level in {LEVEL_OF_SENIORITY[s] for s in allowed}]
-    figures = _level_figures(search.matching_rows(), percent, levels)
+    figures = _level_figures(search.matching_rows(), percent, levels, total=stats.total)
     return RoleMarket(
         open_jobs=stats.total,
         is_estimate=stats.is_estimate or percent is not None,
@@ -148,10 +148,12 @@ SELECT 'skill', level, NULL, n, skill_id, rank, NULL FROM (
 """
 
 
-def _level_figures(matching, percent: float | None, levels: list[str]) -> dict:
+def _level_figures(matching, percent: float | None, levels: list[str], *, total: int) -> dict:
     """Pay per currency, jobs, remote jobs and top skills, for all the rows and per level, in
-    one statement over the rows (a sample of them on a large board)."""
-    scale = 100.0 / percent if percent else 1.0
+    one statement over the rows (a sample of them on a large board).
+
+    A sample's counts are scaled to `total`, the role's open jobs as its page gives them (from
+    the search's own sample), so that the levels add up to the figure beside them."""
     sql, params = (
         matching.order_by()
         .values(
@@ -169,6 +171,8 @@ def _level_figures(matching, percent: float | None, levels: list[str]) -> dict:
     with connection.cursor() as cursor:
         cursor.execute(statement, [*params, Job.Workplace.REMOTE, TOP_SKILLS])
         rows = cursor.fetchall()
+    sampled = next((row[3] for row in rows if row[0] == "jobs" and row[1] is None), 0)
+    scale = total / sampled if percent and sampled else 1.0
     skill_of = Skill.objects.visible().in_bulk({row[4] for row in rows if row[0] == "skill"})
     pay, jobs, skills = {}, {}, {}
     for kind, level, currency, n, a, b, c in rows:

@@ -254,3 +254,13 @@ def test_comparison_is_served_to_anonymous_visitors_from_the_cache(
     with django_assert_max_num_queries(1):  # the public data version
         second = Client().get(url)
     assert second.content == first.content
+
+
+def test_a_samples_level_counts_add_up_to_the_open_jobs_the_page_gives(board):
+    """The search's count and the level figures come from two samples on a large board; the
+    levels are scaled to the count beside them (here as if the search had estimated 12)."""
+    search = market.role_search(CareerRole.objects.get(slug="backend-developer"))
+    figures = market._level_figures(search.matching_rows(), 100.0, list(market.Level), total=12)
+    assert figures["counted"] == 12
+    assert [level.jobs for level in figures["levels"]] == [4, 4, 2, 2]
+    assert [level.remote_percent for level in figures["levels"]] == [50, 50, 100, 0]
