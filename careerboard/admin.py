@@ -141,6 +141,7 @@ class OutlookInline(admin.TabularInline):
         "openings_label",
         "region",
         "publisher",
+        "measures",
         "is_hidden",
     ]
 

@@ -370,6 +370,12 @@ class OutlookFigure(Curated):
     openings_label = models.CharField(max_length=160, blank=True)
     region = models.CharField(max_length=120, blank=True)
     publisher = models.CharField(max_length=160, blank=True)
+    measures = models.CharField(
+        max_length=240,
+        blank=True,
+        help_text="What the figure counts and over which years, so that figures from different "
+        "sources are not read as one trend.",
+    )
 
     class Meta:
         ordering = ["sort_order", "period_start"]

@@ -165,9 +165,11 @@ SPECS = [
             "openings_label": "openings_label",
             "region": "region",
             "publisher": "publisher",
+            "measures": "measures",
         },
         foreign_keys={"role": (CareerRole, "role")},
         has_slug=False,
+        added_later={"measures"},
     ),
 ]
 
