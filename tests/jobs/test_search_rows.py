@@ -87,6 +87,14 @@ def test_a_skill_renamed_in_the_admin_is_found_by_its_new_name_in_search_and_the
     assert {job["title"] for job in listed} == {job.title for job in jobs}
 
 
+SEED_DOCUMENT = """
+[[document]]
+key = "doc-a"
+file_name = "doc-a.txt"
+title = "Document A"
+source = "doc-a.txt"
+"""
+
 SEED_SKILL = """
 [[skill]]
 key = "rust"
@@ -101,8 +109,15 @@ sources = ["doc-a.txt"]
 def test_aliases_changed_in_the_seed_files_find_the_skills_jobs_after_load_seeds(client, tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    for name in ("careers.toml", "resources.toml", "figures.toml"):
+    for name in (
+        "careers.toml",
+        "role_skills.toml",
+        "facts.toml",
+        "resources.toml",
+        "figures.toml",
+    ):
         (seeds / name).write_text("")
+    (seeds / "sources.toml").write_text(SEED_DOCUMENT)
     (seeds / "skills.toml").write_text(textwrap.dedent(SEED_SKILL.format(aliases="[]")))
     call_command("load_seeds", path=seeds, verbosity=0)
     rust = Skill.objects.get(seed_key="rust")
