@@ -7,11 +7,14 @@ from django.db import models
 from careerboard import services
 from careerboard.models import (
     ApiToken,
+    CareerFact,
     CareerRole,
     CareerStep,
     EducationPath,
+    LearningStep,
     OutlookFigure,
     Resource,
+    RoleSkill,
     SalaryFigure,
     Sector,
     Skill,
@@ -111,6 +114,15 @@ class CareerStepInline(admin.TabularInline):
     verbose_name_plural = "next roles (each citing its documents, or careerboard-editorial)"
 
 
+class RoleSkillInline(admin.TabularInline):
+    model = RoleSkill
+    extra = 0
+    autocomplete_fields = ["skill"]
+    fields = ["skill", "importance", "sources", "sort_order", "is_hidden"]
+    verbose_name = "skill it needs"
+    verbose_name_plural = "skills it needs (core or optional, each citing its documents)"
+
+
 class SalaryInline(admin.TabularInline):
     model = SalaryFigure
     extra = 0
@@ -141,6 +153,7 @@ class OutlookInline(admin.TabularInline):
         "openings_label",
         "region",
         "publisher",
+        "measures",
         "is_hidden",
     ]
 
@@ -149,9 +162,23 @@ class OutlookInline(admin.TabularInline):
 class CareerRoleAdmin(CuratedAdmin):
     list_display = ["name", "slug", "sort_order", "is_hidden"]
     search_fields = ["name", "other_names"]
-    autocomplete_fields = ["skills"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [CareerStepInline, EducationInline, SalaryInline, OutlookInline]
+    inlines = [RoleSkillInline, CareerStepInline, EducationInline, SalaryInline, OutlookInline]
+
+
+@admin.register(LearningStep)
+class LearningStepAdmin(CuratedAdmin):
+    list_display = ["name", "role", "sort_order", "is_hidden"]
+    list_filter = ["role"]
+    search_fields = ["name", "description"]
+    autocomplete_fields = ["skills"]
+
+
+@admin.register(CareerFact)
+class CareerFactAdmin(CuratedAdmin):
+    list_display = ["name", "role", "topic", "sort_order", "is_hidden"]
+    list_filter = ["role", "topic"]
+    search_fields = ["name", "detail", "items"]
 
 
 @admin.register(SourceDocument)

@@ -228,7 +228,9 @@ class CareerRole(Curated):
     summary = models.TextField(blank=True)
     responsibilities = ArrayField(models.TextField(), default=list, blank=True)
     typical_tasks = ArrayField(models.TextField(), default=list, blank=True)
-    skills = models.ManyToManyField(Skill, blank=True, related_name="career_roles")
+    skills = models.ManyToManyField(
+        Skill, through="RoleSkill", blank=True, related_name="career_roles"
+    )
     next_roles = models.ManyToManyField(
         "self",
         through="CareerStep",
@@ -291,6 +293,82 @@ class CareerStep(Curated):
 
     def __str__(self):
         return f"{self.from_role} → {self.to_role}"
+
+
+class Importance(models.TextChoices):
+    CORE = "core", "Core"
+    OPTIONAL = "optional", "Optional"
+
+
+class RoleSkill(Curated):
+    """A skill a role needs, core or optional as seeds/role_skills.toml defines them, citing the
+    documents that say so (or careerboard-editorial, our editors' view)."""
+
+    role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="skill_needs")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="role_needs")
+    importance = models.CharField(max_length=10, choices=Importance.choices)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["role", "skill"], name="one_need_per_role_and_skill"),
+            models.CheckConstraint(
+                condition=Q(importance__in=Importance.values), name="roleskill_importance_known"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.role}: {self.skill} ({self.get_importance_display().lower()})"
+
+
+class LearningStep(Curated):
+    """One step of a suggested order in which to learn a role's skills, drawn from the documents."""
+
+    role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="learning_steps")
+    name = models.CharField(max_length=160)
+    description = models.TextField(blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="learning_steps")
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+
+    def __str__(self):
+        return self.name
+
+
+class FactTopic(models.TextChoices):
+    WORK = "work", "On the job"
+    DEMAND = "demand", "Why demand grows"
+    PAY = "pay", "What pay depends on"
+    REMOTE = "remote", "Remote work and where you live"
+    OPENINGS = "openings", "Hearing about openings"
+    NETWORKING = "networking", "Networking"
+    HIRING = "hiring", "Getting hired"
+    LEARNING = "learning", "Keeping up"
+    CERTIFICATIONS = "certifications", "Certifications"
+
+
+class CareerFact(Curated):
+    """Something the documents tell a seeker about a role beyond pay and outlook: where openings
+    are heard of, what pay depends on, how people get hired. Our wording, with its sources."""
+
+    role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="facts")
+    topic = models.CharField(max_length=20, choices=FactTopic.choices)
+    name = models.CharField(max_length=160)
+    detail = models.TextField(blank=True)
+    items = ArrayField(models.CharField(max_length=160), default=list, blank=True)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(topic__in=FactTopic.values),
+                name="careerfact_topic_known",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
 
 
 class EducationPath(Curated):
@@ -395,6 +473,12 @@ class OutlookFigure(Curated):
     openings_label = models.CharField(max_length=160, blank=True)
     region = models.CharField(max_length=120, blank=True)
     publisher = models.CharField(max_length=160, blank=True)
+    measures = models.CharField(
+        max_length=240,
+        blank=True,
+        help_text="What the figure counts and over which years, so that figures from different "
+        "sources are not read as one trend.",
+    )
 
     class Meta:
         ordering = ["sort_order", "period_start"]

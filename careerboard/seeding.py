@@ -18,11 +18,14 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
 
 from careerboard.models import (
+    CareerFact,
     CareerRole,
     CareerStep,
     EducationPath,
+    LearningStep,
     OutlookFigure,
     Resource,
+    RoleSkill,
     SalaryFigure,
     Sector,
     Skill,
@@ -44,9 +47,10 @@ class SeedSpec:
     foreign_keys: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     many_to_many: dict[str, tuple[type[models.Model], str]] = field(default_factory=dict)
     has_slug: bool = True
-    # Fields added after records were first loaded: a record whose fingerprint was taken before
-    # a field existed, and which still holds the field's empty default, was not edited by an admin.
-    added_later: set[str] = field(default_factory=set)
+    # Fields added after records were first loaded, oldest first: a record whose fingerprint was
+    # taken before the newest of them existed, and which still holds their empty defaults, was
+    # not edited by an admin.
+    added_later: tuple[str, ...] = ()
 
 
 SPECS = [
@@ -64,7 +68,7 @@ SPECS = [
             "is_editorial": "is_editorial",
         },
         has_slug=False,
-        added_later={"is_editorial"},
+        added_later=("is_editorial",),
     ),
     SeedSpec(
         "skills",
@@ -94,8 +98,35 @@ SPECS = [
             "typical_tasks": "typical_tasks",
             "job_search": "job_search",
         },
+        added_later=("job_search",),
+    ),
+    SeedSpec(
+        "skills roles need",
+        "role_skills.toml",
+        "role_skill",
+        RoleSkill,
+        {"importance": "importance"},
+        foreign_keys={"role": (CareerRole, "role"), "skill": (Skill, "skill")},
+        has_slug=False,
+    ),
+    SeedSpec(
+        "learning steps",
+        "role_skills.toml",
+        "learning_step",
+        LearningStep,
+        {"name": "name", "description": "description"},
+        foreign_keys={"role": (CareerRole, "role")},
         many_to_many={"skills": (Skill, "skills")},
-        added_later={"job_search"},
+        has_slug=False,
+    ),
+    SeedSpec(
+        "career facts",
+        "facts.toml",
+        "fact",
+        CareerFact,
+        {"topic": "topic", "name": "name", "detail": "detail", "items": "items"},
+        foreign_keys={"role": (CareerRole, "role")},
+        has_slug=False,
     ),
     SeedSpec(
         "career steps",
@@ -150,7 +181,7 @@ SPECS = [
         },
         foreign_keys={"role": (CareerRole, "role")},
         has_slug=False,
-        added_later={"qualifier", "level"},
+        added_later=("qualifier", "level"),
     ),
     SeedSpec(
         "outlook figures",
@@ -166,9 +197,11 @@ SPECS = [
             "openings_label": "openings_label",
             "region": "region",
             "publisher": "publisher",
+            "measures": "measures",
         },
         foreign_keys={"role": (CareerRole, "role")},
         has_slug=False,
+        added_later=("measures",),
     ),
 ]
 
@@ -265,8 +298,15 @@ class _Loader:
         """Whether the record holds what the loader last wrote (see SeedSpec.added_later)."""
         if _fingerprint(current) == checksum:
             return True
-        before = {k: v for k, v in current.items() if k not in spec.added_later or v}
-        return len(before) < len(current) and _fingerprint(before) == checksum
+        # As the loader of each earlier version saw it: without the newest one, two... fields.
+        for newest in range(1, len(spec.added_later) + 1):
+            missing = spec.added_later[-newest:]
+            if any(current.get(name) for name in missing):
+                return False
+            before = {k: v for k, v in current.items() if k not in missing}
+            if _fingerprint(before) == checksum:
+                return True
+        return False
 
     def write(self, spec: SeedSpec, obj, values: dict) -> None:
         for name, value in values.items():

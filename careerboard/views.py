@@ -25,7 +25,8 @@ from django_ratelimit.decorators import ratelimit
 from careerboard import services
 from careerboard.caching import cache_for_anonymous
 from careerboard.forms import AccountForm, PasswordResetForm, ResourceFilterForm, SignupForm
-from careerboard.models import Resource, Skill
+from careerboard.guide import finding_work_facts
+from careerboard.models import Resource, Skill, SourceDocument
 from careerboard.seo import canonical_url
 
 
@@ -225,12 +226,16 @@ def resource_list(request):
     kinds = {}
     for resource in resources.order_by("-is_featured", "sort_order", "name"):
         kinds.setdefault(resource.get_kind_display(), []).append(resource)
+    finding_work = finding_work_facts()
+    cited = finding_work.facts if finding_work else []
     return render(
         request,
         "careerboard/resource_list.html",
         {
             "form": form,
             "kinds": kinds,
+            "finding_work": finding_work,
+            "documents": SourceDocument.objects.attach_citations(cited),
             "canonical_url": canonical_url(request, params=ResourceFilterForm.base_fields),
         },
         status=200 if form.is_valid() or not form.is_bound else 400,

@@ -9,8 +9,10 @@ from careerboard.models import (
     ANNUAL_FACTORS,
     CareerRole,
     EducationPath,
+    Importance,
     OutlookFigure,
     Period,
+    RoleSkill,
     SalaryFigure,
     Skill,
     SourceDocument,
@@ -80,12 +82,18 @@ class RoleColumn:
 
 
 def comparable_roles():
-    """Visible roles with their visible figures, ways in and skills, a query for each kind."""
+    """Visible roles with their visible figures, ways in and core skills, a query for each kind."""
     return CareerRole.objects.visible().prefetch_related(
         Prefetch("salary_figures", SalaryFigure.objects.visible(), to_attr="shown_salaries"),
         Prefetch("outlook_figures", OutlookFigure.objects.visible(), to_attr="shown_outlooks"),
         Prefetch("education", EducationPath.objects.visible(), to_attr="shown_education"),
-        Prefetch("skills", Skill.objects.visible(), to_attr="shown_skills"),
+        Prefetch(
+            "skill_needs",
+            RoleSkill.objects.visible()
+            .filter(importance=Importance.CORE, skill__is_hidden=False)
+            .select_related("skill"),
+            to_attr="core_needs",
+        ),
     )
 
 
@@ -105,7 +113,7 @@ def role_columns(
             salaries=role.shown_salaries,
             outlooks=role.shown_outlooks,
             education=role.shown_education,
-            skills=role.shown_skills,
+            skills=[need.skill for need in role.core_needs],
             market=(markets or {}).get(role.pk),
             open_jobs=markets[role.pk].open_jobs if markets else (open_jobs or {}).get(role.pk, 0),
         )

@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, render
 
 from careerboard.caching import cache_for_anonymous
+from careerboard.guide import role_guide
 from careerboard.models import CareerRole, Sector, SourceDocument
 from careerboard.seo import canonical_url
 from jobs.career_tables import (
@@ -60,8 +61,17 @@ def career_detail(request, slug):
     education = list(role.education.visible())
     path = career_path_around(role)
     level_figures = list(level_figures_around(role, path))
+    guide = role_guide(role)
     documents = SourceDocument.objects.attach_citations(
-        [*salaries, *outlooks, *education, *path.steps_in, *path.steps_out, *level_figures]
+        [
+            *salaries,
+            *outlooks,
+            *education,
+            *path.steps_in,
+            *path.steps_out,
+            *level_figures,
+            *guide.cited(),
+        ]
     )
     market = role_market(role)
     return render(
@@ -69,7 +79,7 @@ def career_detail(request, slug):
         "jobs/career_detail.html",
         {
             "role": role,
-            "skills": role.skills.visible(),
+            "guide": guide,
             "salaries": salaries,
             "outlooks": outlooks,
             "education": education,

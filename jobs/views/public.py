@@ -13,6 +13,7 @@ from django.views.generic import DetailView, TemplateView
 from django_ratelimit.decorators import ratelimit
 
 from careerboard.caching import cache_for_anonymous
+from careerboard.guide import roles_needing
 from careerboard.models import Skill
 from careerboard.seo import canonical_url
 from jobs import counters, services
@@ -293,6 +294,7 @@ def skill_detail(request, slug):
     if len(page.object_list) < PAGE_SIZE:
         open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     resources = list(skill.resources.visible())
+    roles = roles_needing(skill)
     market = skill_market(skill.pk)
     together = Skill.objects.visible().in_bulk([pk for pk, _ in market.together])
     return render(
@@ -306,6 +308,7 @@ def skill_detail(request, slug):
             "jobs": page.object_list,
             "cards": job_cards(request, page.object_list),
             "resources": resources,
+            "roles": roles,
             "open_jobs": open_jobs,
             "counts_are_estimates": counted.is_estimate,
             "canonical_url": canonical_url(request),

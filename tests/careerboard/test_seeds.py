@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from careerboard import seeding
-from careerboard.models import CareerRole, CareerStep, Resource, SalaryFigure, Skill
+from careerboard.models import CareerRole, CareerStep, Resource, RoleSkill, SalaryFigure, Skill
 from careerboard.seeding import SEEDS_DIR, SeedError, seeds_load
 
 pytestmark = pytest.mark.django_db
@@ -46,14 +46,12 @@ other_names = ["Back-end Engineer"]
 summary = "Builds the server side."
 responsibilities = ["Design APIs"]
 typical_tasks = ["Review code"]
-skills = ["python", "sql"]
 sources = ["doc-a.txt"]
 
 [[role]]
 key = "senior-backend-developer"
 name = "Senior Back-end Developer"
 summary = "Leads larger pieces of work."
-skills = ["python"]
 sources = ["doc-a.txt"]
 
 [[step]]
@@ -68,6 +66,47 @@ role = "backend-developer"
 name = "Computer science degree"
 description = "Four years."
 sources = ["doc-b.txt"]
+"""
+
+ROLE_SKILLS = """
+[[role_skill]]
+key = "backend-developer--python"
+role = "backend-developer"
+skill = "python"
+importance = "core"
+sources = ["doc-a.txt"]
+
+[[role_skill]]
+key = "backend-developer--sql"
+role = "backend-developer"
+skill = "sql"
+importance = "optional"
+sources = ["doc-b.txt"]
+
+[[role_skill]]
+key = "senior-backend-developer--python"
+role = "senior-backend-developer"
+skill = "python"
+importance = "core"
+sources = ["doc-a.txt"]
+
+[[learning_step]]
+key = "first-language"
+role = "backend-developer"
+name = "One language"
+description = "Start with one."
+skills = ["python"]
+sources = ["doc-b.txt"]
+"""
+
+FACTS = """
+[[fact]]
+key = "career-fairs"
+role = "backend-developer"
+topic = "openings"
+name = "Where openings are heard of"
+items = ["Career fairs"]
+sources = ["doc-c.txt"]
 """
 
 RESOURCES = """
@@ -155,6 +194,8 @@ def seed_dir(tmp_path):
         "sources.toml": SOURCES,
         "skills.toml": SKILLS,
         "careers.toml": CAREERS,
+        "role_skills.toml": ROLE_SKILLS,
+        "facts.toml": FACTS,
         "resources.toml": RESOURCES,
         "figures.toml": FIGURES,
     }
@@ -168,6 +209,12 @@ def test_first_load_creates_every_record_with_links_and_sources(seed_dir):
     assert report["skills"]["created"] == 2
     role = CareerRole.objects.get(slug="backend-developer")
     assert {s.slug for s in role.skills.all()} == {"python", "sql"}
+    assert {n.skill.slug: n.importance for n in role.skill_needs.all()} == {
+        "python": "core",
+        "sql": "optional",
+    }
+    assert [s.slug for s in role.learning_steps.get().skills.all()] == ["python"]
+    assert role.facts.get().items == ["Career fairs"]
     assert [r.slug for r in role.next_roles.all()] == ["senior-backend-developer"]
     assert role.education.get().name == "Computer science degree"
     assert Resource.objects.get().skills.get().slug == "python"
@@ -190,7 +237,8 @@ def test_admin_edit_survives_reseeding_while_unedited_records_follow_the_files(s
     python.description = "Our admin's better description."
     python.save()
     role = CareerRole.objects.get(slug="backend-developer")
-    role.skills.remove(Skill.objects.get(slug="sql"))
+    role.skill_needs.filter(skill__slug="sql").update(is_hidden=True)
+    role.skill_needs.filter(skill__slug="python").update(importance="optional")
     (seed_dir / "skills.toml").write_text(
         textwrap.dedent(SKILLS)
         .replace("A general-purpose language.", "Changed upstream.")
@@ -199,9 +247,10 @@ def test_admin_edit_survives_reseeding_while_unedited_records_follow_the_files(s
     report = seeds_load(directory=seed_dir)
     assert Skill.objects.get(slug="python").description == "Our admin's better description."
     assert Skill.objects.get(slug="sql").description == "Updated in the file."
-    assert [s.slug for s in role.skills.all()] == ["python"]
+    (python_need,) = role.skill_needs.visible()
+    assert python_need.importance == "optional"
     assert report["skills"] == {"kept admin edit": 1, "updated": 1}
-    assert report["career roles"]["kept admin edit"] == 1
+    assert report["skills roles need"] == {"kept admin edit": 1, "unchanged": 2}
 
 
 def test_reseeding_adds_new_entries_and_keeps_hidden_records_hidden(seed_dir):
@@ -278,6 +327,25 @@ def test_a_role_loaded_before_its_job_search_existed_still_follows_the_files(see
     assert CareerRole.objects.get(pk=role.pk).job_search == {"q": "backend"}
 
 
+@pytest.mark.parametrize("fields_then", [("qualifier", "level"), ("level",)])
+def test_a_figure_loaded_by_any_earlier_loader_still_follows_the_files(seed_dir, fields_then):
+    """Loaded before figures had a qualifier and a level, or before they had a level only."""
+    seeds_load(directory=seed_dir)
+    figure = SalaryFigure.objects.get(seed_key="median-hourly")
+    loader = seeding._Loader(seeding.read_seed_files(seed_dir))
+    spec = next(spec for spec in seeding.SPECS if spec.model is SalaryFigure)
+    earlier = {k: v for k, v in loader.current_values(spec, figure).items() if k not in fields_then}
+    SalaryFigure.objects.filter(pk=figure.pk).update(seed_checksum=seeding._fingerprint(earlier))
+    (seed_dir / "figures.toml").write_text(
+        textwrap.dedent(FIGURES).replace(
+            'key = "median-hourly"', 'key = "median-hourly"\nlevel = "mid"'
+        )
+    )
+    report = seeds_load(directory=seed_dir)
+    assert report["salary figures"]["updated"] == 1
+    assert SalaryFigure.objects.get(pk=figure.pk).level == "mid"
+
+
 BEFORE_STEPS = ("careerboard", "0006_source_documents_and_figure_qualifiers")
 
 
@@ -312,3 +380,75 @@ def test_links_made_before_steps_were_records_are_kept_and_then_get_their_source
     assert report["career steps"] == {"updated": 1}
     assert CareerStep.objects.get(to_role__slug="senior-backend-developer").sources == ["doc-b.txt"]
     assert CareerStep.objects.filter(to_role__slug="admin-role").exists()
+
+
+BEFORE_ROLE_SKILLS = ("careerboard", "0007_career_steps_with_sources")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_skills_linked_before_role_skills_were_records_are_kept_and_then_get_their_sources(
+    seed_dir,
+):
+    executor = MigrationExecutor(connection)
+    executor.migrate([BEFORE_ROLE_SKILLS])
+    try:
+        old = executor.loader.project_state([BEFORE_ROLE_SKILLS]).apps
+        Role, OldSkill = (
+            old.get_model("careerboard", "CareerRole"),
+            old.get_model("careerboard", "Skill"),
+        )
+        python, sql, cobol = (
+            OldSkill.objects.create(name=name, slug=key, category="language", seed_key=seed_key)
+            for name, key, seed_key in [
+                ("Python", "python", "python"),
+                ("SQL", "sql", "sql"),
+                ("COBOL", "cobol", None),
+            ]
+        )
+        # As the loader left them: the developer unedited, the senior role edited by an admin.
+        values = {
+            "name": "Back-end Developer",
+            "other_names": ["Back-end Engineer"],
+            "summary": "Builds the server side.",
+            "responsibilities": ["Design APIs"],
+            "typical_tasks": ["Review code"],
+            "job_search": {},
+            "slug": "backend-developer",
+            "sources": ["doc-a.txt"],
+            "sort_order": 0,
+        }
+        developer = Role.objects.create(
+            **values,
+            seed_key="backend-developer",
+            seed_checksum=seeding._fingerprint({**values, "skills": [python.pk, sql.pk]}),
+        )
+        senior = Role.objects.create(
+            name="Senior Back-end Developer",
+            slug="senior-backend-developer",
+            summary="Our admin's summary.",
+            sources=["doc-a.txt"],
+            sort_order=1,
+            seed_key="senior-backend-developer",
+            seed_checksum="0" * 64,
+        )
+        developer.skills.add(python, sql)
+        senior.skills.add(python, cobol)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+    senior = CareerRole.objects.get(slug="senior-backend-developer")
+    assert {s.slug for s in senior.skills.all()} == {"python", "cobol"}
+    assert senior.skill_needs.get(skill__slug="cobol").seed_key is None
+    report = seeds_load(directory=seed_dir)
+    assert report["career roles"] == {"unchanged": 1, "kept admin edit": 1}
+    assert report["skills roles need"] == {"updated": 3}
+    needs = {
+        (n.role.slug, n.skill.slug): (n.importance, n.sources)
+        for n in RoleSkill.objects.select_related("role", "skill")
+    }
+    assert needs == {
+        ("backend-developer", "python"): ("core", ["doc-a.txt"]),
+        ("backend-developer", "sql"): ("optional", ["doc-b.txt"]),
+        ("senior-backend-developer", "python"): ("core", ["doc-a.txt"]),
+        ("senior-backend-developer", "cobol"): ("core", []),
+    }

@@ -225,7 +225,7 @@ def test_career_list_compares_every_role_in_a_table_with_a_form_to_pick_some(cli
 @pytest.mark.parametrize(
     "url, most",
     [
-        (reverse("career_detail", args=["backend-developer"]), 18),
+        (reverse("career_detail", args=["backend-developer"]), 19),
         (reverse("career_list"), 10),
         (
             reverse("career_compare")

@@ -144,9 +144,9 @@ def test_unknown_or_hidden_role_is_404(client, seeded):
 
 
 def test_career_pages_have_bounded_query_counts(client, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         client.get(reverse("career_detail", args=["backend-developer"]))
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         client.get(reverse("resource_list"))
     with django_assert_max_num_queries(10):
         client.get(reverse("career_list"))

@@ -94,6 +94,7 @@ file_name = "doc-a.txt"
 title = "Document A"
 source = "doc-a.txt"
 """
+
 SEED_SKILL = """
 [[skill]]
 key = "rust"
@@ -108,7 +109,13 @@ sources = ["doc-a.txt"]
 def test_aliases_changed_in_the_seed_files_find_the_skills_jobs_after_load_seeds(client, tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
-    for name in ("careers.toml", "resources.toml", "figures.toml"):
+    for name in (
+        "careers.toml",
+        "role_skills.toml",
+        "facts.toml",
+        "resources.toml",
+        "figures.toml",
+    ):
         (seeds / name).write_text("")
     (seeds / "sources.toml").write_text(SEED_DOCUMENT)
     (seeds / "skills.toml").write_text(textwrap.dedent(SEED_SKILL.format(aliases="[]")))
