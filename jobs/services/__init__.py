@@ -31,6 +31,7 @@ from jobs.services.moderation import (
 )
 from jobs.services.posting import (
     COPY_SUFFIX,
+    RENEWAL_WINDOW,
     SUBSTANTIVE_FIELDS,
     Posting,
     apply_posting,
@@ -63,6 +64,7 @@ from jobs.services.states import (
 
 __all__ = [
     "COPY_SUFFIX",
+    "RENEWAL_WINDOW",
     "Decided",
     "IDENTITY_FIELDS",
     "Posting",

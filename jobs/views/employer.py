@@ -29,6 +29,23 @@ from jobs.models import (
 )
 
 
+def for_employers(request):
+    """How posting works, what review means and what costs nothing; then the way in."""
+    user = request.user
+    manages = user.is_authenticated and Company.objects.for_member(user).exists()
+    return render(
+        request,
+        "jobs/for_employers.html",
+        {
+            "manages": manages,
+            "lifetime_days": settings.JOB_DEFAULT_LIFETIME_DAYS,
+            "max_lifetime_days": settings.JOB_MAX_LIFETIME_DAYS,
+            "renewal_days": services.RENEWAL_WINDOW.days,
+            "jobs_per_day": settings.JOB_SUBMISSIONS_PER_DAY,
+        },
+    )
+
+
 def member_jobs(user):
     """The jobs of the companies the user is a member of, with their company."""
     return Job.objects.for_company_member(user).select_related("company")

@@ -52,7 +52,7 @@ def site():
 PUBLIC_PAGES = [
     "/", "/jobs/?q=python", "/jobs/?q=pyhton", "/jobs/?workplace=moon&salary_min=x",
     "/skills/", "/skills/python/", "/careers/", "/careers/backend-developer/", "/resources/",
-    "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/",
+    "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/", "/employers/",
 ]  # fmt: skip
 
 
@@ -81,6 +81,8 @@ def test_employer_and_moderation_pages_have_no_serious_violations(page, site, li
         f"/jobs/dashboard/companies/{site['company'].slug}/",
         f"/jobs/dashboard/companies/{site['company'].slug}/jobs/new/",
         f"/jobs/dashboard/jobs/{site['job'].pk}/edit/",
+        f"/jobs/dashboard/jobs/{site['job'].pk}/close/",
+        "/employers/",
         "/accounts/",
     ]:
         page.goto(url)
