@@ -56,8 +56,8 @@ def test_sign_up_never_sends_anyone_off_the_site(client, target):
 def test_an_employer_finds_the_way_in_from_home_explains_posting_and_signs_up_to_hire(client):
     employers = reverse("for_employers")
     home = client.get(reverse("home")).content.decode()
-    assert f'href="{employers}">For employers</a>' in home  # the header
-    assert f'href="{employers}">Post a job</a>' in home  # the home page and the footer
+    assert f'href="{employers}">For employers</a>' in home  # the header and the footer
+    assert f'href="{employers}">Post a job</a>' in home  # the home page
     page = client.get(employers).content.decode()
     for says in ("How posting works", "Review", "What is free", "no fees"):
         assert says in page

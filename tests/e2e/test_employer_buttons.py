@@ -309,3 +309,38 @@ def test_views_and_apply_clicks_reach_the_employers_dashboard(
         ["Published", re.compile(r"\d"), "1", "1", "0", re.compile("Edit")]
     )
     shoot(page, "dashboard-counts")
+
+
+def test_the_header_keeps_to_two_rows_and_every_jobs_actions_stay_in_reach(
+    page, shoot, sign_in, member, visitor
+):
+    employer, company = member
+    for n in range(3):
+        PublishedJobFactory(
+            company=company,
+            title=f"Principal distributed systems engineer {n}",
+            expires_at=timezone.now() + timedelta(days=2),
+        )
+    sign_in(page, employer)
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    width = page.viewport_size["width"]
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 100  # two rows of links at most
+    for name in ("Edit", "Close (filled)", "Renew", "Duplicate"):
+        for box in (link.bounding_box() for link in page.get_by_role("link", name=name).all()):
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, name
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shoot(page, "dashboard")
+
+    seeker = visitor(page.viewport_name)
+    applicant = SeekerFactory()
+    sign_in(seeker, applicant)
+    for job in Job.objects.all():
+        job.applications.create(applicant=applicant)
+    seeker.goto("/me/applications/")
+    assert seeker.locator(".site-header").bounding_box()["height"] < 100
+    for link in seeker.get_by_role("link", name=re.compile("^Withdraw")).all():
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert seeker.evaluate("document.documentElement.scrollWidth") <= width
+    shoot(seeker, "applications")
