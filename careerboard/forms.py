@@ -13,9 +13,10 @@ logger = logging.getLogger(__name__)
 
 
 class SignupForm(UserCreationForm):
+    PURPOSES = [("seek", "Find a job"), ("hire", "Hire people"), ("both", "Both")]
     purpose = forms.ChoiceField(
         label="I am here to",
-        choices=[("seek", "Find a job"), ("hire", "Hire people"), ("both", "Both")],
+        choices=PURPOSES,
         widget=forms.RadioSelect,
         initial="seek",
     )

@@ -35,6 +35,12 @@ class User(AbstractUser):
     def has_verified_email(self) -> bool:
         return self.email_verified_at is not None
 
+    @property
+    def looks_for_work(self) -> bool:
+        """Whether the board offers this person its seeker tools (fit, saving, recommendations):
+        those who seek work, and anyone who has not said they only hire or moderate."""
+        return self.is_seeking or not (self.is_hiring or self.is_staff)
+
 
 class ApiToken(models.Model):
     """A user's key to the API. Only a digest of the key is kept: the key is shown once, when made.

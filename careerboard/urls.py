@@ -12,11 +12,12 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 from careerboard import views as core_views
 from jobs.feeds import AtomJobFeed, JobFeed
 from jobs.sitemaps import SITEMAPS
-from jobs.views import careers, public
+from jobs.views import careers, employer, public
 
 urlpatterns = [
     path("", public.home, name="home"),
     path("jobs/", include("jobs.urls")),
+    path("employers/", employer.for_employers, name="for_employers"),
     path("api/v1/", include("jobs.api_urls")),
     path("me/", include("profiles.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api_schema"),

@@ -120,7 +120,10 @@ def rate_limited(request, exception):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("home")
-    form = SignupForm(request.POST or None)
+    # "For employers" links here with ?purpose=hire, so the form starts with that choice.
+    purpose = request.GET.get("purpose")
+    initial = {"purpose": purpose} if purpose in dict(SignupForm.PURPOSES) else None
+    form = SignupForm(request.POST or None, initial=initial)
     next_url = safe_next(request)
     if request.method == "POST" and form.is_valid():
         user = services.user_create(**form.account_fields())

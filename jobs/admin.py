@@ -5,6 +5,7 @@ from operator import attrgetter
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.utils.html import format_html
 
@@ -115,9 +116,11 @@ class CompanyAdmin(admin.ModelAdmin):
         obj.is_verified = verified
 
     def _each(self, request, queryset, service, done_label):
-        for company in queryset:
+        companies = list(queryset)
+        for company in companies:
             service(company=company, by=request.user)
-        self.message_user(request, f"{queryset.count()} company(ies) {done_label}.")
+        count = len(companies)
+        self.message_user(request, f"{count} compan{pluralize(count, 'y,ies')} {done_label}.")
 
     @admin.action(description="Approve the selected companies (with their pending changes)")
     def approve(self, request, queryset):
@@ -250,7 +253,8 @@ class JobAdmin(admin.ModelAdmin):
             name=attrgetter("title"),
         )
         if decided.done:
-            self.message_user(request, f"{len(decided.done)} job(s) {done_label}.")
+            count = len(decided.done)
+            self.message_user(request, f"{count} job{pluralize(count)} {done_label}.")
         for line in decided.refused:
             self.message_user(request, line, level=messages.WARNING)
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from careerboard.caching import FITS_PREFIX, JOB_CARDS_PREFIX, RECOMMENDED_PREFIX, remembered
 from careerboard.models import Resource, Skill
 from jobs.cards import reverse_each
-from jobs.models import Job
+from jobs.models import Application, Job
 from profiles.models import Profile, SavedJob
 from profiles.services import seeker_profile
 
@@ -147,9 +148,29 @@ def _fits(skill_levels: dict[int, int], job_ids: list[int], *, resources: bool) 
 
 
 def visitor_card_data(request, jobs: list[Job], detailed: bool) -> dict[int, dict]:
-    """For job cards and pages: the signed-in seeker's fit to each job and whether they saved
-    it, in one batch of queries for all the jobs (registered with `jobs.cards`)."""
+    """For job cards and pages: when the signed-in person applied to each job on the board, and
+    for those who look for work their fit to it and whether they saved it, in one batch of
+    queries for all the jobs (registered with `jobs.cards`)."""
     ids = [job.pk for job in jobs]
+    applied = dict(
+        Application.objects.filter(applicant=request.user, job_id__in=ids).values_list(
+            "job_id", "created_at"
+        )
+    )
+    applications_url = reverse("profiles:applications")
+
+    def application(pk: int) -> dict:
+        if pk not in applied:
+            return {}
+        sent = timezone.localtime(applied[pk])
+        return {
+            "applied_on": dateformat.format(sent, "j F Y"),
+            "applied_iso": sent.isoformat(),
+            "applications_url": applications_url,
+        }
+
+    if not request.user.looks_for_work:
+        return {pk: {"seeker": False, **application(pk)} for pk in applied}
     profile = seeker_profile(request)
     found = fits(profile.skill_levels(), ids, resources=detailed) if profile else {}
     saved = set(
@@ -177,6 +198,8 @@ def visitor_card_data(request, jobs: list[Job], detailed: bool) -> dict[int, dic
     return {
         job.pk: {
             **shown(found.get(job.pk)),
+            **application(job.pk),
+            "seeker": True,
             "has_profile": profile is not None,
             "saved": job.pk in saved,
             "save_url": save_url(job.pk),

@@ -143,6 +143,7 @@ class AlertDelivery(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name_plural = "alert deliveries"
         constraints = [
             models.UniqueConstraint(fields=["alert", "job"], name="alertdelivery_once"),
         ]

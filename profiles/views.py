@@ -5,15 +5,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Max
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
 from jobs.cards import job_cards
-from jobs.models import Application, Job
+from jobs.models import Application, Job, ModerationEvent
 from jobs.services import job_public_title
 from profiles import matching, services
 from profiles.forms import (
@@ -135,18 +138,62 @@ def apply(request, job_id):
     )
 
 
+def _ended(job: Job, closed_on: dict) -> str:
+    """What the seeker's applications say of a job no longer on the board."""
+    if job.status == Job.Status.CLOSED and job.pk in closed_on:
+        return f"Closed on {dateformat.format(timezone.localtime(closed_on[job.pk]), 'j M Y')}"
+    if job.status in (Job.Status.EXPIRED, Job.Status.PUBLISHED) and job.expires_at:
+        return f"Expired on {dateformat.format(timezone.localtime(job.expires_at), 'j M Y')}"
+    return "No longer open"
+
+
 @login_required
 def applications(request):
     mine = list(Application.objects.filter(applicant=request.user).select_related("job__company"))
+    closed = [a.job_id for a in mine if a.job.status == Job.Status.CLOSED]
+    closed_on = dict(
+        ModerationEvent.objects.filter(
+            job_id__in=closed,
+            target=ModerationEvent.Target.JOB,
+            to_status=Job.Status.CLOSED,
+        )
+        .values("job_id")
+        .annotate(on=Max("created_at"))
+        .values_list("job_id", "on")
+    )
     for application in mine:
         application.title = job_public_title(application.job)
+        application.ended = "" if application.job.is_public else _ended(application.job, closed_on)
     return render(request, "profiles/applications.html", {"applications": mine})
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def application_withdraw(request, pk):
-    application = get_object_or_404(Application.objects.filter(applicant=request.user), pk=pk)
+    """GET asks the applicant to confirm, POST withdraws."""
+    application = get_object_or_404(
+        Application.objects.filter(applicant=request.user).select_related("job__company"), pk=pk
+    )
+    if request.method == "GET":
+        if not application.can_be_withdrawn:
+            messages.error(
+                request,
+                f"This application is {application.get_status_display().lower()}: "
+                "it can no longer be withdrawn.",
+            )
+            return redirect("profiles:applications")
+        title = job_public_title(application.job) or "this job"
+        return render(
+            request,
+            "jobs/confirm.html",
+            {
+                "title": "Withdraw your application?",
+                "question": f"{application.job.company.name} will see that you withdrew your "
+                f"application for {title}. You cannot apply to it again.",
+                "button": "Withdraw my application",
+                "back": reverse("profiles:applications"),
+            },
+        )
     try:
         services.application_transition(
             application=application, to=Application.Status.WITHDRAWN, by=request.user

@@ -31,6 +31,7 @@ from jobs.services.moderation import (
 )
 from jobs.services.posting import (
     COPY_SUFFIX,
+    RENEWAL_WINDOW,
     SUBSTANTIVE_FIELDS,
     Posting,
     apply_posting,
@@ -41,6 +42,8 @@ from jobs.services.posting import (
     job_duplicate,
     job_latest_posting,
     job_renew,
+    job_renewal_refusal,
+    job_renewed_until,
     job_set_locations,
     job_set_skills,
     job_submit,
@@ -61,6 +64,7 @@ from jobs.services.states import (
 
 __all__ = [
     "COPY_SUFFIX",
+    "RENEWAL_WINDOW",
     "Decided",
     "IDENTITY_FIELDS",
     "Posting",
@@ -93,6 +97,8 @@ __all__ = [
     "job_reindex",
     "job_reject",
     "job_renew",
+    "job_renewal_refusal",
+    "job_renewed_until",
     "job_report",
     "job_set_locations",
     "job_set_skills",

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from careerboard.models import Skill, User
 from careerboard.services import require_verified_email
@@ -269,7 +269,10 @@ def job_submit(*, job: Job, by: User) -> Job:
     require_verified_email(by)
     if job.title.endswith(COPY_SUFFIX):
         raise ValidationError(
-            f"“{job.title}” still has the title of a copy: give it the role's own title first."
+            {
+                "title": f"“{job.title}” still has the title of a copy: give it the role's "
+                "own title first."
+            }
         )
     with transaction.atomic():
         lock_and_reload_state(job)
@@ -282,20 +285,47 @@ def job_close(*, job: Job, by: User) -> Job:
     return job_transition(job=job, to=Job.Status.CLOSED, by=by)
 
 
+# A live job can be renewed in its last days only (when its members are warned that it closes):
+# renewing earlier would bring its closing date forward rather than push it back.
+RENEWAL_WINDOW = timedelta(days=7)
+
+
+def job_renewal_refusal(job: Job, *, now=None) -> str:
+    """Why the job cannot be renewed now; empty when it can."""
+    now = now or timezone.now()
+    if job.status == Job.Status.EXPIRED:
+        return ""
+    if job.status != Job.Status.PUBLISHED:
+        return "Only a published or expired job can be renewed."
+    if job.expires_at and job.expires_at > now + RENEWAL_WINDOW:
+        closes = dateformat.format(timezone.localtime(job.expires_at), "j F Y")
+        return (
+            f"“{job.title}” stays up until {closes}. You can renew it in its last "
+            f"{RENEWAL_WINDOW.days} days, or set a later closing date by editing it."
+        )
+    return ""
+
+
+def job_renewed_until(*, days: int | None = None, now=None):
+    """The closing date a renewal made now gives (at most the maximum lifetime away)."""
+    now = now or timezone.now()
+    days = min(days or settings.JOB_DEFAULT_LIFETIME_DAYS, settings.JOB_MAX_LIFETIME_DAYS)
+    return now + timedelta(days=days)
+
+
 def job_renew(*, job: Job, by: User, days: int | None = None, now=None) -> Job:
-    """Keep a published or expired job up for another period (at most the maximum lifetime).
+    """Keep a job in its last days, or an expired one, up for another period.
 
     An expired job that needs review (changed since a moderator approved it, at an unverified
     company) goes back to the review queue instead of the board.
     """
     now = now or timezone.now()
-    days = min(days or settings.JOB_DEFAULT_LIFETIME_DAYS, settings.JOB_MAX_LIFETIME_DAYS)
     with transaction.atomic():
         lock_and_reload_state(job)
-        if job.status not in (Job.Status.PUBLISHED, Job.Status.EXPIRED):
-            raise ValidationError("Only a published or expired job can be renewed.")
+        if refusal := job_renewal_refusal(job, now=now):
+            raise ValidationError(refusal)
         require_verified_email(by)
-        job.expires_at = now + timedelta(days=days)
+        job.expires_at = job_renewed_until(days=days, now=now)
         job.expiry_warned_at = None
         job.save(update_fields=["expires_at", "expiry_warned_at", "updated_at"])
         if job.status == Job.Status.EXPIRED:

@@ -8,9 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
@@ -26,6 +27,23 @@ from jobs.models import (
     Job,
     JobEdit,
 )
+
+
+def for_employers(request):
+    """How posting works, what review means and what costs nothing; then the way in."""
+    user = request.user
+    manages = user.is_authenticated and Company.objects.for_member(user).exists()
+    return render(
+        request,
+        "jobs/for_employers.html",
+        {
+            "manages": manages,
+            "lifetime_days": settings.JOB_DEFAULT_LIFETIME_DAYS,
+            "max_lifetime_days": settings.JOB_MAX_LIFETIME_DAYS,
+            "renewal_days": services.RENEWAL_WINDOW.days,
+            "jobs_per_day": settings.JOB_SUBMISSIONS_PER_DAY,
+        },
+    )
 
 
 def member_jobs(user):
@@ -133,6 +151,8 @@ def company_dashboard(request, slug):
         if filters.cleaned_data["status"]:
             jobs = jobs.filter(status=filters.cleaned_data["status"])
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
+    for job in page.object_list:
+        job.renewable = not services.job_renewal_refusal(job)
     return render(
         request,
         "jobs/company_dashboard.html",
@@ -345,16 +365,77 @@ JOB_ACTIONS = {
     "duplicate": (services.job_duplicate, "A copy was saved as a draft."),
     "delete": (services.job_delete_draft, "The draft was deleted."),
 }
+# Actions hard to take back: asked for (GET) on a page that confirms them, then done (POST).
+CONFIRMED_ACTIONS = {"close", "renew", "delete"}
+
+
+def _job_action_refusal(job: Job, action: str) -> str:
+    """Why a confirmed action cannot be taken on this job now; empty when it can."""
+    if action == "renew":
+        return services.job_renewal_refusal(job)
+    if action == "close" and not job.can_transition_to(Job.Status.CLOSED):
+        return f"Only a published job can be closed; “{job.title}” is {job.get_status_display()}."
+    if action == "delete" and job.status != Job.Status.DRAFT:
+        return "Only drafts can be deleted; close a published job instead."
+    return ""
+
+
+def _job_action_confirm(request, job: Job, action: str):
+    dashboard = reverse("jobs:company_dashboard", args=[job.company.slug])
+    if refusal := _job_action_refusal(job, action):
+        messages.error(request, refusal)
+        return redirect(dashboard)
+    if action == "close":
+        return _confirm_page(
+            request,
+            title=f"Close “{job.title}”?",
+            question="Close a job once the role is filled: it leaves the board at once and "
+            "takes no more applications. The applications you have stay on your dashboard.",
+            button="Close the job",
+            back=dashboard,
+        )
+    if action == "delete":
+        return _confirm_page(
+            request,
+            title=f"Delete the draft “{job.title}”?",
+            question="The draft is deleted for good; nobody has seen it.",
+            button="Delete the draft",
+            back=dashboard,
+        )
+    until = dateformat.format(timezone.localtime(services.job_renewed_until()), "j F Y")
+    if job.status == Job.Status.EXPIRED and services.job_needs_review(job):
+        question = (
+            f"It changed since a moderator approved it, so it goes back to review first; "
+            f"once approved it stays up until {until}."
+        )
+    elif job.status == Job.Status.EXPIRED:
+        question = f"It goes back on the board at once and stays up until {until}."
+    elif job.expires_at:
+        closes = dateformat.format(timezone.localtime(job.expires_at), "j F Y")
+        question = f"It closes on {closes}; renewed, it stays up until {until}."
+    else:
+        question = f"Renewed, it stays up until {until}."
+    return _confirm_page(
+        request,
+        title=f"Renew “{job.title}”?",
+        question=question,
+        button="Renew the job",
+        back=dashboard,
+    )
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def job_action(request, pk, action):
     job = get_object_or_404(
         Job.objects.for_company_member(request.user).select_related("company"), pk=pk
     )
     if action not in JOB_ACTIONS:
         raise Http404("No such action.")
+    if request.method == "GET":
+        if action not in CONFIRMED_ACTIONS:
+            return HttpResponseNotAllowed(["POST"])
+        return _job_action_confirm(request, job, action)
     service, done = JOB_ACTIONS[action]
     try:
         result = service(job=job, by=request.user)

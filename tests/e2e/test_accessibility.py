@@ -54,7 +54,7 @@ PUBLIC_PAGES = [
     "/skills/", "/skills/python/", "/careers/", "/careers/backend-developer/",
     "/careers/compare/?roles=backend-developer,senior-backend-developer,devops-engineer",
     "/resources/",
-    "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/",
+    "/accounts/login/", "/accounts/signup/", "/accounts/password_reset/", "/employers/",
 ]  # fmt: skip
 
 
@@ -83,6 +83,8 @@ def test_employer_and_moderation_pages_have_no_serious_violations(page, site, li
         f"/jobs/dashboard/companies/{site['company'].slug}/",
         f"/jobs/dashboard/companies/{site['company'].slug}/jobs/new/",
         f"/jobs/dashboard/jobs/{site['job'].pk}/edit/",
+        f"/jobs/dashboard/jobs/{site['job'].pk}/close/",
+        "/employers/",
         "/accounts/",
     ]:
         page.goto(url)

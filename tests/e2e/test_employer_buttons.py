@@ -173,7 +173,10 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     soon = timezone.localdate() + timedelta(days=2)
     row = job_row(page, "Senior Django developer")
     expect(row.get_by_role("cell", name=soon.strftime("%-d %b %Y"))).to_be_visible()
-    row.get_by_role("button", name="Renew").click()
+    row.get_by_role("link", name="Renew").click()
+    expect(page.get_by_role("heading", name="Renew “Senior Django developer”?")).to_be_visible()
+    shoot(page, "4-renew-asked")
+    page.get_by_role("button", name="Renew the job").click()
     expect(message(page, "Renewed: the job stays up for another period.")).to_be_visible()
     later = timezone.localdate() + timedelta(days=settings.JOB_DEFAULT_LIFETIME_DAYS)
     row = job_row(page, "Senior Django developer")
@@ -184,7 +187,8 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     expect(message(page, "A copy was saved as a draft.")).to_be_visible()
     copy = job_row(page, "Senior Django developer (copy)")
     expect(copy.get_by_text("Draft", exact=True)).to_be_visible()
-    copy.get_by_role("button", name="Delete").click()
+    copy.get_by_role("link", name="Delete").click()
+    page.get_by_role("button", name="Delete the draft").click()
     expect(message(page, "The draft was deleted.")).to_be_visible()
     expect(job_row(page, "Senior Django developer (copy)")).to_have_count(0)
     job_row(page, "Senior Django developer").get_by_role("button", name="Duplicate").click()
@@ -197,7 +201,8 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     expect(job_row(page, "Staff Django developer").get_by_text("Pending review")).to_be_visible()
     shoot(page, "5-copy-submitted")
 
-    job_row(page, "Senior Django developer").get_by_role("button", name="Close (filled)").click()
+    job_row(page, "Senior Django developer").get_by_role("link", name="Close (filled)").click()
+    page.get_by_role("button", name="Close the job").click()
     expect(message(page, "Closed: the job has left the board.")).to_be_visible()
     expect(job_row(page, "Senior Django developer").get_by_text("Closed (filled)")).to_be_visible()
     shoot(page, "6-closed")
@@ -304,3 +309,38 @@ def test_views_and_apply_clicks_reach_the_employers_dashboard(
         ["Published", re.compile(r"\d"), "1", "1", "0", re.compile("Edit")]
     )
     shoot(page, "dashboard-counts")
+
+
+def test_the_header_keeps_to_two_rows_and_every_jobs_actions_stay_in_reach(
+    page, shoot, sign_in, member, visitor
+):
+    employer, company = member
+    for n in range(3):
+        PublishedJobFactory(
+            company=company,
+            title=f"Principal distributed systems engineer {n}",
+            expires_at=timezone.now() + timedelta(days=2),
+        )
+    sign_in(page, employer)
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    width = page.viewport_size["width"]
+    header = page.locator(".site-header").bounding_box()
+    assert header["height"] < 100  # two rows of links at most
+    for name in ("Edit", "Close (filled)", "Renew", "Duplicate"):
+        for box in (link.bounding_box() for link in page.get_by_role("link", name=name).all()):
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, name
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shoot(page, "dashboard")
+
+    seeker = visitor(page.viewport_name)
+    applicant = SeekerFactory()
+    sign_in(seeker, applicant)
+    for job in Job.objects.all():
+        job.applications.create(applicant=applicant)
+    seeker.goto("/me/applications/")
+    assert seeker.locator(".site-header").bounding_box()["height"] < 100
+    for link in seeker.get_by_role("link", name=re.compile("^Withdraw")).all():
+        box = link.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    assert seeker.evaluate("document.documentElement.scrollWidth") <= width
+    shoot(seeker, "applications")

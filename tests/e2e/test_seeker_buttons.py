@@ -163,6 +163,10 @@ def test_seeker_applies_on_site_with_a_resume_the_employer_moves_it_on_and_it_is
     expect(row.get_by_text("Submitted", exact=True)).to_be_visible()
     expect(row.get_by_role("link", name="Resume sent")).to_be_visible()
     shoot(page, "2-applications")
+    page.goto(job.get_absolute_url())
+    expect(page.get_by_text(re.compile("^You applied on"))).to_be_visible()
+    expect(page.get_by_role("link", name="Apply with your CareerBoard profile")).to_have_count(0)
+    page.goto("/me/applications/")
     application = Application.objects.get()
     assert application.resume.read() == PDF
     assert page.request.get(f"/me/applications/{application.pk}/resume/").body() == PDF
@@ -183,12 +187,15 @@ def test_seeker_applies_on_site_with_a_resume_the_employer_moves_it_on_and_it_is
     page.reload()
     row = page.get_by_role("row", name=re.compile("Django developer"))
     expect(row.get_by_text("Interviewing", exact=True)).to_be_visible()
-    row.get_by_role("button", name="Withdraw").click()
+    row.get_by_role("link", name=re.compile("^Withdraw")).click()
+    expect(page.get_by_role("heading", name="Withdraw your application?")).to_be_visible()
+    shoot(page, "4-withdraw-asked")
+    page.get_by_role("button", name="Withdraw my application").click()
     expect(message(page, "Your application was withdrawn.")).to_be_visible()
     row = page.get_by_role("row", name=re.compile("Django developer"))
     expect(row.get_by_text("Withdrawn", exact=True)).to_be_visible()
-    expect(row.get_by_role("button", name="Withdraw")).to_have_count(0)
-    shoot(page, "4-withdrawn")
+    expect(row.get_by_role("link", name=re.compile("^Withdraw"))).to_have_count(0)
+    shoot(page, "5-withdrawn")
     application.refresh_from_db()
     assert application.status == Application.Status.WITHDRAWN
 

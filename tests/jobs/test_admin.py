@@ -1,10 +1,13 @@
 """The admin: every model's pages load, and bulk moderation goes through the services."""
 
+from datetime import timedelta
+
 import pytest
 from django.apps import apps
 from django.contrib.admin.sites import site
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from jobs.models import Job
 from tests.factories import AdminFactory, CompanyFactory, EmployerFactory, PendingJobFactory
@@ -69,3 +72,48 @@ def test_bulk_publish_approves_pending_and_reports_illegal_moves(admin_client):
     )
     assert Job.objects.published().get() == pending
     assert "cannot become published" in response.content.decode()
+
+
+def test_bulk_verify_verifies_and_approves_each_company_and_counts_them_in_words(admin_client):
+    companies = [CompanyFactory(), CompanyFactory()]
+    url = reverse("admin:jobs_company_changelist")
+    data = {"action": "verify", "_selected_action": [c.pk for c in companies]}
+    response = admin_client.post(url, data, follow=True)
+    assert "2 companies verified." in response.content.decode()
+    for company in companies:
+        company.refresh_from_db()
+        assert company.is_verified and company.approved_at is not None
+        assert company.moderation_events.filter(to_status="verified").count() == 1
+    response = admin_client.post(
+        url, {"action": "unverify", "_selected_action": [companies[0].pk]}, follow=True
+    )
+    assert "1 company " in response.content.decode()
+    assert "(ies)" not in response.content.decode()
+
+
+def test_a_single_bulk_decision_is_counted_in_the_singular(admin_client):
+    pending = PendingJobFactory()
+    response = admin_client.post(
+        reverse("admin:jobs_job_changelist"),
+        {
+            "action": "publish",
+            "_selected_action": [pending.pk],
+            f"seen-revision-{pending.pk}": pending.revision,
+        },
+        follow=True,
+    )
+    assert "1 job published." in response.content.decode()
+
+
+def test_alert_deliveries_are_named_in_plain_english(admin_client):
+    page = admin_client.get(reverse("admin:index")).content.decode()
+    assert "Alert deliveries" in page and "deliverys" not in page
+
+
+def test_the_review_queue_never_says_sent_ago_without_a_time(admin_client):
+    dated = PendingJobFactory(title="Dated role", submitted_at=timezone.now() - timedelta(days=2))
+    PendingJobFactory(title="Undated role", submitted_at=None)
+    page = admin_client.get(reverse("jobs:moderation_queue")).content.decode()
+    assert f"revision {dated.revision}, sent 2\xa0days ago" in page
+    assert "Undated role" in page and "sent  ago" not in page
+    assert "sent ago" not in page

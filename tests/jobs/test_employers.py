@@ -129,9 +129,12 @@ def test_a_state_change_is_never_made_by_get(client, company, member):
     job = PublishedJobFactory(company=company)
     client.force_login(member)
     response = client.get(reverse("jobs:job_action", args=[job.pk, "close"]))
-    assert response.status_code == 405
+    assert response.status_code == 200  # the page that asks to confirm
+    for action in ("submit", "duplicate"):
+        assert client.get(reverse("jobs:job_action", args=[job.pk, action])).status_code == 405
     job.refresh_from_db()
     assert job.status == Job.Status.PUBLISHED
+    assert Job.objects.count() == 1
 
 
 # Posting ------------------------------------------------------------------------------------
@@ -305,7 +308,7 @@ def test_new_closing_date_on_a_live_job_applies_at_once(client, company, member,
 
 
 def test_close_renew_duplicate_and_delete(client, company, member):
-    live = PublishedJobFactory(company=company)
+    live = PublishedJobFactory(company=company, expires_at=timezone.now() + timedelta(days=2))
     draft = JobFactory(company=company)
     client.force_login(member)
     client.post(reverse("jobs:job_action", args=[live.pk, "renew"]))
@@ -320,6 +323,65 @@ def test_close_renew_duplicate_and_delete(client, company, member):
     assert live not in Job.objects.published()
     client.post(reverse("jobs:job_action", args=[draft.pk, "delete"]))
     assert not Job.objects.filter(pk=draft.pk).exists()
+
+
+def test_close_renew_and_delete_ask_first_on_a_page_that_works_without_javascript(
+    client, company, member
+):
+    live = PublishedJobFactory(
+        company=company, title="Data engineer", expires_at=timezone.now() + timedelta(days=3)
+    )
+    draft = JobFactory(company=company, title="Draft role")
+    client.force_login(member)
+    dashboard = reverse("jobs:company_dashboard", args=[company.slug])
+    page = client.get(dashboard).content.decode()
+    for action, job in (("close", live), ("renew", live), ("delete", draft)):
+        url = reverse("jobs:job_action", args=[job.pk, action])
+        assert f'href="{url}"' in page
+        response = client.get(url)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert f"“{job.title}”?" in text
+        assert f'href="{dashboard}">Cancel' in text
+    renewal = client.get(reverse("jobs:job_action", args=[live.pk, "renew"])).content.decode()
+    until = timezone.localdate() + timedelta(days=30)
+    assert f"renewed, it stays up until {until.day} {until:%B %Y}" in renewal
+    closing = client.get(reverse("jobs:job_action", args=[live.pk, "close"])).content.decode()
+    assert "takes no more applications" in closing
+    # Asking changed nothing.
+    live.refresh_from_db()
+    assert live.status == Job.Status.PUBLISHED
+    assert live.expires_at < timezone.now() + timedelta(days=4)
+    assert Job.objects.filter(pk=draft.pk).exists()
+
+
+def test_renew_is_offered_only_in_a_jobs_last_days_and_explains_itself_if_asked_early(
+    client, company, member
+):
+    early = PublishedJobFactory(company=company, title="Early role")
+    client.force_login(member)
+    dashboard = client.get(reverse("jobs:company_dashboard", args=[company.slug]))
+    renew_url = reverse("jobs:job_action", args=[early.pk, "renew"])
+    assert renew_url not in dashboard.content.decode()
+    closes = timezone.localtime(early.expires_at)
+    for method in (client.get, client.post):
+        response = method(renew_url, follow=True)
+        assert response.status_code == 200
+        text = response.content.decode()
+        assert f"“Early role” stays up until {closes.day} {closes:%B %Y}" in text
+        assert "You can renew it in its last 7 days" in text
+    early.refresh_from_db()
+    assert early.expires_at == closes
+
+
+def test_asking_to_close_a_draft_or_delete_a_live_job_explains_why_not(client, company, member):
+    live = PublishedJobFactory(company=company)
+    draft = JobFactory(company=company)
+    client.force_login(member)
+    response = client.get(reverse("jobs:job_action", args=[draft.pk, "close"]), follow=True)
+    assert "Only a published job can be closed" in response.content.decode()
+    response = client.get(reverse("jobs:job_action", args=[live.pk, "delete"]), follow=True)
+    assert "Only drafts can be deleted" in response.content.decode()
 
 
 def test_a_copy_is_sent_to_review_only_once_it_has_a_title_of_its_own(client, company, member):
@@ -338,6 +400,31 @@ def test_a_copy_is_sent_to_review_only_once_it_has_a_title_of_its_own(client, co
     client.post(reverse("jobs:job_action", args=[copy.pk, "submit"]))
     copy.refresh_from_db()
     assert copy.status == Job.Status.PENDING
+
+
+def test_a_copy_submitted_from_its_form_with_the_copy_title_is_refused_on_the_title(
+    client, company, member, python
+):
+    live = PublishedJobFactory(company=company, title="Platform engineer")
+    client.force_login(member)
+    client.post(reverse("jobs:job_action", args=[live.pk, "duplicate"]))
+    copy = Job.objects.get(title="Platform engineer (copy)")
+    data = posting(python, title="Platform engineer (copy)", action="submit")
+    response = client.post(reverse("jobs:job_edit", args=[copy.pk]), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["title"] == [
+        "“Platform engineer (copy)” still has the title of a copy: give it the role's own "
+        "title first."
+    ]
+    copy.refresh_from_db()
+    assert copy.status == Job.Status.DRAFT
+    # A new posting typed with the suffix is refused the same way; as a draft it may wait.
+    create = reverse("jobs:job_create", args=[company.slug])
+    response = client.post(create, posting(python, title="Support lead (copy)"))
+    assert "still has the title of a copy" in response.content.decode()
+    assert not Job.objects.filter(title="Support lead (copy)").exists()
+    client.post(create, posting(python, title="Support lead (copy)", action="draft"))
+    assert Job.objects.get(title="Support lead (copy)").status == Job.Status.DRAFT
 
 
 def test_an_illegal_action_is_refused_with_a_message(client, company, member):

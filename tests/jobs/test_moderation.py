@@ -219,7 +219,7 @@ def test_applicants_never_see_or_get_mailed_a_title_changed_since_approval(
     client.force_login(seeker)
     page = page_text(client.get(reverse("profiles:applications")))
     assert PHISHING not in page
-    assert 'A job <span class="badge">No longer open</span>' in page
+    assert 'A job <span class="badge">Expired on ' in page
 
 
 def test_expired_job_renewed_unchanged_is_published_again_at_once(client, company, member, python):

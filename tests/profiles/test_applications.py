@@ -94,9 +94,18 @@ def test_the_applicants_page_offers_only_the_moves_allowed(client, application, 
 def test_the_applicant_may_withdraw_until_refused(client, application, status, offered):
     at(application, status)
     client.force_login(application.applicant)
+    url = reverse("profiles:withdraw", args=[application.pk])
     page = client.get(reverse("profiles:applications")).content.decode()
-    assert ("Withdraw</button>" in page) is offered
-    response = client.post(reverse("profiles:withdraw", args=[application.pk]), follow=True)
+    assert (f'href="{url}">Withdraw' in page) is offered
+    asked = client.get(url, follow=True).content.decode()
+    if offered:
+        assert "Withdraw your application?" in asked
+        assert "You cannot apply to it again." in asked
+    else:
+        assert "it can no longer be withdrawn" in asked
+    application.refresh_from_db()
+    assert application.status == status  # asking changed nothing
+    response = client.post(url, follow=True)
     application.refresh_from_db()
     assert application.status == ("withdrawn" if offered else status)
     if not offered:

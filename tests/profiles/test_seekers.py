@@ -18,9 +18,11 @@ from tests.factories import (
     AdminFactory,
     CompanyFactory,
     EmployerFactory,
+    ExpiredJobFactory,
     PublishedJobFactory,
     SeekerFactory,
     SkillFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -223,9 +225,9 @@ def test_list_pages_with_match_scores_keep_a_fixed_query_count(
     python = SkillFactory(name="Python")
     for n in range(25):
         PublishedJobFactory(title=f"Python dev {n}", skills=[python])
-    # The public page's eight, then the user, the profile and its skills, the scores, the
-    # missing skills' names and the saved jobs: fits are worked out for the page at once.
-    with django_assert_max_num_queries(13):
+    # The public page's eight, then the user, the applications, the profile and its skills, the
+    # scores, the missing skills' names and the saved jobs: all worked out for the page at once.
+    with django_assert_max_num_queries(14):
         response = client.get(reverse("jobs:job_list"), {"q": "python"})
     assert len(response.context["jobs"]) == 20
 
@@ -407,12 +409,94 @@ def test_a_saved_and_applied_to_job_that_closed_is_listed_without_a_dead_link_an
     client.force_login(seeker)
     assert client.get(job.get_absolute_url()).status_code == 410
 
-    for page in ("profiles:saved", "profiles:applications"):
+    today = timezone.localdate()
+    for page, says in (
+        ("profiles:saved", "No longer open"),
+        ("profiles:applications", f"Closed on {today.day} {today:%b %Y}"),
+    ):
         html = client.get(reverse(page)).content.decode()
-        assert "Python developer" in html and "No longer open" in html
+        assert "Python developer" in html and says in html
         assert f'href="{job.get_absolute_url()}"' not in html
     response = client.post(reverse("profiles:saved_toggle", args=[job.pk]))
 
     assert response.status_code == 302
     assert not SavedJob.objects.filter(user=seeker, job=job).exists()
     assert Application.objects.filter(applicant=seeker, job=job).exists()
+
+
+def test_a_job_page_and_its_card_say_when_the_seeker_applied(client, seeker, job):
+    client.force_login(seeker)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "Apply with your CareerBoard profile" in page and "You applied on" not in page
+    client.post(reverse("profiles:apply", args=[job.pk]), {"resume": upload("cv.pdf", PDF)})
+    today = timezone.localdate()
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert f">{today.day} {today:%B %Y}</time> with your CareerBoard profile" in page
+    assert "You applied on" in page
+    assert "Apply with your CareerBoard profile" not in page
+    assert f'href="{reverse("profiles:applications")}">See its status' in page
+    results = client.get(reverse("jobs:job_list"), {"q": "python"}).content.decode()
+    assert f">{today.day} {today:%B %Y}</time></span>" in results
+    assert "Applied on" in results
+    # Someone else who did not apply is still offered the button.
+    client.force_login(SeekerFactory())
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "You applied on" not in page and "Apply with your CareerBoard profile" in page
+
+
+@pytest.mark.parametrize(
+    ("flags", "offered"),
+    [
+        ({"is_seeking": True}, True),
+        ({"is_seeking": True, "is_hiring": True}, True),
+        ({}, True),
+        ({"is_hiring": True}, False),
+        ({"is_staff": True}, False),
+    ],
+)
+def test_seeker_tools_are_offered_only_to_accounts_that_may_look_for_work(
+    client, job, flags, offered
+):
+    client.force_login(UserFactory(**flags))
+    for url in (job.get_absolute_url(), reverse("jobs:job_list")):
+        page = client.get(url).content.decode()
+        assert ("Add your skills" in page) is offered, url
+        assert ("Save job" in page) is offered, url
+        assert (f'href="{reverse("profiles:recommended")}"' in page) is offered, url
+        assert (f'href="{reverse("profiles:profile")}"' in page) is offered, url
+
+
+def test_an_account_that_only_hires_still_sees_that_it_applied(client, job):
+    hirer = EmployerFactory()
+    Application.objects.create(job=job, applicant=hirer)
+    client.force_login(hirer)
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "You applied on" in page and "Save job" not in page
+
+
+def test_your_applications_say_when_a_job_expired_or_was_closed(client, seeker, company):
+    expired = ExpiredJobFactory(company=company, title="Expired role")
+    closed = PublishedJobFactory(company=company, title="Closed role")
+    for job in (expired, closed):
+        Application.objects.create(job=job, applicant=seeker)
+    member = EmployerFactory()
+    CompanyMembership.objects.create(company=company, user=member)
+    client.force_login(member)
+    client.post(reverse("jobs:job_action", args=[closed.pk, "close"]))
+    call_command("expire_jobs", verbosity=0)
+    client.force_login(seeker)
+    page = client.get(reverse("profiles:applications")).content.decode()
+    gone = timezone.localtime(expired.expires_at)
+    today = timezone.localdate()
+    assert f'Expired role <span class="badge">Expired on {gone.day} {gone:%b %Y}</span>' in page
+    assert f'Closed role <span class="badge">Closed on {today.day} {today:%b %Y}</span>' in page
+
+
+def test_withdrawing_someone_elses_application_or_a_missing_one_is_not_found(client, seeker, job):
+    other = Application.objects.create(job=job, applicant=SeekerFactory())
+    client.force_login(seeker)
+    for method in (client.get, client.post):
+        assert method(reverse("profiles:withdraw", args=[other.pk])).status_code == 404
+        assert method(reverse("profiles:withdraw", args=[999999])).status_code == 404
+    other.refresh_from_db()
+    assert other.status == Application.Status.SUBMITTED

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
+from django.template.defaultfilters import pluralize
 
 from careerboard.files import orphaned_files_delete
 
@@ -32,4 +33,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"{prefix}{name}")
         if verbosity >= 1:
             verb = "would be deleted" if dry_run else "deleted"
-            self.stdout.write(self.style.SUCCESS(f"{prefix}{len(found)} unused file(s) {verb}."))
+            files = f"{len(found)} unused file{pluralize(len(found))}"
+            self.stdout.write(self.style.SUCCESS(f"{prefix}{files} {verb}."))
