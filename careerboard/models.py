@@ -245,6 +245,12 @@ class CareerRole(Curated):
         blank=True,
         related_name="previous_roles",
     )
+    sectors = models.ManyToManyField(
+        Sector,
+        blank=True,
+        related_name="roles",
+        help_text="Who hires for this role, where a source document says so.",
+    )
     job_search = models.JSONField(
         default=dict,
         blank=True,

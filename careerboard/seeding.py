@@ -98,7 +98,8 @@ SPECS = [
             "typical_tasks": "typical_tasks",
             "job_search": "job_search",
         },
-        added_later=("job_search",),
+        many_to_many={"sectors": (Sector, "sectors")},
+        added_later=("job_search", "sectors"),
     ),
     SeedSpec(
         "skills roles need",

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from careerboard.caching import cache_for_anonymous
 from careerboard.guide import role_guide
-from careerboard.models import CareerRole, Sector, SourceDocument
+from careerboard.models import CareerRole, SourceDocument
 from careerboard.seo import canonical_url
 from jobs.career_tables import (
     career_ladder,
@@ -62,6 +62,7 @@ def career_detail(request, slug):
     path = career_path_around(role)
     level_figures = list(level_figures_around(role, path))
     guide = role_guide(role)
+    sectors = list(role.sectors.visible())
     documents = SourceDocument.objects.attach_citations(
         [
             *salaries,
@@ -71,6 +72,7 @@ def career_detail(request, slug):
             *path.steps_out,
             *level_figures,
             *guide.cited(),
+            *sectors,
         ]
     )
     market = role_market(role)
@@ -83,7 +85,7 @@ def career_detail(request, slug):
             "salaries": salaries,
             "outlooks": outlooks,
             "education": education,
-            "sectors": Sector.objects.visible(),
+            "sectors": sectors,
             "path": path,
             "documents": documents,
             "market": market,

@@ -259,3 +259,19 @@ def test_no_page_claims_what_no_document_says(client, seeded):
         html = client.get(url).content.decode().lower()
         for claim in ("largest employer", "most widely used", "most popular"):
             assert claim not in html, (url, claim)
+
+
+def test_who_hires_is_shown_for_the_roles_the_documents_describe_and_said_missing_for_others(
+    client, seeded
+):
+    backend = " ".join(
+        client.get(reverse("career_detail", args=["backend-developer"])).content.decode().split()
+    )
+    hires = backend.split('<h2 id="sectors-title">Who hires</h2>')[1].split("</section>")[0]
+    assert "<strong>Government agencies</strong>" in hires and "(source: <a href=" in hires
+    devops = " ".join(
+        client.get(reverse("career_detail", args=["devops-engineer"])).content.decode().split()
+    )
+    hires = devops.split('<h2 id="sectors-title">Who hires</h2>')[1].split("</section>")[0]
+    assert "No source document says who hires a DevOps Engineer." in hires
+    assert "<strong>" not in hires
