@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jobs.views import employer, moderation, public, tokens
+from jobs.views import employer, moderation, postings, public, tokens
 
 app_name = "jobs"
 
@@ -30,11 +30,11 @@ urlpatterns = [
         employer.company_invitation_revoke,
         name="company_invitation_revoke",
     ),
-    path("dashboard/companies/<slug:slug>/jobs/new/", employer.job_create, name="job_create"),
-    path("dashboard/jobs/<int:pk>/edit/", employer.job_edit, name="job_edit"),
+    path("dashboard/companies/<slug:slug>/jobs/new/", postings.job_create, name="job_create"),
+    path("dashboard/jobs/<int:pk>/edit/", postings.job_edit, name="job_edit"),
     path("dashboard/api-token/", tokens.api_token_create, name="api_token_create"),
     path("dashboard/api-token/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
-    path("dashboard/jobs/<int:pk>/<slug:action>/", employer.job_action, name="job_action"),
+    path("dashboard/jobs/<int:pk>/<slug:action>/", postings.job_action, name="job_action"),
     path("invitations/<str:token>/", employer.invitation_accept, name="invitation_accept"),
     path("moderation/", moderation.moderation_queue, name="moderation_queue"),
     path("moderation/decide/", moderation.moderation_decide, name="moderation_decide"),

@@ -1,1 +1,2 @@
-"""The board's pages, one module per audience: public, employer, moderation, careers, tokens."""
+"""The board's pages, one module per audience: public, employer, postings, moderation,
+careers, tokens."""
