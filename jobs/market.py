@@ -154,6 +154,7 @@ def _level_figures(matching, percent: float | None, levels: list[str], *, total:
 
     A sample's counts are scaled to `total`, the role's open jobs as its page gives them (from
     the search's own sample), so that the levels add up to the figure beside them."""
+    # Long on purpose: one statement and the unpacking of its rows, which read best together.
     sql, params = (
         matching.order_by()
         .values(

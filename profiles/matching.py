@@ -151,6 +151,7 @@ def visitor_card_data(request, jobs: list[Job], detailed: bool) -> dict[int, dic
     """For job cards and pages: when the signed-in person applied to each job on the board, and
     for those who look for work their fit to it and whether they saved it, in one batch of
     queries for all the jobs (registered with `jobs.cards`)."""
+    # Long on purpose: each query of the batch sits beside the figures it gives a card.
     ids = [job.pk for job in jobs]
     applied = dict(
         Application.objects.filter(applicant=request.user, job_id__in=ids).values_list(
