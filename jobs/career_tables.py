@@ -34,7 +34,7 @@ class QuotedPay:
         if figure.amount is None or figure.period == Period.YEAR:
             return cls(figure)
         periods = ANNUAL_FACTORS[figure.period]
-        return cls(figure, round(float(figure.amount) * periods), f"{periods:,} {figure.period}s")
+        return cls(figure, round(figure.yearly_range()[0]), f"{periods:,} {figure.period}s")
 
 
 @dataclass(frozen=True)

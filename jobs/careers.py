@@ -106,16 +106,15 @@ def _money(value: float, currency: str) -> str:
 
 
 def _document_row(figure: SalaryFigure) -> PayRow:
-    factor = ANNUAL_FACTORS[figure.period]
-    low = float(figure.low if figure.amount is None else figure.amount)
-    high = float(figure.high if figure.amount is None else figure.amount)
-    value = _money(low * factor, figure.currency)
+    low, high = figure.stated_range()
+    yearly_low, yearly_high = figure.yearly_range()
+    value = _money(yearly_low, figure.currency)
     if high > low:
-        value += f"–{_money(high * factor, figure.currency)}"
+        value += f"–{_money(yearly_high, figure.currency)}"
     value += " a year"
     if figure.qualifier:
         value += f" ({figure.qualifier})"
-    if factor != 1:
+    if figure.period != Period.YEAR:
         stated = _money(low, figure.currency)
         if high > low:
             stated += f"–{_money(high, figure.currency)}"
@@ -124,8 +123,8 @@ def _document_row(figure: SalaryFigure) -> PayRow:
         label=f"{figure.label}, {figure.region}" if figure.region else figure.label,
         note=", ".join(filter(None, [figure.publisher, figure.as_of])) or figure.citations[0].title,
         value=value,
-        low=low * factor,
-        high=high * factor,
+        low=yearly_low,
+        high=yearly_high,
         kind="document",
     )
 

@@ -86,6 +86,18 @@ class SalaryFigure(Curated):
     def __str__(self):
         return f"{self.label} ({self.region})"
 
+    def stated_range(self) -> tuple[float, float]:
+        """The amount as stated, as (low, high): equal for a single figure."""
+        if self.amount is not None:
+            return float(self.amount), float(self.amount)
+        return float(self.low), float(self.high)
+
+    def yearly_range(self) -> tuple[float, float]:
+        """The stated amount as yearly pay (ANNUAL_FACTORS), as (low, high)."""
+        factor = ANNUAL_FACTORS[self.period]
+        low, high = self.stated_range()
+        return low * factor, high * factor
+
 
 class OutlookFigure(Curated):
     role = models.ForeignKey(CareerRole, on_delete=models.CASCADE, related_name="outlook_figures")
