@@ -127,7 +127,8 @@ def _values(stored: dict, skill_names: dict[int, str]) -> dict:
         countries.name(code) or code for code in stored["fields"].get("applicant_countries") or []
     ]
     for kind in ("required", "nice"):
-        values[kind] = [skill_names.get(pk, f"skill #{pk}") for pk in stored[kind]]
+        names = [skill_names.get(pk, f"skill #{pk}") for pk in stored[kind]]
+        values[kind] = sorted(names, key=str.casefold)
     return values
 
 
