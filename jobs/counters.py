@@ -75,8 +75,9 @@ def _hashes() -> list[tuple[str, str, str]]:
 
 
 PUSH_SECONDS = 2.0
-# (counter, job id, day, "seen" marker key, when the marker expires) of visits not yet sent.
-_pending: set[tuple[str, str, str, str, int]] = set()
+# (totals hash, job id, days hash, "<job id>:<day>", "seen" marker key, when the marker
+# expires) of visits not yet sent.
+_pending: set[tuple[str, str, str, str, str, int]] = set()
 _pending_lock = threading.Lock()
 _pushed_at = time.monotonic()
 _crawlers = CrawlerDetect()
@@ -109,7 +110,16 @@ def count(counter: str, job_id: int, request) -> None:
     )
     marker = f"{_key(counter)}:seen:{today}:{job_id}:{_visitor(request, today)}"
     with _pending_lock:
-        _pending.add((counter, str(job_id), str(today), marker, int(midnight.timestamp())))
+        _pending.add(
+            (
+                _key(counter),
+                str(job_id),
+                _daily_key(counter),
+                f"{job_id}:{today}",
+                marker,
+                int(midnight.timestamp()),
+            )
+        )
         due = time.monotonic() - _pushed_at >= PUSH_SECONDS
     if due:
         push()
@@ -134,9 +144,9 @@ def push() -> None:
         new = [visit for visit, first in zip(batch, marking.execute(), strict=True) if first]
         # One transaction, so that a flush never finds a visit in the totals but not in its day.
         counting = client.pipeline(transaction=True)
-        for counter, job_id, day, _, _ in new:
-            counting.hincrby(_key(counter), job_id, 1)
-            counting.hincrby(_daily_key(counter), f"{job_id}:{day}", 1)
+        for totals, job_id, days, job_day, _, _ in new:
+            counting.hincrby(totals, job_id, 1)
+            counting.hincrby(days, job_day, 1)
         counting.execute()
     except redis.RedisError as error:
         log.warning("%s job visits not sent: %s", len(batch), error)
