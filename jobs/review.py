@@ -64,6 +64,9 @@ class FieldReview:
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     lines: list[DiffLine] = field(default_factory=list)
+    # A list's items before and after as (mark, item): "del" for one removed, "ins" for one added.
+    before_items: list[tuple[str, str]] = field(default_factory=list)
+    after_items: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -76,16 +79,35 @@ class PostingReview:
     unchanged: list[str] = field(default_factory=list)
 
 
+PARTS = ("places", "required", "nice")
+
+
 def skill_ids(*stored: dict | None) -> set[int]:
     """The skills named by stored postings, to look their names up at once."""
-    return {pk for changes in stored if changes for pk in changes["required"] + changes["nice"]}
+    return {
+        pk
+        for changes in stored
+        if changes
+        for pk in changes.get("required", []) + changes.get("nice", [])
+    }
+
+
+def _complete(stored: dict, base: dict | None) -> dict:
+    """A stored posting, with any part it lacks (an edit stored by an older version of the
+    board) taken from `base`, the version it changes, else left blank."""
+    base = base or {}
+    return {
+        "fields": {**base.get("fields", {}), **stored.get("fields", {})},
+        **{part: stored.get(part, base.get(part, [])) for part in PARTS},
+    }
 
 
 def posting_review(
     after: dict, before: dict | None, *, skill_names: dict[int, str]
 ) -> PostingReview:
     """Review a stored posting (`Posting.stored()`), against the version before it if any."""
-    new = _values(after, skill_names)
+    before = _complete(before, None) if before is not None else None
+    new = _values(_complete(after, before), skill_names)
     if before is None:
         return PostingReview(
             fields=[
@@ -100,13 +122,17 @@ def posting_review(
         if _same(key, old[key], new[key]):
             unchanged.append(label)
         elif key in LISTS:
+            added = [item for item in new[key] if item not in old[key]]
+            removed = [item for item in old[key] if item not in new[key]]
             changed.append(
                 FieldReview(
                     label,
                     after=_shown(key, new[key]),
                     before=_shown(key, old[key]),
-                    added=[item for item in new[key] if item not in old[key]],
-                    removed=[item for item in old[key] if item not in new[key]],
+                    added=added,
+                    removed=removed,
+                    before_items=[("del" if i in removed else "", i) for i in old[key]],
+                    after_items=[("ins" if i in added else "", i) for i in new[key]],
                 )
             )
         elif key == "description":
