@@ -282,7 +282,11 @@ def pending_days(job_id: int, days: Iterable[date]) -> dict[date, dict[str, int]
 
 def _read_pending(asked: list[tuple[str, list[str]]]) -> dict[str, dict[str, int]] | None:
     """Read fields of hashes, each as the sum of the hash and of its batch being flushed
-    (counted, not yet committed), in one pipeline; None if Redis cannot answer."""
+    (counted, not yet committed), in one pipeline; None if Redis cannot answer.
+
+    A batch whose flush died between its commit and letting go of it is counted twice here
+    until the next flush lets go of it.
+    """
     asked = [(key, [str(name) for name in names]) for key, names in asked if names]
     reading = _client().pipeline(transaction=False)
     for key, names in asked:

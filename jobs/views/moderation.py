@@ -34,11 +34,16 @@ def _review(pending: list[Job], edits: list[JobEdit]) -> None:
     against the approved version, an edit against the live job. Reads the skills' names at
     once; the rest was prefetched."""
     for job in pending:
+        current = _stored(job)
         approved = getattr(job, "approved_posting", None)
-        if approved is not None and approved.revision != job.approved_revision:
-            approved = None
-        job.review_pair = (_stored(job), approved.content if approved else None)
-        job.approval_off_record = job.approved_revision is not None and approved is None
+        if job.approved_revision == job.revision:
+            before = current  # the approved revision itself, waiting again (e.g. reopened)
+        elif approved is not None and approved.revision == job.approved_revision:
+            before = approved.content
+        else:
+            before = None
+        job.review_pair = (current, before)
+        job.approval_off_record = job.approved_revision is not None and before is None
     for edit in edits:
         edit.review_pair = (edit.changes, _stored(edit.job))
     items = [*pending, *edits]

@@ -274,3 +274,10 @@ def test_an_edit_stored_without_some_parts_shows_them_unchanged(
     )
     changed = rows(queue(client, moderator))
     assert list(changed) == ["Title"]
+
+
+def test_an_approved_revision_waiting_again_shows_that_nothing_changed(client, company, moderator):
+    PendingJobFactory(company=company, revision=2, approved_revision=2)
+    page = queue(client, moderator)
+    assert "Nothing a posting says has changed." in page
+    assert "not on record" not in page
