@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
+from django.template.defaultfilters import pluralize
 
 from careerboard import services
 from careerboard.models import (
@@ -64,11 +65,13 @@ class CuratedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide the selected records from every page")
     def hide(self, request, queryset):
-        self.message_user(request, f"Hid {queryset.update(is_hidden=True)} records.")
+        count = queryset.update(is_hidden=True)
+        self.message_user(request, f"Hid {count} record{pluralize(count)}.")
 
     @admin.action(description="Show the selected records again")
     def unhide(self, request, queryset):
-        self.message_user(request, f"Showed {queryset.update(is_hidden=False)} records.")
+        count = queryset.update(is_hidden=False)
+        self.message_user(request, f"Showed {count} record{pluralize(count)}.")
 
     actions = ["hide", "unhide"]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jobs.views import employer, moderation, postings, public, tokens
+from jobs.views import employer, moderation, postings, public, statistics, tokens
 
 app_name = "jobs"
 
@@ -34,6 +34,11 @@ urlpatterns = [
     path("dashboard/jobs/<int:pk>/edit/", postings.job_edit, name="job_edit"),
     path("dashboard/api-token/", tokens.api_token_create, name="api_token_create"),
     path("dashboard/api-token/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
+    path(
+        "dashboard/jobs/<int:pk>/statistics/",
+        statistics.job_statistics_page,
+        name="job_statistics",
+    ),
     path("dashboard/jobs/<int:pk>/<slug:action>/", postings.job_action, name="job_action"),
     path("invitations/<str:token>/", employer.invitation_accept, name="invitation_accept"),
     path("moderation/", moderation.moderation_queue, name="moderation_queue"),

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from careerboard.models import User
 from jobs.models import (
+    ApprovedPosting,
     Company,
     CompanyEdit,
     Job,
@@ -44,6 +45,7 @@ def job_approve(*, job: Job, by: User, revision: int | None) -> Job:
         check_revision(current=job.revision, seen=revision, subject="This job")
         job.approved_revision = job.revision
         job.save(update_fields=["approved_revision", "updated_at"])
+        ApprovedPosting.objects.filter(job=job).delete()
         # Approving a job approves its company too, with any new name or website it waits with.
         job.company = company_approve(company=job.company, by=by)
         job_transition(job=job, to=Job.Status.PUBLISHED, by=by)

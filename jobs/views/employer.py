@@ -23,6 +23,7 @@ from jobs.models import (
     CompanyMembership,
     Job,
 )
+from jobs.statistics import live_totals
 
 
 def for_employers(request):
@@ -144,6 +145,7 @@ def company_dashboard(request, slug):
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     for job in page.object_list:
         job.renewable = not services.job_renewal_refusal(job)
+    live_totals(page.object_list)
     return render(
         request,
         "jobs/company_dashboard.html",
