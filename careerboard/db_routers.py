@@ -23,7 +23,6 @@ dashboards, forms, the admin and every write use the primary. Migrations only ru
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.core import signing
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from careerboard.replicas import choose_replica
