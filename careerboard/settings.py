@@ -153,7 +153,11 @@ for number, replica_url in enumerate(DATABASE_REPLICA_URLS, start=1):
     DATABASES[f"replica_{number}"] = replica
 if DATABASE_REPLICA_URLS:
     DATABASE_ROUTERS = ["careerboard.db_routers.PrimaryReplicaRouter"]
-    MIDDLEWARE.insert(1, "careerboard.db_routers.ReplicaReadsMiddleware")
+    # Inside the page cache's middleware, which then sees the cookie a writing request gets.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("careerboard.caching.PageCacheMiddleware") + 1,
+        "careerboard.db_routers.ReplicaReadsMiddleware",
+    )
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 COUNTERS_KEY_PREFIX = os.environ.get("COUNTERS_KEY_PREFIX", "careerboard:counters")

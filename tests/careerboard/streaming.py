@@ -24,8 +24,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[2]
 # Fast and unsafe on purpose: nothing here outlives the test run.
 SERVER_SETTINGS = (
-    "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off "
-    "-c full_page_writes=off -c shared_buffers=16MB -c max_connections=40"
+    "-c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off "
+    "-c shared_buffers=16MB -c max_connections=40"
 )
 
 
@@ -41,6 +41,17 @@ def postgres_bin() -> Path | None:
         if (folder / "initdb").exists():
             return folder
     return None
+
+
+def can_run_postgres() -> bool:
+    """PostgreSQL refuses root: as root, its binaries run as the `postgres` user, if any."""
+    if os.geteuid() != 0:
+        return True
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return False
+    return shutil.which("runuser") is not None
 
 
 def free_port() -> int:
@@ -66,7 +77,9 @@ class Cluster:
         command = [str(self.bin / program), *args]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            command, cwd=self.root, capture_output=True, text=True, timeout=timeout
+        )
         if done.returncode:
             raise RuntimeError(f"{program} failed: {done.stderr or done.stdout}")
         return done.stdout
@@ -128,7 +141,8 @@ class Cluster:
 
     def wait_for_replay(self) -> None:
         """Until the replica has replayed everything the primary has written."""
-        position = self.primary_sql("SELECT pg_current_wal_lsn()::text")
+        # Every record inserted, written out or not yet.
+        position = self.primary_sql("SELECT pg_current_wal_insert_lsn()::text")
         self.wait_until(
             lambda: self.replica_sql("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [position])
         )
@@ -179,7 +193,11 @@ class AppServer:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        Cluster.wait_until(self._answers, seconds=60)
+        try:
+            Cluster.wait_until(self._answers, seconds=60)
+        except BaseException:
+            self.stop()
+            raise
 
     def _answers(self) -> bool:
         if self.process.poll() is not None:
@@ -191,7 +209,11 @@ class AppServer:
 
     def stop(self) -> None:
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=10)
         self.log.close()
 
 
