@@ -6,7 +6,8 @@ recovery and has replayed up to that position. One that has is not behind at all
 the primary has been idle. One that has not is behind by the age of the last transaction it
 replayed (the primary's commit time against the replica's clock, so keep the hosts' clocks in
 step). A replica further behind than REPLICA_MAX_LAG_SECONDS, one that does not answer within its
-connect timeout, or one promoted out of recovery is skipped until a later look finds it well.
+connect timeout (then left alone for DOWN_RETRY_SECONDS), or one promoted out of recovery is
+skipped until a later look finds it well.
 
 Between looks, the connection a request is about to read through is checked as Django checks
 any kept connection (conn_health_checks), so a replica stopped a moment ago is caught there and
@@ -28,6 +29,9 @@ OK = "ok"
 LAGGING = "lagging"
 DOWN = "down"
 NOT_IN_RECOVERY = "not_in_recovery"
+# A replica found down is left alone this long (or REPLICA_CHECK_SECONDS if longer): each retry
+# of an unreachable host costs a request up to its connect timeout.
+DOWN_RETRY_SECONDS = 5
 
 REPLICA_STATE_SQL = """
     SELECT pg_is_in_recovery(),
@@ -97,9 +101,15 @@ def refresh(alias: str) -> ReplicaHealth:
 
 
 def current(alias: str) -> ReplicaHealth:
-    """The last look at the replica, taken again once it is REPLICA_CHECK_SECONDS old."""
+    """The last look at the replica, taken again once it is REPLICA_CHECK_SECONDS old (or
+    DOWN_RETRY_SECONDS, for one found down)."""
     seen = _seen.get(alias)
-    if seen is None or time.monotonic() - seen.checked_at >= settings.REPLICA_CHECK_SECONDS:
+    if seen is None:
+        return refresh(alias)
+    every = settings.REPLICA_CHECK_SECONDS
+    if seen.state == DOWN:
+        every = max(every, DOWN_RETRY_SECONDS)
+    if time.monotonic() - seen.checked_at >= every:
         seen = refresh(alias)
     return seen
 

@@ -13,7 +13,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
 
-from careerboard import db_routers
+from careerboard import db_routers, replicas
 from careerboard.db_routers import (
     PRIMARY_COOKIE,
     PRIMARY_COOKIE_SALT,
@@ -155,3 +155,24 @@ def test_each_replica_url_becomes_a_database_the_test_suite_mirrors_to_the_prima
         "['default', 'replica_1', 'replica_2'] [None, 'default', 'default'] "
         "['careerboard.db_routers.PrimaryReplicaRouter'] True"
     )
+
+
+def test_a_replica_found_down_is_left_alone_for_a_few_seconds(monkeypatch, settings):
+    settings.REPLICA_CHECK_SECONDS = 0
+    clock = [1000.0]
+    looks = []
+
+    def down(alias):
+        looks.append(clock[0])
+        return replicas.ReplicaHealth(alias, replicas.DOWN, None, clock[0])
+
+    monkeypatch.setattr(replicas, "check", down)
+    monkeypatch.setattr(replicas, "_seen", {})
+    monkeypatch.setattr(replicas.time, "monotonic", lambda: clock[0])
+    assert replicas.current("replica_1").state == replicas.DOWN
+    clock[0] += replicas.DOWN_RETRY_SECONDS - 0.5
+    assert replicas.current("replica_1").state == replicas.DOWN
+    assert looks == [1000.0]
+    clock[0] += 1
+    replicas.current("replica_1")
+    assert len(looks) == 2
