@@ -125,7 +125,6 @@ DATABASES["default"]["OPTIONS"].setdefault(
     ),
 )
 
-
 # Streaming replicas (docs/operations.md, "Read replicas"): none by default. With some, the
 # reads of public pages, feeds, sitemaps and the anonymous API go to a healthy one
 # (careerboard/db_routers.py); everything else, and whoever has just written, reads the primary.
