@@ -125,6 +125,39 @@ DATABASES["default"]["OPTIONS"].setdefault(
     ),
 )
 
+# Streaming replicas (docs/operations.md, "Read replicas"): none by default. With some, the
+# reads of public pages, feeds, sitemaps and the anonymous API go to a healthy one
+# (careerboard/db_routers.py); everything else, and whoever has just written, reads the primary.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+# A replica further behind the primary than this is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+# How often each worker looks again at a replica's state (and retries one found down).
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))
+# After a request that wrote, its visitor reads the primary for this long (read your own writes).
+PRIMARY_AFTER_WRITE_SECONDS = int(os.environ.get("PRIMARY_AFTER_WRITE_SECONDS", "10"))
+for number, replica_url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = dj_database_url.parse(
+        replica_url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    replica["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        # A replica that does not answer at once is skipped; the primary serves the page.
+        "connect_timeout": 1,
+        **replica.get("OPTIONS", {}),
+    }
+    # Tests run on one database: the replica's alias then points at the test database.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["careerboard.db_routers.PrimaryReplicaRouter"]
+    # Inside the page cache's middleware, which then sees the cookie a writing request gets.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("careerboard.caching.PageCacheMiddleware") + 1,
+        "careerboard.db_routers.ReplicaReadsMiddleware",
+    )
+
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 COUNTERS_KEY_PREFIX = os.environ.get("COUNTERS_KEY_PREFIX", "careerboard:counters")
 CACHES = {

@@ -4,7 +4,7 @@ jobs of the chosen rows are then fetched by id."""
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchRank
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     BigIntegerField,
     DateTimeField,
@@ -14,6 +14,7 @@ from django.db.models import (
     Value,
 )
 
+from careerboard.db_routers import read_connection
 from jobs.models import Job, SearchRow
 from jobs.search.query import AllWords
 from jobs.search.sampling import tag_shares
@@ -139,7 +140,8 @@ class Results:
     def _ids(self, query) -> list[int]:
         if not self.walks():
             return list(query)
-        with transaction.atomic(), connection.cursor() as cursor:
+        reading = read_connection()
+        with transaction.atomic(using=reading.alias), reading.cursor() as cursor:
             # The ordered index is then the only way left to read the rows.
             cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off")
             return list(query)
