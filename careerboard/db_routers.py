@@ -23,9 +23,9 @@ dashboards, forms, the admin and every write use the primary. Migrations only ru
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-from careerboard.replicas import choose_replica
+from careerboard.replicas import choose_replica, mark_down
 
 PRIMARY_COOKIE = "cb_read_primary"
 PRIMARY_COOKIE_SALT = "careerboard.db_routers.read-your-writes"
@@ -166,3 +166,22 @@ class ReplicaReadsMiddleware:
             and not wrote_recently(request)
         ):
             reads.may_use_replica = True
+
+    def process_exception(self, request, exception):
+        """A replica that fails mid-request (stopped, restarted, its connection cut) is marked
+        down and the view runs again on the primary: it only read, so running it twice is safe."""
+        reads = _request_reads.get()
+        if (
+            reads is None
+            or not isinstance(exception, DatabaseError)
+            or reads.wrote
+            or reads.replica in (None, DEFAULT_DB_ALIAS)
+        ):
+            return None
+        mark_down(reads.replica)
+        reads.replica = DEFAULT_DB_ALIAS
+        match = request.resolver_match
+        response = match.func(request, *match.args, **match.kwargs)
+        if callable(getattr(response, "render", None)):
+            response = response.render()  # the handler renders only what the view returned
+        return response

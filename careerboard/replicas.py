@@ -11,7 +11,9 @@ skipped until a later look finds it well.
 
 Between looks, the connection a request is about to read through is checked as Django checks
 any kept connection (conn_health_checks), so a replica stopped a moment ago is caught there and
-the read goes to the primary: a visitor never sees an error for a replica's sake.
+the read goes to the primary. A replica that fails during a request (stopped or restarted mid-query)
+is marked down and the request's view runs again on the primary (db_routers.py): a visitor never
+sees an error for a replica's sake.
 """
 
 import logging
@@ -114,6 +116,12 @@ def current(alias: str) -> ReplicaHealth:
     return seen
 
 
+def mark_down(alias: str) -> None:
+    """The replica failed a read: close its connection and leave it alone for a while."""
+    _close_quietly(alias)
+    _remember(ReplicaHealth(alias, DOWN, None, time.monotonic()))
+
+
 def _connects(alias: str) -> bool:
     """Whether the replica's connection works now; a broken one marks the replica down."""
     connection = connections[alias]
@@ -121,8 +129,7 @@ def _connects(alias: str) -> bool:
         connection.close_if_health_check_failed()
         connection.ensure_connection()
     except DatabaseError:
-        _close_quietly(alias)
-        _remember(ReplicaHealth(alias, DOWN, None, time.monotonic()))
+        mark_down(alias)
         return False
     return True
 

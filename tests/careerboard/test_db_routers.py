@@ -9,6 +9,7 @@ import sys
 
 import pytest
 import time_machine
+from django.db import OperationalError
 from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import resolve
@@ -176,3 +177,54 @@ def test_a_replica_found_down_is_left_alone_for_a_few_seconds(monkeypatch, setti
     clock[0] += 1
     replicas.current("replica_1")
     assert len(looks) == 2
+
+
+def test_a_replica_failing_mid_request_is_marked_down_and_the_view_runs_again_on_the_primary(
+    rf, monkeypatch
+):
+    marked = []
+    monkeypatch.setattr(db_routers, "mark_down", marked.append)
+    reads = []
+
+    def view(request):
+        reads.append(read_database())
+        if reads[-1] == "replica_1":
+            raise OperationalError("terminating connection due to administrator command")
+        return HttpResponse(f"read {reads[-1]}")
+
+    request = rf.get("/jobs/")
+    request.resolver_match = resolve("/jobs/")
+    request.resolver_match.func = view
+    middleware = ReplicaReadsMiddleware(lambda request: None)
+
+    def handler(request):
+        middleware.process_view(request, view, (), {})
+        try:
+            return view(request)
+        except OperationalError as error:
+            return middleware.process_exception(request, error)
+
+    middleware.get_response = handler
+    response = middleware(request)
+    assert response.content == b"read default"
+    assert reads == ["replica_1", "default"]
+    assert marked == ["replica_1"]
+
+
+def test_an_error_in_a_request_that_wrote_is_not_run_again(rf, monkeypatch):
+    monkeypatch.setattr(db_routers, "mark_down", lambda alias: None)
+    request = rf.get("/jobs/")
+    request.resolver_match = resolve("/jobs/")
+    middleware = ReplicaReadsMiddleware(lambda request: None)
+    answers = []
+
+    def handler(request):
+        middleware.process_view(request, None, (), {})
+        read_database()
+        PrimaryReplicaRouter().db_for_write(User)
+        answers.append(middleware.process_exception(request, OperationalError("lost")))
+        return HttpResponse()
+
+    middleware.get_response = handler
+    middleware(request)
+    assert answers == [None]
