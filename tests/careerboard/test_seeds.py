@@ -187,6 +187,16 @@ title = "Document C"
 source = "doc-c.txt"
 """
 
+RATES = """
+[[rate]]
+key = "ecb-usd"
+currency = "USD"
+per_euro = 1.25
+as_of = 2010-09-10
+published_by = "European Central Bank euro reference rates"
+source = "European Central Bank euro reference rates, 10 September 2010"
+"""
+
 
 @pytest.fixture
 def seed_dir(tmp_path):
@@ -198,6 +208,7 @@ def seed_dir(tmp_path):
         "facts.toml": FACTS,
         "resources.toml": RESOURCES,
         "figures.toml": FIGURES,
+        "rates.toml": RATES,
     }
     for name, text in files.items():
         (tmp_path / name).write_text(textwrap.dedent(text))
