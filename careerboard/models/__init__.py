@@ -35,6 +35,7 @@ from careerboard.models.figures import (
 from careerboard.models.rates import (
     REFERENCE_CURRENCY,
     ExchangeRate,
+    rates_note,
     yearly_in_euros,
 )
 
@@ -63,5 +64,6 @@ __all__ = [
     "SourceDocument",
     "SourceDocumentQuerySet",
     "User",
+    "rates_note",
     "yearly_in_euros",
 ]

@@ -42,9 +42,7 @@ class ExchangeRate(Curated):
         ordering = ["currency", "-as_of"]
         constraints = [
             models.UniqueConstraint(fields=["currency", "as_of"], name="exchangerate_one_a_day"),
-            models.CheckConstraint(
-                name="exchangerate_positive", condition=Q(per_euro__gt=0)
-            ),
+            models.CheckConstraint(name="exchangerate_positive", condition=Q(per_euro__gt=0)),
             models.CheckConstraint(
                 name="exchangerate_currency_code",
                 condition=Q(currency__regex=r"^[A-Z]{3}$") & ~Q(currency=REFERENCE_CURRENCY),
@@ -53,7 +51,8 @@ class ExchangeRate(Curated):
         indexes = [models.Index(fields=["currency", "-as_of"], name="exchangerate_current")]
 
     def __str__(self):
-        return f"1 {REFERENCE_CURRENCY} = {self.per_euro.normalize():f} {self.currency} ({self.as_of})"
+        rate = f"{self.per_euro.normalize():f} {self.currency}"
+        return f"1 {REFERENCE_CURRENCY} = {rate} ({self.as_of})"
 
     def in_euros(self, amount: int) -> int:
         """An amount of this currency in whole euros, rounded as PostgreSQL rounds numerics."""
@@ -71,3 +70,10 @@ def yearly_in_euros(
         return amount
     rate = rates.get(currency)
     return rate.in_euros(amount) if rate else None
+
+
+def rates_note(rates: dict[str, ExchangeRate]) -> str:
+    """Which rates and of which day: "the European Central Bank euro reference rates of
+    10 September 2010" (each publication and day once)."""
+    sets = sorted({(rate.published_by, rate.as_of) for rate in rates.values()}, key=str)
+    return "; ".join(f"the {source} of {day:%-d %B %Y}" for source, day in sets)

@@ -115,6 +115,7 @@ def test_aliases_changed_in_the_seed_files_find_the_skills_jobs_after_load_seeds
         "facts.toml",
         "resources.toml",
         "figures.toml",
+        "rates.toml",
     ):
         (seeds / name).write_text("")
     (seeds / "sources.toml").write_text(SEED_DOCUMENT)
