@@ -6,8 +6,9 @@ INR = 0.8 GBP."""
 import pytest
 from django.urls import reverse
 
-from careerboard.models import ExchangeRate
-from jobs.filters import JobFilterSet
+from careerboard.models import REFERENCE_CURRENCY, ExchangeRate
+from careerboard.seeding import seeds_load
+from jobs.filters import CURRENCIES, JobFilterSet
 from jobs.models import SearchRow
 from tests.factories import PublishedJobFactory
 
@@ -157,3 +158,9 @@ def test_garbage_salary_parameters_answer_with_a_message_never_an_error(client, 
     assert response.status_code == 200
     api = client.get(reverse("api:job_list"), params)
     assert api.status_code in (200, 400)
+
+
+def test_our_seed_files_give_a_rate_for_every_currency_the_search_offers():
+    seeds_load()
+    offered = {code for code, _ in CURRENCIES} - {REFERENCE_CURRENCY}
+    assert set(ExchangeRate.objects.current()) == offered
