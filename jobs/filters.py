@@ -72,7 +72,12 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
     FACETS = ("workplace", "employment_type", "seniority", "posted")
 
     q = django_filters.CharFilter(label="Keywords", max_length=300)
-    location = django_filters.CharFilter(label="Location", max_length=120)
+    location = django_filters.CharFilter(
+        label="Location",
+        max_length=120,
+        help_text="A city or a country (a country also finds remote jobs open to people there); "
+        "“remote” for remote jobs.",
+    )
     workplace = django_filters.MultipleChoiceFilter(
         choices=Job.Workplace.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -85,7 +90,11 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         choices=Job.Seniority.choices, widget=forms.CheckboxSelectMultiple
     )
     salary_min = django_filters.NumberFilter(
-        label="Minimum yearly salary", min_value=0, max_value=100_000_000, decimal_places=0
+        label="Minimum yearly salary",
+        min_value=0,
+        max_value=100_000_000,
+        decimal_places=0,
+        help_text="In the currency chosen; with any currency, in euros, every salary converted.",
     )
     currency = django_filters.ChoiceFilter(choices=CURRENCIES, empty_label="Any currency")
     skill = SkillSlugFilter(
