@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, TemplateView
+from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
 from careerboard.caching import cache_for_anonymous
@@ -20,7 +21,7 @@ from jobs import counters, services
 from jobs.cards import exchange_rates, job_cards, visitor_data
 from jobs.filters import JobFilterSet
 from jobs.forms import ReportForm
-from jobs.locations import place_is_known, read_place_wish
+from jobs.locations import country_code, place_is_known, read_place_wish
 from jobs.market import skill_market
 from jobs.models import (
     Company,
@@ -115,18 +116,19 @@ def job_list(request):
 
 def _place_words(location: str, total: int) -> tuple[str, str | None]:
     """Where the search looks, in words for its title ("in Berlin", "working remotely from
-    Germany"), and a note on how
-    the location was read: "remote" typed there is the remote workplace filter, and a place no
-    job is in is said to be one."""
+    Germany"), and a note on how the location was read: "remote" typed there is the remote
+    workplace filter, and a place no job is in is said to be one."""
     wish = read_place_wish(location)
+    code = country_code(wish.place) if wish.place else None
+    place = countries.name(code) if code else wish.place
     if wish.remote:
-        where = f"working remotely from {wish.place}" if wish.place else "working remotely"
+        where = f"working remotely from {place}" if place else "working remotely"
     else:
-        where = f"in {wish.place}" if wish.place else ""
+        where = f"in {place}" if place else ""
     note = None
     if wish.remote:
         note = f"“{location}” is read as remote work: showing remote jobs" + (
-            f" in {wish.place} or open to applicants living there." if wish.place else "."
+            f" in {place} or open to applicants living there." if place else "."
         )
     if total == 0 and wish.place and not place_is_known(wish.place):
         note = (

@@ -63,7 +63,7 @@ def test_the_page_says_remote_was_read_as_remote_work(client, board):
     assert "“Remote” is read as remote work: showing remote jobs." in html
     assert "Software jobs working remotely</h1>" in html
     germany = client.get(reverse("jobs:job_list"), {"location": "remote, germany"})
-    assert "showing remote jobs in germany or open to applicants living there" in (
+    assert "showing remote jobs in Germany or open to applicants living there" in (
         germany.content.decode()
     )
 
