@@ -32,7 +32,11 @@ class Migration(migrations.Migration):
             options={
                 'ordering': ['currency', '-as_of'],
                 'indexes': [models.Index(fields=['currency', '-as_of'], name='exchangerate_current')],
-                'constraints': [models.UniqueConstraint(fields=('currency', 'as_of'), name='exchangerate_one_a_day'), models.CheckConstraint(condition=models.Q(('per_euro__gt', 0)), name='exchangerate_positive'), models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$'), models.Q(('currency', 'EUR'), _negated=True)), name='exchangerate_currency_code')],
+                'constraints': [
+                    models.UniqueConstraint(fields=('currency', 'as_of'), name='exchangerate_one_a_day', violation_error_message='This currency already has a rate of that day.'),
+                    models.CheckConstraint(condition=models.Q(('per_euro__gt', 0)), name='exchangerate_positive', violation_error_message='A rate is more than zero.'),
+                    models.CheckConstraint(condition=models.Q(('currency__regex', '^[A-Z]{3}$'), models.Q(('currency', 'EUR'), _negated=True)), name='exchangerate_currency_code', violation_error_message='Give a three-letter code in capitals, other than EUR (salaries are compared in euros).'),
+                ],
             },
         ),
         migrations.RunSQL(

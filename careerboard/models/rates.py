@@ -41,11 +41,21 @@ class ExchangeRate(Curated):
     class Meta:
         ordering = ["currency", "-as_of"]
         constraints = [
-            models.UniqueConstraint(fields=["currency", "as_of"], name="exchangerate_one_a_day"),
-            models.CheckConstraint(name="exchangerate_positive", condition=Q(per_euro__gt=0)),
+            models.UniqueConstraint(
+                fields=["currency", "as_of"],
+                name="exchangerate_one_a_day",
+                violation_error_message="This currency already has a rate of that day.",
+            ),
+            models.CheckConstraint(
+                name="exchangerate_positive",
+                condition=Q(per_euro__gt=0),
+                violation_error_message="A rate is more than zero.",
+            ),
             models.CheckConstraint(
                 name="exchangerate_currency_code",
                 condition=Q(currency__regex=r"^[A-Z]{3}$") & ~Q(currency=REFERENCE_CURRENCY),
+                violation_error_message="Give a three-letter code in capitals, other than EUR "
+                "(salaries are compared in euros).",
             ),
         ]
         indexes = [models.Index(fields=["currency", "-as_of"], name="exchangerate_current")]

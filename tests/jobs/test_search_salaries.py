@@ -10,7 +10,7 @@ from careerboard.models import REFERENCE_CURRENCY, ExchangeRate
 from careerboard.seeding import seeds_load
 from jobs.filters import CURRENCIES, JobFilterSet
 from jobs.models import SearchRow
-from tests.factories import PublishedJobFactory
+from tests.factories import AdminFactory, EmployerFactory, PublishedJobFactory, SeekerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,38 @@ def test_our_seed_files_give_a_rate_for_every_currency_the_search_offers():
     seeds_load()
     offered = {code for code, _ in CURRENCIES} - {REFERENCE_CURRENCY}
     assert set(ExchangeRate.objects.current()) == offered
+
+
+@pytest.mark.parametrize(
+    "who, may",
+    [(None, False), (SeekerFactory, False), (EmployerFactory, False), (AdminFactory, True)],
+)
+def test_only_admins_may_change_a_rate(client, exchange_rates, who, may):
+    if who:
+        client.force_login(who())
+    rate = exchange_rates["INR"]
+    url = reverse("admin:careerboard_exchangerate_change", args=[rate.pk])
+    form = {"currency": "INR", "per_euro": "1", "as_of": "2026-01-02", "published_by": "Me"}
+    response = client.post(url, {**form, "sort_order": 0})
+    rate.refresh_from_db()
+    assert (rate.per_euro == 1) is may
+    assert response.status_code == 302
+    if not may:
+        assert "/login/" in response["Location"]
+
+
+def test_an_admin_cannot_save_a_rate_of_zero_or_for_the_euro(client, exchange_rates):
+    client.force_login(AdminFactory())
+    url = reverse("admin:careerboard_exchangerate_add")
+    for currency, per_euro, error in (
+        ("USD", "0", "A rate is more than zero."),
+        ("EUR", "1", "other than EUR"),
+        ("usd", "1", "three-letter code in capitals"),
+        ("USD", "2", "already has a rate of that day"),
+    ):
+        as_of = "2026-01-02" if per_euro == "2" else "2026-02-02"
+        form = {"currency": currency, "per_euro": per_euro, "as_of": as_of}
+        response = client.post(url, {**form, "published_by": "Me", "sort_order": 0})
+        assert response.status_code == 200  # the form again, with its error
+        assert error in response.content.decode()
+    assert ExchangeRate.objects.count() == len(exchange_rates)
