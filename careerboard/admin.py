@@ -12,6 +12,7 @@ from careerboard.models import (
     CareerRole,
     CareerStep,
     EducationPath,
+    ExchangeRate,
     LearningStep,
     OutlookFigure,
     Resource,
@@ -230,3 +231,14 @@ class EducationPathAdmin(CuratedAdmin):
     list_display = ["name", "role", "sort_order", "is_hidden"]
     list_filter = ["role"]
     search_fields = ["name"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(CuratedAdmin):
+    """A change here re-converts the search rows of that currency in the same transaction."""
+
+    list_display = ["currency", "per_euro", "as_of", "published_by", "is_hidden"]
+    list_editable = ["per_euro", "is_hidden"]
+    list_filter = ["currency", "as_of"]
+    search_fields = ["currency", "published_by"]
+    date_hierarchy = "as_of"

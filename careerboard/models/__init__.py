@@ -1,5 +1,6 @@
 """The core app's data, one module per purpose: `accounts`, `curated` (skills, sectors, resources,
-source documents), `careers` (roles and what they need) and `figures` (pay and outlook)."""
+source documents), `careers` (roles and what they need), `figures` (pay and outlook) and `rates`
+(the exchange rates salaries are compared by)."""
 
 from careerboard.models.accounts import (
     ApiToken,
@@ -31,6 +32,12 @@ from careerboard.models.figures import (
     Period,
     SalaryFigure,
 )
+from careerboard.models.rates import (
+    REFERENCE_CURRENCY,
+    ExchangeRate,
+    rates_note,
+    yearly_in_euros,
+)
 
 __all__ = [
     "ANNUAL_FACTORS",
@@ -41,12 +48,14 @@ __all__ = [
     "Curated",
     "CuratedQuerySet",
     "EducationPath",
+    "ExchangeRate",
     "FactTopic",
     "HOURS_PER_YEAR",
     "Importance",
     "LearningStep",
     "OutlookFigure",
     "Period",
+    "REFERENCE_CURRENCY",
     "Resource",
     "RoleSkill",
     "SalaryFigure",
@@ -55,4 +64,6 @@ __all__ = [
     "SourceDocument",
     "SourceDocumentQuerySet",
     "User",
+    "rates_note",
+    "yearly_in_euros",
 ]

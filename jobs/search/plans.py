@@ -75,8 +75,11 @@ class PageReading:
                 .order_by(*by_rank)
             )
         if order == Sort.SALARY:
+            # In the currency chosen (its part of the currency and salary index), or in euros
+            # with every currency converted (the euro salary index).
+            pay = "salary_max_annual" if self.cleaned_data().get("currency") else "salary_max_eur"
             salary = self.in_order(
-                F("salary_max_annual"), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
+                F(pay), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
             )
             return rows.order_by(salary[0], "-published_at", "-job_id")
         return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
