@@ -84,6 +84,6 @@ def yearly_in_euros(
 
 def rates_note(rates: dict[str, ExchangeRate]) -> str:
     """Which rates and of which day: "the European Central Bank euro reference rates of
-    10 September 2010" (each publication and day once)."""
+    28 February 2025" (each publication and day once)."""
     sets = sorted({(rate.published_by, rate.as_of) for rate in rates.values()}, key=str)
     return "; ".join(f"the {source} of {day:%-d %B %Y}" for source, day in sets)

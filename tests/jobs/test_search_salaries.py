@@ -163,7 +163,7 @@ def test_garbage_salary_parameters_answer_with_a_message_never_an_error(client, 
 def test_our_seed_files_give_a_rate_for_every_currency_the_search_offers():
     seeds_load()
     offered = {code for code, _ in CURRENCIES} - {REFERENCE_CURRENCY}
-    assert set(ExchangeRate.objects.current()) == offered
+    assert offered <= set(ExchangeRate.objects.current())
 
 
 @pytest.mark.parametrize(

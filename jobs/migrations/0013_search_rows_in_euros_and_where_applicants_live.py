@@ -193,7 +193,7 @@ WHERE workplace = 'remote';
 class Migration(migrations.Migration):
     dependencies = [
         ("careerboard", "0013_exchange_rates"),
-        ("jobs", "0011_search_rows_by_currency_and_pay"),
+        ("jobs", "0012_daily_stats_and_approved_postings"),
     ]
 
     operations = [
