@@ -2,10 +2,13 @@
 the worker's database session, so a worker that dies lets go of it at once."""
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from django.db import connection
+
+T = TypeVar("T")
 
 
 @contextmanager
@@ -22,3 +25,9 @@ def single_run(name: str) -> Iterator[bool]:
         if acquired:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
+
+
+def run_alone(name: str, work: Callable[[], T]) -> T | None:
+    """Run `work` unless another run of `name` is under way somewhere (then None)."""
+    with single_run(name) as acquired:
+        return work() if acquired else None

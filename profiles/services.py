@@ -19,7 +19,7 @@ from careerboard.mail import send_templated_mail
 from careerboard.models import Skill, User
 from careerboard.services import require_verified_email, user_roles_add
 from jobs.models import Application, Job
-from jobs.services import job_public_title
+from jobs.services import application_notify_members, job_public_title
 from profiles.models import AlertDelivery, JobAlert, Profile, ProfileSkill, SavedJob
 
 MAX_RESUME_BYTES = 5 * 1024 * 1024
@@ -236,6 +236,13 @@ def application_submit(*, job: Job, user: User, note: str = "", upload=None) -> 
         with transaction.atomic():
             application = Application.objects.create(job=job, applicant=user, note=note)
             application.resume.save(resume.name, resume, save=True)
+            if user.email:
+                send_templated_mail(
+                    template="profiles/email/application_received",
+                    to=[user.email],
+                    context={"application": application, "job": job},
+                )
+            application_notify_members(application)
     except IntegrityError as error:
         raise ValidationError("You have already applied to this job.") from error
     return application
