@@ -13,6 +13,7 @@ same Message-ID, by which mail systems drop duplicates.
 """
 
 import logging
+import time
 from datetime import timedelta
 from email.utils import make_msgid
 
@@ -29,6 +30,9 @@ logger = logging.getLogger(__name__)
 MAX_RETRY_DELAY = timedelta(hours=1)
 # Messages the sweep sends in one run; the rest wait for the next run.
 SWEEP_BATCH = 500
+# After the broker refused a message, this process leaves it alone this long.
+QUEUE_PAUSE_SECONDS = 10.0
+_queue_paused_until = 0.0
 
 SENT = "sent"
 RETRY = "retry"
@@ -55,13 +59,18 @@ def outbox_add(
 
 
 def outbox_queue(message_id: int) -> None:
-    """Ask a worker to send the message now. A broker that is down costs this call a moment and
-    the message nothing: the sweep sends it."""
+    """Ask a worker to send the message now. A broker that is down costs the message nothing (the
+    sweep sends it) and this process about a second, after which it leaves the broker alone for
+    QUEUE_PAUSE_SECONDS."""
     from careerboard.tasks import send_outbox_message
 
+    global _queue_paused_until
+    if time.monotonic() < _queue_paused_until:
+        return
     try:
         send_outbox_message.delay(message_id)
     except Exception:
+        _queue_paused_until = time.monotonic() + QUEUE_PAUSE_SECONDS
         logger.warning("Could not queue outbox message %s; the sweep will send it", message_id)
 
 
