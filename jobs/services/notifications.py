@@ -4,6 +4,7 @@ to the outbox inside the transaction of the change it tells of."""
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -56,7 +57,7 @@ def membership_set_application_emails(
     """A member chooses how to hear of new applications. A digest starts from now: what came
     before was e-mailed one by one."""
     if choice not in CompanyMembership.ApplicationEmails.values:
-        raise ValueError(f"Unknown choice {choice!r}")
+        raise ValidationError("Choose an e-mail for each application or a daily digest.")
     if membership.application_emails != choice:
         membership.application_emails = choice
         membership.digest_sent_at = timezone.now()

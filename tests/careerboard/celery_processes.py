@@ -83,6 +83,7 @@ def process_env(sink: SmtpSink, **extra) -> dict[str, str]:
         "EMAIL_TIMEOUT": "10",
         "OUTBOX_RETRY_SECONDS": "0.2",
         "PAGE_CACHE_SECONDS": "0",
+        "COUNTERS_KEY_PREFIX": "test-counters:celery-processes",
         **extra,
     }
 
