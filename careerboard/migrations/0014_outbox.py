@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('careerboard', '0012_roles_say_who_hires'),
+        ('careerboard', '0013_exchange_rates'),
     ]
 
     operations = [

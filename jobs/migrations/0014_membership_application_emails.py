@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0011_search_rows_by_currency_and_pay'),
+        ('jobs', '0013_search_rows_in_euros_and_where_applicants_live'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
