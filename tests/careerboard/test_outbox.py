@@ -149,6 +149,8 @@ def test_staff_find_stuck_and_failed_messages_and_send_them_again(
     assert "stuck@example.com" in page and "fresh@example.com" not in page
     page = admin_client.get(changelist, {"delivery": "failed"}).content.decode()
     assert "failed@example.com" in page and "SMTPServerDisconnected" in page
+    page = admin_client.get(changelist, {"q": "stuck@example"}).content.decode()
+    assert "stuck@example.com" in page and "failed@example.com" not in page
 
     monkeypatch.undo()  # SMTP is back
     with django_capture_on_commit_callbacks(execute=True):
