@@ -16,6 +16,11 @@ urlpatterns = [
     path("dashboard/companies/<slug:slug>/edit/", employer.company_edit, name="company_edit"),
     path("dashboard/companies/<slug:slug>/invite/", employer.company_invite, name="company_invite"),
     path(
+        "dashboard/companies/<slug:slug>/application-emails/",
+        employer.company_application_emails,
+        name="company_application_emails",
+    ),
+    path(
         "dashboard/companies/<slug:slug>/members/<int:pk>/remove/",
         employer.company_member_remove,
         name="company_member_remove",

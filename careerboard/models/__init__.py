@@ -1,6 +1,6 @@
 """The core app's data, one module per purpose: `accounts`, `curated` (skills, sectors, resources,
-source documents), `careers` (roles and what they need), `figures` (pay and outlook) and `rates`
-(the exchange rates salaries are compared by)."""
+source documents), `careers` (roles and what they need), `figures` (pay and outlook), `rates`
+(the exchange rates salaries are compared by) and `outbox` (every e-mail, waiting to be sent)."""
 
 from careerboard.models.accounts import (
     ApiToken,
@@ -32,6 +32,10 @@ from careerboard.models.figures import (
     Period,
     SalaryFigure,
 )
+from careerboard.models.outbox import (
+    OutboxMessage,
+    OutboxMessageQuerySet,
+)
 from careerboard.models.rates import (
     REFERENCE_CURRENCY,
     ExchangeRate,
@@ -53,6 +57,8 @@ __all__ = [
     "HOURS_PER_YEAR",
     "Importance",
     "LearningStep",
+    "OutboxMessage",
+    "OutboxMessageQuerySet",
     "OutlookFigure",
     "Period",
     "REFERENCE_CURRENCY",

@@ -374,7 +374,7 @@ def jobs_expire(*, now=None, warn_days: int = 3) -> tuple[int, int]:
     """Expire published jobs past their date and warn employers of those about to expire.
 
     Safe to run often and after a crash: each job is expired once and warned once, in its own
-    transaction, and the email is sent only once that transaction commits.
+    transaction, with its email written to the outbox in that same transaction.
     """
     now = now or timezone.now()
     expired = 0
@@ -395,6 +395,6 @@ def jobs_expire(*, now=None, warn_days: int = 3) -> tuple[int, int]:
                 expiry_warned_at=now
             )
             if updated:
-                transaction.on_commit(lambda job=job: notify_members(job, "job_expiring"))
+                notify_members(job, "job_expiring")
                 warned += 1
     return expired, warned

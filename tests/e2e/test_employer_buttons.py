@@ -246,6 +246,20 @@ def test_employer_invites_a_colleague_who_accepts(page, shoot, sign_in, visitor,
     expect(invited.get_by_text("This invitation has already been used.")).to_be_visible()
 
 
+def test_employer_chooses_a_daily_digest_of_new_applications(page, shoot, sign_in, member):
+    employer, company = member
+    sign_in(page, employer)
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    expect(page.get_by_label("An e-mail for each application")).to_be_checked()
+    page.get_by_label("One daily digest").check()
+    page.get_by_role("button", name="Save my choice").click()
+    expect(message(page, "New applications: one daily digest.")).to_be_visible()
+    expect(page.get_by_label("One daily digest")).to_be_checked()
+    shoot(page, "1-daily-digest")
+    membership = CompanyMembership.objects.get(user=employer)
+    assert membership.application_emails == CompanyMembership.ApplicationEmails.DAILY
+
+
 def test_employer_creates_an_api_token_uses_it_replaces_it_and_revokes_it(
     page, shoot, sign_in, visitor, member
 ):
