@@ -83,3 +83,15 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         send_templated_mail(
             template=email_template_name.removesuffix(".txt"), to=[to_email], context=context
         )
+
+
+def error_summary(form) -> list[dict]:
+    """A bound form's errors for the summary at the top of its page: each with the id of its
+    field's control to link to (none for errors of the whole form) and the field's label."""
+    summary = [{"id": "", "label": "", "message": message} for message in form.non_field_errors()]
+    for field in form:
+        summary.extend(
+            {"id": field.id_for_label, "label": field.label, "message": message}
+            for message in field.errors
+        )
+    return summary
