@@ -90,8 +90,9 @@ def error_summary(form) -> list[dict]:
     field's control to link to (none for errors of the whole form) and the field's label."""
     summary = [{"id": "", "label": "", "message": message} for message in form.non_field_errors()]
     for field in form:
+        # A list of radio buttons has no one control its label is for: link to the first.
+        anchor = field.id_for_label or (field.subwidgets[0].id_for_label if field.errors else "")
         summary.extend(
-            {"id": field.id_for_label, "label": field.label, "message": message}
-            for message in field.errors
+            {"id": anchor, "label": field.label, "message": message} for message in field.errors
         )
     return summary

@@ -112,6 +112,8 @@ class JobForm(PickerFormMixin, forms.ModelForm):
         ("Salary", ["salary_min", "salary_max", "salary_currency", "salary_period"]),
         ("How to apply", ["apply_url", "apply_email", "apply_on_site", "expires_on"]),
     ]
+    # The fields in the order the page shows them, which its error summary follows.
+    field_order = [name for _, names in FIELDSETS for name in names]
 
     def fieldsets(self):
         """The form's fields in groups, for a form a person can scan."""

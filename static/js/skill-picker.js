@@ -129,6 +129,7 @@
       group.className = "picker-option-group";
       group.setAttribute("aria-hidden", "true");
       group.textContent = skill.group;
+      option.appendChild(document.createTextNode(" "));
       option.appendChild(group);
       this.list.appendChild(option);
     }, this);
