@@ -95,17 +95,17 @@ class SkillPicker(forms.Widget):
             key = str(raw).strip()
             if key and key not in rows:
                 level, years = data.get(f"{name}-{key}-level"), data.get(f"{name}-{key}-years")
-                rows[key] = Row(key, level or "", years or "")
+                rows[key] = Row(key, str(level or ""), str(years or ""))
         picked = Picked()
-        removed = data.get(REMOVE) or ""
+        removed = str(data.get(REMOVE) or "")
         if removed.startswith(f"{name}:") and rows.pop(removed.partition(":")[2], None):
             picked.removed = removed.partition(":")[2]
         # A skill chosen in the add control joins the rows whichever button posted the form, so
         # that choosing one and pressing Save without Add still keeps it.
-        added = (data.get(f"{name}-add") or "").strip()
+        added = str(data.get(f"{name}-add") or "").strip()
         if added and added not in rows:
             level, years = data.get(f"{name}-add-level"), data.get(f"{name}-add-years")
-            rows[added] = Row(added, level or "", years or "")
+            rows[added] = Row(added, str(level or ""), str(years or ""))
             picked.added = added
         picked.nothing_to_add = data.get(ADD) == name and not added
         picked.rows = list(rows.values())

@@ -283,7 +283,27 @@
     }
     this.rows.appendChild(row);
     this.empty.hidden = true;
+    this.dropErrors();
     this.say(skill.name + " added" + (level ? " at level " + level : "") + ".");
+  };
+
+  // The errors shown were about the skills as last posted, which have changed since.
+  Picker.prototype.dropErrors = function () {
+    var errors = document.getElementById(this.input.id + "_error");
+    if (!errors) {
+      return;
+    }
+    document.querySelectorAll("[aria-describedby~='" + errors.id + "']").forEach(function (field) {
+      var others = field.getAttribute("aria-describedby").split(" ").filter(function (id) {
+        return id && id !== errors.id;
+      });
+      if (others.length) {
+        field.setAttribute("aria-describedby", others.join(" "));
+      } else {
+        field.removeAttribute("aria-describedby");
+      }
+    });
+    errors.remove();
   };
 
   Picker.prototype.removed = function (event) {

@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def tab_to(page, is_there, what, limit=80):
-    """Press Tab until `is_there(focused element)` (a JavaScript function) says the focus is there."""
+    """Press Tab until `is_there` (a JavaScript function of the focused element) is true."""
     for _ in range(limit):
         page.keyboard.press("Tab")
         if page.evaluate(f"({is_there})(document.activeElement)"):
