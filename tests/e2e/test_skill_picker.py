@@ -163,11 +163,14 @@ def test_posting_form_errors_are_summarised_with_links_that_reach_each_field(
     summary.get_by_role("link", name="Title: This field is required.").click()
     expect(page.get_by_label("Title")).to_be_focused()
 
+    expect(page.locator("#id_required_skills_error")).to_be_visible()
     page.get_by_label("Title").fill("Data engineer")
     required = page.get_by_role("combobox", name="Add a required skill")
     required.fill("postgres")
     required.press("Enter")  # a job's skills have no level: Enter adds at once
     expect(page.get_by_role("status").get_by_text("PostgreSQL added.")).to_be_visible()
+    # The error beside the picker was about the skills as posted; it goes with the change.
+    expect(page.locator("#id_required_skills_error")).to_have_count(0)
     expect(required).to_be_focused()
     expect(required).to_have_value("")
     nice = page.get_by_role("combobox", name="Add a nice-to-have skill")
