@@ -46,8 +46,8 @@ class ProfileForm(PickerFormMixin, forms.ModelForm):
         required=False,
         queryset=Skill.objects.visible(),
         levels=ProfileSkill._meta.get_field("level").choices,
-        help_text="Level 1 is a beginner, 3 uses it at work, 5 is an expert; "
-        "years are how long you have used it.",
+        help_text="Level 1 is a beginner, 3 uses it at work, 5 is an expert; years are how long "
+        "you have used it. Skills added or removed are kept once you save your profile.",
     )
 
     class Meta:
