@@ -83,3 +83,16 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         send_templated_mail(
             template=email_template_name.removesuffix(".txt"), to=[to_email], context=context
         )
+
+
+def error_summary(form) -> list[dict]:
+    """A bound form's errors for the summary at the top of its page: each with the id of its
+    field's control to link to (none for errors of the whole form) and the field's label."""
+    summary = [{"id": "", "label": "", "message": message} for message in form.non_field_errors()]
+    for field in form:
+        # A list of radio buttons has no one control its label is for: link to the first.
+        anchor = field.id_for_label or (field.subwidgets[0].id_for_label if field.errors else "")
+        summary.extend(
+            {"id": anchor, "label": field.label, "message": message} for message in field.errors
+        )
+    return summary

@@ -10,8 +10,8 @@ from django.db import models
 from django.utils import timezone
 from PIL import Image
 
-from careerboard.markdown import render_markdown
 from careerboard.models import CareerRole, Skill
+from careerboard.widgets import PickerFormMixin, SkillsField
 from jobs.locations import country_code, parse_place
 from jobs.models import Company, CompanyMembership, Job, JobReport
 from jobs.services import SUBSTANTIVE_FIELDS, Posting
@@ -37,7 +37,7 @@ def https_by_default(db_field, **kwargs):
     return db_field.formfield(**kwargs)
 
 
-class JobForm(forms.ModelForm):
+class JobForm(PickerFormMixin, forms.ModelForm):
     places = forms.CharField(
         label="Locations",
         required=False,
@@ -51,17 +51,17 @@ class JobForm(forms.ModelForm):
         max_length=1000,
         help_text="Remote jobs not open to everyone: comma separated, e.g. “Germany, France”.",
     )
-    required_skills = forms.ModelMultipleChoiceField(
+    required_skills = SkillsField(
         label="Required skills",
-        queryset=Skill.objects.visible().order_by("name"),
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
+        queryset=Skill.objects.visible(),
+        noun="required skill",
         error_messages={"required": "Choose at least one skill the role requires."},
     )
-    nice_skills = forms.ModelMultipleChoiceField(
+    nice_skills = SkillsField(
         label="Nice-to-have skills",
-        queryset=Skill.objects.visible().order_by("name"),
+        queryset=Skill.objects.visible(),
+        noun="nice-to-have skill",
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "choice-grid"}),
     )
     expires_on = forms.DateField(
         label="Closing date",
@@ -112,6 +112,8 @@ class JobForm(forms.ModelForm):
         ("Salary", ["salary_min", "salary_max", "salary_currency", "salary_period"]),
         ("How to apply", ["apply_url", "apply_email", "apply_on_site", "expires_on"]),
     ]
+    # The fields in the order the page shows them, which its error summary follows.
+    field_order = [name for _, names in FIELDSETS for name in names]
 
     def fieldsets(self):
         """The form's fields in groups, for a form a person can scan."""
@@ -204,20 +206,22 @@ class JobForm(forms.ModelForm):
             )
         super().add_error(field, error)
 
-    @property
-    def description_preview(self) -> str:
-        return render_markdown(self.data.get("description", ""))
-
-    def to_posting(self) -> Posting:
+    def posted_fields(self) -> dict:
+        """The job's fields as the form read them, leaving out those it could not read."""
         data = self.cleaned_data
-        fields = {name: data[name] for name in self.Meta.fields}
-        fields["applicant_countries"] = data["applicant_countries_text"]
+        fields = {name: data[name] for name in self.Meta.fields if name in data}
+        if "applicant_countries_text" in data:
+            fields["applicant_countries"] = data["applicant_countries_text"]
         if data.get("expires_on"):
             fields["expires_at"] = timezone.make_aware(
                 datetime.combine(data["expires_on"], time(23, 59))
             )
+        return fields
+
+    def to_posting(self) -> Posting:
+        data = self.cleaned_data
         return Posting(
-            fields=fields,
+            fields=self.posted_fields(),
             places=data["places"],
             required=list(data["required_skills"]),
             nice=list(data["nice_skills"]),

@@ -1,9 +1,9 @@
 """Seekers' forms: profile, skills, applying, alerts; and the employer's status form."""
 
 from django import forms
-from django.forms import inlineformset_factory
 
 from careerboard.models import Skill
+from careerboard.widgets import PickerFormMixin, SkillLevelsField
 from jobs.forms import https_by_default
 from jobs.models import Application, Job
 from profiles.models import JobAlert, Profile, ProfileSkill
@@ -20,7 +20,7 @@ class ResumeField(forms.FileField):
         return upload
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(PickerFormMixin, forms.ModelForm):
     workplaces = forms.MultipleChoiceField(
         label="Preferred workplaces",
         choices=Job.Workplace.choices,
@@ -40,6 +40,14 @@ class ProfileForm(forms.ModelForm):
     )
     remove_resume = forms.BooleanField(
         label="Remove my resume", required=False, help_text="Applications keep the copy sent."
+    )
+    skills = SkillLevelsField(
+        label="Skills",
+        required=False,
+        queryset=Skill.objects.visible(),
+        levels=ProfileSkill._meta.get_field("level").choices,
+        help_text="Level 1 is a beginner, 3 uses it at work, 5 is an expert; years are how long "
+        "you have used it. Skills added or removed are kept once you save your profile.",
     )
 
     class Meta:
@@ -63,31 +71,16 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.instance.resume:
             del self.fields["remove_resume"]
+        if self.instance.pk:
+            rows = self.instance.skills.select_related("skill")
+            rows = sorted(rows, key=lambda row: (-row.level, row.skill.name.casefold()))
+            self.initial["skills"] = [(row.skill_id, row.level, row.years) for row in rows]
 
     def clean_years_experience(self):
         years = self.cleaned_data["years_experience"]
         if years is not None and years > 60:
             raise forms.ValidationError("Give your years of experience (at most 60).")
         return years
-
-
-class ProfileSkillForm(forms.ModelForm):
-    skill = forms.ModelChoiceField(queryset=Skill.objects.visible().order_by("name"))
-
-    class Meta:
-        model = ProfileSkill
-        fields = ["skill", "level", "years"]
-
-
-ProfileSkillFormSet = inlineformset_factory(
-    Profile,
-    ProfileSkill,
-    form=ProfileSkillForm,
-    extra=3,
-    max_num=60,
-    validate_max=True,
-    can_delete=True,
-)
 
 
 class ApplyForm(forms.Form):

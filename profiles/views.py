@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django_ratelimit.decorators import ratelimit
 
+from careerboard.forms import error_summary
 from jobs.cards import job_cards
 from jobs.models import Application, Job, ModerationEvent
 from jobs.services import job_public_title
@@ -25,7 +26,6 @@ from profiles.forms import (
     ApplicationStatusForm,
     ApplyForm,
     ProfileForm,
-    ProfileSkillFormSet,
 )
 from profiles.models import JobAlert, Profile, SavedJob
 
@@ -41,24 +41,21 @@ def _back(request, fallback):
 def profile_edit(request):
     profile = services.profile_get_or_create(user=request.user)
     form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
-    skills = ProfileSkillFormSet(request.POST or None, instance=profile, prefix="skills")
-    if request.method == "POST" and form.is_valid() and skills.is_valid():
+    if request.method == "POST" and form.is_valid():
         services.profile_update(
             profile=profile,
             user=request.user,
             fields={name: form.cleaned_data[name] for name in ProfileForm.Meta.fields},
-            skills={
-                row["skill"]: (row["level"], row["years"])
-                for row in skills.cleaned_data
-                if row and not row.get("DELETE")
-            },
+            skills=form.cleaned_data["skills"],
             upload=form.cleaned_data.get("resume_upload"),
             remove_resume=form.cleaned_data.get("remove_resume", False),
         )
         messages.success(request, "Your profile is saved. Every job now shows how well it fits.")
         return redirect("profiles:profile")
     return render(
-        request, "profiles/profile_form.html", {"form": form, "skills": skills, "profile": profile}
+        request,
+        "profiles/profile_form.html",
+        {"form": form, "profile": profile, "errors": error_summary(form)},
     )
 
 

@@ -10,11 +10,17 @@ class FormFields(HTMLParser):
         super().__init__()
         self.data: dict[str, list[str]] = {}
         self._select = self._textarea = None
+        # A <template>'s content is not part of the page: browsers post none of its fields.
+        self._templates = 0
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("submit", "file", "button"):
+        if tag == "template":
+            self._templates += 1
+        elif self._templates:
+            return
+        elif tag == "input" and name and attrs.get("type") not in ("submit", "file", "button"):
             if attrs.get("type") not in ("checkbox", "radio"):
                 self.data.setdefault(name, []).append(attrs.get("value") or "")
             elif "checked" in attrs:
@@ -29,7 +35,9 @@ class FormFields(HTMLParser):
             self.data[name] = [""]
 
     def handle_endtag(self, tag):
-        if tag == "select":
+        if tag == "template":
+            self._templates -= 1
+        elif tag == "select":
             self._select = None
         elif tag == "textarea":
             self._textarea = None

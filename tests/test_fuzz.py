@@ -10,10 +10,19 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from careerboard.widgets import ADD, REMOVE
 from jobs.filters import JobFilterSet
 from jobs.forms import JobForm
 from jobs.models import CompanyMembership, Job, JobReport
-from tests.factories import CompanyFactory, EmployerFactory, PublishedJobFactory, SkillFactory
+from profiles.forms import ProfileForm
+from profiles.models import Profile, ProfileSkill
+from tests.factories import (
+    CompanyFactory,
+    EmployerFactory,
+    PublishedJobFactory,
+    SeekerFactory,
+    SkillFactory,
+)
 
 HOSTILE = st.one_of(
     st.text(max_size=300),
@@ -45,6 +54,9 @@ HOSTILE = st.one_of(
     ),
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
 )
+# The skill pickers' own fields beside the posting form's, and a skill id the profile holds.
+PICKER_FIELDS = ["required_skills-add", "nice_skills-add", ADD, REMOVE]
+SKILL_ID = 4242
 # Derandomised: CI runs the same examples every time, so a failure is reproducible.
 FUZZ = settings(
     max_examples=40,
@@ -122,8 +134,8 @@ def test_the_report_form_refuses_garbage_and_saves_nothing(board, fields):
 @FUZZ
 @given(
     fields=st.dictionaries(
-        # Every field of the posting form, and the button that says which action.
-        st.sampled_from([*JobForm.base_fields, "action"]),
+        # Every field of the posting form, the skill pickers' own, and the buttons.
+        st.sampled_from([*JobForm.base_fields, *PICKER_FIELDS, "action"]),
         HOSTILE,
         max_size=10,
     )
@@ -142,6 +154,34 @@ def test_the_posting_form_refuses_garbage_and_saves_nothing(db, fields):
     assert response.status_code < 500
     if response.status_code == 200:
         assert Job.objects.count() == before
+
+
+@pytest.mark.django_db
+@FUZZ
+@given(
+    fields=st.dictionaries(
+        st.sampled_from(
+            [*ProfileForm.base_fields, "skills-add", "skills-add-level", "skills-add-years"]
+            + [f"skills-{SKILL_ID}-level", f"skills-{SKILL_ID}-years", ADD, REMOVE]
+        ),
+        HOSTILE,
+        max_size=10,
+    )
+)
+def test_the_profile_form_refuses_garbage_and_keeps_the_saved_skills(db, fields):
+    seeker = SeekerFactory()
+    profile = Profile.objects.create(user=seeker)
+    python = SkillFactory(pk=SKILL_ID, name="Python", slug="python")
+    ProfileSkill.objects.create(profile=profile, skill=python, level=4, years=2)
+    client = Client(raise_request_exception=False)
+    client.force_login(seeker)
+    try:
+        response = client.post(reverse("profiles:profile"), fields)
+    except ValueError:
+        return
+    assert response.status_code < 500
+    if response.status_code == 200:
+        assert list(profile.skills.values_list("level", "years")) == [(4, 2)]
 
 
 @pytest.mark.django_db

@@ -13,6 +13,8 @@ from django.utils import dateformat, timezone
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.decorators import ratelimit
 
+from careerboard.forms import error_summary
+from careerboard.templatetags.board import salary_range
 from jobs import services
 from jobs.forms import JobForm
 from jobs.models import (
@@ -29,8 +31,10 @@ def member_jobs(user):
 
 
 def _posting_page(request, form, company, job, save):
-    """The posting form; a real submission (not a preview) is saved through `save`."""
-    if request.method == "POST" and request.POST.get("action") != "preview" and form.is_valid():
+    """The posting form; a real submission (not a preview, nor a skill added or removed without
+    JavaScript) is saved through `save`."""
+    previewing = request.POST.get("action") == "preview"
+    if request.method == "POST" and not previewing and form.is_valid():
         try:
             job = save(posting=form.to_posting(), submit=request.POST.get("action") == "submit")
         except ValidationError as error:
@@ -45,9 +49,28 @@ def _posting_page(request, form, company, job, save):
             "form": form,
             "company": company,
             "job": job,
-            "preview": request.POST.get("action") == "preview",
+            "preview": _preview(form, company) if previewing and not form.picking else None,
+            "errors": error_summary(form),
         },
     )
+
+
+def _preview(form: JobForm, company: Company) -> dict:
+    """The job as seekers will see it, from what the form could read of the posting."""
+    form.is_valid()
+    data = form.cleaned_data
+    job = Job(company=company, **form.posted_fields())
+    return {
+        "job": job,
+        "facts": {
+            "job": job,
+            "places": "; ".join(data.get("places", [])),
+            "salary": salary_range(job),
+        },
+        "locations": data.get("places", []),
+        "required": data.get("required_skills", []),
+        "optional": data.get("nice_skills", []),
+    }
 
 
 @login_required

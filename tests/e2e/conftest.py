@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from careerboard import settings as project_settings
 from tests.caches import caches_as_in_production
@@ -138,3 +139,18 @@ def visitor(browser, live_server):
 def message(page, text):
     """The status message the site shows after an action."""
     return page.locator(".messages").get_by_text(text)
+
+
+def pick_skill(page, box, name):
+    """Type into a skill picker's box (named by its label) and click the skill in its list."""
+    page.get_by_role("combobox", name=box).fill(name)
+    page.get_by_role("option", name=name, exact=True).click()
+
+
+def add_skill(page, name, *, level="3", years=""):
+    """Add a skill to the seeker's profile with the picker: pick it, set level and years, Add."""
+    pick_skill(page, "Add a skill", name)
+    page.get_by_label("Level", exact=True).select_option(level)
+    page.get_by_label("Years", exact=True).fill(years)
+    page.get_by_role("button", name="Add skill").click()
+    expect(page.get_by_role("status").get_by_text(f"{name} added")).to_be_visible()

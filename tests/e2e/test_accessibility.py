@@ -5,15 +5,18 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.test import Client
 
+from careerboard.models import Skill
 from careerboard.seeding import SEEDS_DIR, seeds_load
 from jobs.models import CompanyMembership
 from jobs.services import search_terms_rebuild
+from profiles.models import Profile, ProfileSkill
 from tests.factories import (
     AdminFactory,
     ClosedJobFactory,
     CompanyFactory,
     EmployerFactory,
     PublishedJobFactory,
+    SeekerFactory,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -95,4 +98,38 @@ def test_employer_and_moderation_pages_have_no_serious_violations(page, site, li
     page.goto("/jobs/moderation/")
     if problems := serious(page):
         found["/jobs/moderation/"] = problems
+    assert not found
+
+
+def test_the_skill_picker_forms_have_no_serious_violations_in_any_state(page, site, live_server):
+    seeker = SeekerFactory()
+    profile = Profile.objects.create(user=seeker)
+    ProfileSkill.objects.create(profile=profile, skill=Skill.objects.get(slug="python"), level=4)
+    log_in_browser(page, seeker, live_server)
+    found = {}
+
+    def check(state):
+        if problems := serious(page):
+            found[state] = problems
+
+    page.goto("/me/")
+    check("profile")
+    page.get_by_role("combobox", name="Add a skill").fill("s")
+    check("profile, the skill list open")
+    page.get_by_role("combobox", name="Add a skill").press("Enter")
+    page.get_by_role("button", name="Add skill").click()
+    check("profile, a skill added in place")
+
+    member = EmployerFactory()
+    CompanyMembership.objects.create(company=site["company"], user=member)
+    page.context.clear_cookies()
+    log_in_browser(page, member, live_server)
+    page.goto(f"/jobs/dashboard/companies/{site['company'].slug}/jobs/new/")
+    page.get_by_role("button", name="Save draft").click()
+    check("posting form with errors")
+    page.get_by_label("Title").fill("Data engineer")
+    page.get_by_role("combobox", name="Add a required skill").fill("SQL")
+    page.get_by_role("combobox", name="Add a required skill").press("Enter")
+    page.get_by_role("button", name="Preview").click()
+    check("posting form's preview")
     assert not found

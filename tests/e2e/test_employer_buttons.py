@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from careerboard.models import ApiToken
 from jobs import counters
 from jobs.models import Company, CompanyMembership, Job, JobDailyStats
-from tests.e2e.conftest import message
+from tests.e2e.conftest import message, pick_skill
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -125,11 +125,16 @@ def test_employer_posts_a_job_and_edits_renews_duplicates_and_closes_it(
     page.get_by_label("Seniority").select_option("mid")
     page.get_by_label("On-site").check()
     page.get_by_label("Locations").fill("Amsterdam, Netherlands")
-    page.get_by_role("group", name="Required skills").get_by_label("Python").check()
+    pick_skill(page, "Add a required skill", "Python")
     page.get_by_label("Apply at (URL)").fill("https://blueowl.example/jobs")
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_role("heading", name="Preview of the description")).to_be_visible()
-    expect(page.locator(".preview strong")).to_have_text("APIs")
+    preview = page.get_by_role("region", name="Preview: the job as seekers will see it")
+    expect(preview.get_by_role("heading", name="Django developer")).to_be_visible()
+    expect(preview.locator("strong")).to_have_text("APIs")
+    expect(preview.get_by_role("link", name="Apply for this job")).to_have_attribute(
+        "href", "https://blueowl.example/jobs"
+    )
+    expect(preview.get_by_role("link", name="Python")).to_be_visible()
     shoot(page, "1-preview")
     page.get_by_role("button", name="Save draft").click()
     expect(message(page, "“Django developer” is saved as a draft.")).to_be_visible()

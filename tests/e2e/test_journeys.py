@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from jobs.models import CompanyMembership, Job
+from tests.e2e.conftest import add_skill, pick_skill
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -94,7 +95,7 @@ def test_employer_posts_admin_approves_and_the_job_is_found(browser, live_server
     page.get_by_label("Employment type").select_option("full_time")
     page.get_by_label("Seniority").select_option("senior")
     page.get_by_label("Locations").fill("Amsterdam, Netherlands")
-    page.get_by_role("group", name="Skills").get_by_label("Python").first.check()
+    pick_skill(page, "Add a required skill", "Python")
     page.get_by_label("Apply at (URL)").fill("https://blueowl.example/jobs")
     shoot(page, "1-form")
     page.get_by_role("button", name="Submit for review").click()
@@ -177,8 +178,7 @@ def test_seeker_signs_up_builds_a_profile_sees_a_match_and_applies(page, shoot, 
     page.get_by_role("button", name="Create account").click()
     page.goto("/me/")
     page.get_by_label("Headline").fill("Back-end developer")
-    page.locator("#id_skills-0-skill").select_option(str(python.pk))
-    page.locator("#id_skills-0-level").select_option("4")
+    add_skill(page, "Python", level="4")
     resume = tmp_path / "cv.pdf"
     resume.write_bytes(b"%PDF-1.4\n%%EOF")
     page.get_by_label("Resume (PDF, DOCX or ODT, at most 5 MB)").set_input_files(str(resume))

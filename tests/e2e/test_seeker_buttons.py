@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from jobs.models import Application, CompanyMembership, JobReport
 from profiles.models import JobAlert, Profile, ProfileSkill, SavedJob
 from profiles.services import alerts_send
-from tests.e2e.conftest import message
+from tests.e2e.conftest import add_skill, message
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
@@ -271,18 +271,17 @@ def test_seeker_saves_a_profile_with_skills_and_a_resume_then_drops_a_skill(
 
     page.goto("/me/")
     page.get_by_label("Headline").fill("Back-end developer")
-    page.locator("#id_skills-0-skill").select_option(label="Python")
-    page.locator("#id_skills-0-level").select_option("4")
-    page.locator("#id_skills-1-skill").select_option(label="PostgreSQL")
-    page.locator("#id_skills-1-level").select_option("3")
+    add_skill(page, "Python", level="4", years="6")
+    add_skill(page, "PostgreSQL", level="3")
     page.get_by_label("Resume (PDF, DOCX or ODT, at most 5 MB)").set_input_files(str(resume))
     shoot(page, "1-profile-form")
     page.get_by_role("button", name="Save profile").click()
     expect(message(page, "Your profile is saved.")).to_be_visible()
     expect(page.get_by_label("Headline")).to_have_value("Back-end developer")
     # Strongest skill first.
-    expect(page.locator("#id_skills-0-skill option:checked")).to_have_text("Python")
-    expect(page.locator("#id_skills-1-skill option:checked")).to_have_text("PostgreSQL")
+    expect(page.locator(".picked-skill-name")).to_have_text(["Python", "PostgreSQL"])
+    expect(page.get_by_label("Level of Python")).to_have_value("4")
+    expect(page.get_by_label("Years of Python")).to_have_value("6")
     expect(page.get_by_role("link", name="Download your resume")).to_be_visible()
     shoot(page, "2-profile-saved")
     assert page.request.get("/me/resume/").body() == PDF
@@ -293,9 +292,8 @@ def test_seeker_saves_a_profile_with_skills_and_a_resume_then_drops_a_skill(
     expect(page.get_by_text("Match 100%")).to_be_visible()
 
     page.goto("/me/")
-    postgres_row = page.locator(".skill-row").nth(1)
-    expect(postgres_row.locator("#id_skills-1-skill option:checked")).to_have_text("PostgreSQL")
-    postgres_row.get_by_label("Delete").check()
+    page.get_by_role("button", name="Remove PostgreSQL").click()
+    expect(page.get_by_role("status").get_by_text("PostgreSQL removed.")).to_be_visible()
     page.get_by_role("button", name="Save profile").click()
     expect(message(page, "Your profile is saved.")).to_be_visible()
     assert list(ProfileSkill.objects.values_list("skill__name", flat=True)) == ["Python"]

@@ -6,9 +6,16 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from jobs.models import JobReport
-from profiles.models import SavedJob
-from tests.factories import PublishedJobFactory, SeekerFactory
+from jobs.models import CompanyMembership, JobReport
+from profiles.models import Profile, ProfileSkill, SavedJob
+from tests.factories import (
+    EmployerFactory,
+    JobFactory,
+    PublishedJobFactory,
+    SeekerFactory,
+    SkillFactory,
+)
+from tests.forms import FormFields
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +63,26 @@ def test_report_form_sends_a_report_and_offers_no_blank_reason(browser_client):
 
     assert response.status_code == 302
     assert JobReport.objects.filter(job=job, reason="fraud").exists()
+
+
+def test_profile_and_posting_forms_posted_as_rendered_save_and_keep_their_skills(browser_client):
+    python = SkillFactory(name="Python")
+    seeker = SeekerFactory()
+    profile = Profile.objects.create(user=seeker)
+    ProfileSkill.objects.create(profile=profile, skill=python, level=4, years=2)
+    browser_client.force_login(seeker)
+    fields = FormFields()
+    fields.feed(browser_client.get(reverse("profiles:profile")).content.decode())
+    assert "csrfmiddlewaretoken" in fields.data
+    assert browser_client.post(reverse("profiles:profile"), fields.data).status_code == 302
+    assert list(profile.skills.values_list("skill__name", "level", "years")) == [("Python", 4, 2)]
+
+    job = JobFactory(skills=[python], places=["Oslo, Norway"])
+    member = EmployerFactory()
+    CompanyMembership.objects.create(company=job.company, user=member)
+    browser_client.force_login(member)
+    url = reverse("jobs:job_edit", args=[job.pk])
+    fields = FormFields()
+    fields.feed(browser_client.get(url).content.decode())
+    assert browser_client.post(url, {**fields.data, "action": "draft"}).status_code == 302
+    assert list(job.job_skills.values_list("skill__name", "is_required")) == [("Python", True)]

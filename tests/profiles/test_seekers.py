@@ -58,13 +58,9 @@ def save_profile(client, **extra):
     data = {
         "headline": "Back-end developer",
         "visibility": "private",
-        "skills-TOTAL_FORMS": "1",
-        "skills-INITIAL_FORMS": "0",
-        "skills-MIN_NUM_FORMS": "0",
-        "skills-MAX_NUM_FORMS": "60",
-        "skills-0-skill": str(python.pk),
-        "skills-0-level": "4",
-        "skills-0-years": "3",
+        "skills": [str(python.pk)],
+        f"skills-{python.pk}-level": "4",
+        f"skills-{python.pk}-years": "3",
         **extra,
     }
     return client.post(reverse("profiles:profile"), data)

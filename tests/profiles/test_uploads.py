@@ -65,8 +65,6 @@ def post_resume(client, content):
         reverse("profiles:profile"),
         {
             "visibility": "private",
-            "skills-TOTAL_FORMS": "0",
-            "skills-INITIAL_FORMS": "0",
             "resume_upload": upload,
         },
     )
@@ -166,7 +164,7 @@ def stored(root) -> list[str]:
 def save_profile(client, **data):
     return client.post(
         reverse("profiles:profile"),
-        {"visibility": "private", "skills-TOTAL_FORMS": "0", "skills-INITIAL_FORMS": "0", **data},
+        {"visibility": "private", **data},
     )
 
 
