@@ -3,6 +3,7 @@ links."""
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404
@@ -172,7 +173,7 @@ def count_job_views(view):
     """Count a view of a public job page, whether it came from the page cache or not."""
 
     @wraps(view)
-    def wrapper(request, pk, slug):
+    def wrapper(request, pk, slug=""):
         response = view(request, pk=pk, slug=slug)
         if response.status_code == 200 and getattr(response, "job_is_public", True):
             counters.count("views", pk, request)
@@ -183,7 +184,7 @@ def count_job_views(view):
 
 @count_job_views
 @cache_for_anonymous
-def job_detail(request, pk, slug):
+def job_detail(request, pk, slug=""):
     job = get_object_or_404(Job.objects.with_page_data(), pk=pk)
     is_member = request.user.is_authenticated and (
         request.user.is_staff or job.company.members.filter(pk=request.user.pk).exists()

@@ -115,6 +115,16 @@ def test_an_approved_edit_shows_on_every_page_at_once(visitor, rust_job):
     assert seen_on_every_page(visitor, rust_job, "Systems lead")
 
 
+def test_a_title_changed_in_the_admin_moves_the_job_address_at_once(visitor, rust_job):
+    old = rust_job.get_absolute_url()
+    assert visitor.get(old).status_code == 200  # now in the page cache
+    admin_edit(reverse("admin:jobs_job_change", args=[rust_job.pk]), title="Systems lead")
+    rust_job.refresh_from_db()
+    moved = visitor.get(old)
+    assert moved.status_code == 301 and moved["Location"] == rust_job.get_absolute_url()
+    assert seen_on_every_page(visitor, rust_job, "Systems lead")
+
+
 def test_a_company_renamed_in_the_admin_shows_on_every_page_at_once(visitor, rust_job):
     assert seen_on_every_page(visitor, rust_job, "Oldname Labs")
     admin_edit(reverse("admin:jobs_company_change", args=[rust_job.company.pk]), name="Brightwave")
