@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from careerboard.templatetags.board import ago, salary_range
+from jobs.logos import Logo, company_logo
 from jobs.models import Job
 
 # (request, jobs, detailed) -> {job id: what the card shows of this visitor for that job}
@@ -50,6 +51,7 @@ class Card:
     job: Job
     url: str
     company_url: str
+    logo: Logo
     places: str
     salary: str
     required_skills: list[str]
@@ -81,8 +83,9 @@ def job_cards(
     personal = visitor_data(request, jobs) if visitor is None else visitor
     job_url = reverse_each("jobs:job_detail", 2)
     company_url = reverse_each("jobs:company_detail", 1)
-    # A page's jobs share places: each is named once.
+    # A page's jobs share places and companies: each is named and drawn once.
     places: dict[int, str] = {}
+    logos: dict[int, Logo] = {}
     cards = []
     for job in jobs:
         names = []
@@ -90,17 +93,24 @@ def job_cards(
             if location.pk not in places:
                 places[location.pk] = str(location)
             names.append(places[location.pk])
+        if job.company_id not in logos:
+            logos[job.company_id] = company_logo(job.company)
         urls = (job_url(job.pk, job.slug), company_url(job.company.slug))
-        cards.append(_card(job, urls, "; ".join(names), personal.get(job.pk)))
+        cards.append(
+            _card(job, urls, logos[job.company_id], "; ".join(names), personal.get(job.pk))
+        )
     return cards
 
 
-def _card(job: Job, urls: tuple[str, str], places: str, visitor: dict | None) -> Card:
+def _card(
+    job: Job, urls: tuple[str, str], logo: Logo, places: str, visitor: dict | None
+) -> Card:
     published = timezone.localtime(job.published_at) if job.published_at else None
     return Card(
         job=job,
         url=urls[0],
         company_url=urls[1],
+        logo=logo,
         places=places,
         salary=salary_range(job),
         required_skills=[js.skill.name for js in job.job_skills.all() if js.is_required],

@@ -21,6 +21,7 @@ from jobs import counters, services
 from jobs.cards import job_cards, visitor_data
 from jobs.filters import JobFilterSet
 from jobs.forms import ReportForm
+from jobs.logos import company_logo
 from jobs.market import skill_market
 from jobs.models import (
     Company,
@@ -196,6 +197,7 @@ def job_detail(request, pk, slug=""):
             return render(request, "jobs/job_gone.html", {"job": job, "title": title}, status=410)
         raise Http404("No such job.")
     if slug != job.slug:
+        # Only after the visibility check: the redirect names the title.
         return redirect(job, permanent=True)
     similar = similar_jobs(job)
     # The visitor's fit to this job and its similar ones, in one batch of queries.
@@ -212,7 +214,7 @@ def job_detail(request, pk, slug=""):
             "my_fit": visitor.get(job.pk),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
-            "canonical_url": canonical_url(request) if job.is_public else None,
+            "canonical_url": settings.SITE_URL + job.get_absolute_url() if job.is_public else None,
         },
     )
     response.job_is_public = job.is_public
@@ -258,6 +260,7 @@ class CompanyDetailView(DetailView):
         return super().get_context_data(
             open_jobs=jobs,
             cards=job_cards(self.request, jobs),
+            logo=company_logo(self.object),
             canonical_url=canonical_url(self.request),
             **kwargs,
         )

@@ -22,7 +22,7 @@ from tests.factories import CompanyFactory, EmployerFactory, PublishedJobFactory
 
 pytestmark = pytest.mark.django_db
 
-IMG_SRC = re.compile(r'<img class="logo" src="([^"]+)"')
+IMG_SRC = re.compile(r'<img class="logo logo-large" src="([^"]+)" alt=""')
 
 
 def _png() -> bytes:
