@@ -102,9 +102,7 @@ def job_cards(
     return cards
 
 
-def _card(
-    job: Job, urls: tuple[str, str], logo: Logo, places: str, visitor: dict | None
-) -> Card:
+def _card(job: Job, urls: tuple[str, str], logo: Logo, places: str, visitor: dict | None) -> Card:
     published = timezone.localtime(job.published_at) if job.published_at else None
     return Card(
         job=job,

@@ -35,7 +35,7 @@ def test_a_tick_box_comes_before_its_label():
     html = str(Sample())
     box = html.index('type="checkbox"')
     assert box < html.index('<label for="id_agree">I agree</label>')
-    assert '<div class="field field-checkbox">' in html
+    assert '<div class="checkbox-line"><input type="checkbox"' in html
 
 
 def test_errors_are_marked_on_the_field_and_named_by_its_box():

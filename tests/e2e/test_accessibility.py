@@ -96,3 +96,24 @@ def test_employer_and_moderation_pages_have_no_serious_violations(page, site, li
     if problems := serious(page):
         found["/jobs/moderation/"] = problems
     assert not found
+
+
+def test_forms_showing_their_errors_have_no_serious_violations(page, site):
+    found = {}
+    page.goto("/accounts/signup/")
+    page.fill("#id_username", "sam")
+    page.fill("#id_email", "sam@example.com")
+    page.fill("#id_password1", "a-long-enough-passphrase")
+    page.fill("#id_password2", "another-long-passphrase")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(".has-error")
+    if problems := serious(page):
+        found["sign-up"] = problems
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "nobody")
+    page.fill("#id_password", "wrong-password")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(".errorlist-box")
+    if problems := serious(page):
+        found["login"] = problems
+    assert not found
