@@ -46,6 +46,16 @@ def test_the_demo_seeker_applies_with_the_demo_resume_to_jobs_that_take_applicat
     assert all(a.resume.read(5) == b"%PDF-" for a in applications)
 
 
+def test_the_demo_employer_sees_the_demo_seeker_apply_with_headline_and_fit(client, demo):
+    employer = User.objects.get(username="employer")
+    job = Job.objects.published().filter(apply_on_site=True, company__members=employer).first()
+    client.force_login(demo)
+    client.post(reverse("profiles:apply", args=[job.pk]), {"note": ""})
+    client.force_login(employer)
+    page = client.get(reverse("profiles:job_applicants", args=[job.pk])).content.decode()
+    assert "Back-end developer, three years of Python and SQL" in page
+
+
 def test_running_it_again_keeps_what_the_demo_user_changed(demo):
     profile = Profile.objects.get(user=demo)
     profile.headline = "Changed by hand"

@@ -35,7 +35,7 @@ class Command(BaseCommand):
         skills = Skill.objects.in_bulk(list(levels), field_name="seed_key")
         if unknown := sorted(set(levels) - set(skills)):
             raise CommandError(f"Unknown skill keys {unknown}: run load_seeds first.")
-        fields = ("headline", "location", "years_experience", "desired_roles")
+        fields = ("headline", "location", "years_experience", "desired_roles", "visibility")
         with transaction.atomic():
             profile, created = Profile.objects.get_or_create(
                 user=user,
