@@ -1,4 +1,5 @@
-# CareerBoard: `make run` serves the demo board, `make test` runs the test suite.
+# CareerBoard: `make run` serves the demo board with its worker and beat, `make test` runs the
+# test suite.
 PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -26,8 +27,11 @@ db: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py load_demo_profile
 
+# The web server, one Celery worker (the outbox's e-mails, printed by the console backend) and
+# beat (expiry, alerts, digests, counters, the typo vocabulary), all stopped by one Ctrl-C.
+# honcho numbers each process's PORT from the first; SITE_URL keeps the web server's.
 run: db
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(VENV)/bin/honcho -f Procfile.dev start --port $(PORT)
 
 serve: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0

@@ -1,8 +1,9 @@
-"""Admin for users, their API tokens and the curated career content."""
+"""Admin for users, their API tokens, the curated career content and the e-mail outbox."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
+from django.template.defaultfilters import pluralize
 
 from careerboard import services
 from careerboard.models import (
@@ -11,7 +12,9 @@ from careerboard.models import (
     CareerRole,
     CareerStep,
     EducationPath,
+    ExchangeRate,
     LearningStep,
+    OutboxMessage,
     OutlookFigure,
     Resource,
     RoleSkill,
@@ -21,6 +24,7 @@ from careerboard.models import (
     SourceDocument,
     User,
 )
+from careerboard.outbox import outbox_retry
 
 # A URL typed without a scheme is taken as https (Django 6's default, chosen now).
 HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
@@ -64,11 +68,13 @@ class CuratedAdmin(admin.ModelAdmin):
 
     @admin.action(description="Hide the selected records from every page")
     def hide(self, request, queryset):
-        self.message_user(request, f"Hid {queryset.update(is_hidden=True)} records.")
+        count = queryset.update(is_hidden=True)
+        self.message_user(request, f"Hid {count} record{pluralize(count)}.")
 
     @admin.action(description="Show the selected records again")
     def unhide(self, request, queryset):
-        self.message_user(request, f"Showed {queryset.update(is_hidden=False)} records.")
+        count = queryset.update(is_hidden=False)
+        self.message_user(request, f"Showed {count} record{pluralize(count)}.")
 
     actions = ["hide", "unhide"]
 
@@ -227,3 +233,77 @@ class EducationPathAdmin(CuratedAdmin):
     list_display = ["name", "role", "sort_order", "is_hidden"]
     list_filter = ["role"]
     search_fields = ["name"]
+
+
+@admin.register(ExchangeRate)
+class ExchangeRateAdmin(CuratedAdmin):
+    """A change here re-converts the search rows of that currency in the same transaction."""
+
+    list_display = ["currency", "per_euro", "as_of", "published_by", "is_hidden"]
+    list_editable = ["per_euro", "is_hidden"]
+    list_filter = ["currency", "as_of"]
+    search_fields = ["currency", "published_by"]
+    date_hierarchy = "as_of"
+
+
+class OutboxDeliveryFilter(admin.SimpleListFilter):
+    """Messages by what staff should do about them: stuck and failed ones need a look."""
+
+    title = "delivery"
+    parameter_name = "delivery"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("stuck", "Stuck (waiting over 15 minutes)"),
+            ("failed", "Failed"),
+            ("waiting", "Waiting"),
+            ("sent", "Sent"),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "stuck":
+                return queryset.stuck()
+            case "failed":
+                return queryset.filter(status=OutboxMessage.Status.FAILED)
+            case "waiting":
+                return queryset.filter(status=OutboxMessage.Status.PENDING)
+            case "sent":
+                return queryset.filter(status=OutboxMessage.Status.SENT)
+        return queryset
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """Every e-mail, as written: read-only, with a retry for the stuck and the failed."""
+
+    list_display = [
+        "created_at",
+        "subject",
+        "recipients",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+    ]
+    list_filter = [OutboxDeliveryFilter, "template"]
+    search_fields = ["subject", "to"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = [field.name for field in OutboxMessage._meta.fields]
+
+    @admin.display(description="To")
+    def recipients(self, message):
+        return ", ".join(message.to)
+
+    @admin.action(description="Send the selected messages again now")
+    def retry(self, request, queryset):
+        count = outbox_retry(messages=queryset)
+        self.message_user(request, f"{count} messages queued to be sent again.")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

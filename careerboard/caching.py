@@ -40,8 +40,9 @@ from functools import wraps
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
-from django.db import connection
 from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from careerboard.db_routers import read_connection
 
 PAGE_PREFIX = "anonymous-page"
 SEARCH_STATS_PREFIX = "search-stats"
@@ -79,7 +80,9 @@ def public_version() -> int:
     memo = _request_version.get()
     if memo is not None and "version" in memo:
         return memo["version"]
-    with connection.cursor() as cursor:
+    # From the database the request reads its data from (a replica, for public pages): a
+    # replica's version is as old as its data, so nothing newer is claimed for what it built.
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT version FROM careerboard_public_data_version")
         version = cursor.fetchone()[0]
     if memo is not None:

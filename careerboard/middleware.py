@@ -10,6 +10,7 @@ import logging
 import re
 import time
 import uuid
+from contextlib import ExitStack
 
 from django.conf import settings
 from django.db import DatabaseError, connections
@@ -78,7 +79,9 @@ class RequestContextMiddleware:
     def _timed(self, request):
         timer = _QueryTimer()
         start = time.perf_counter()
-        with connections["default"].execute_wrapper(timer):
+        with ExitStack() as timed:
+            for alias in connections:  # the primary, and the read replicas if any
+                timed.enter_context(connections[alias].execute_wrapper(timer))
             response = self.get_response(request)
         total_ms = (time.perf_counter() - start) * 1000
         db_ms = timer.seconds * 1000

@@ -1,6 +1,5 @@
 """Writes of the core app: accounts (sign-up, details, roles, email confirmation, API tokens)."""
 
-import logging
 import secrets
 from datetime import timedelta
 
@@ -14,9 +13,6 @@ from careerboard.models import (
     ApiToken,
     User,
 )
-
-logger = logging.getLogger(__name__)
-
 
 EMAIL_VERIFICATION_SALT = "careerboard.email-verification"
 EMAIL_VERIFICATION_MAX_AGE = timedelta(days=3)
@@ -75,23 +71,17 @@ def email_verification_token(user: User) -> str:
 
 
 def email_verification_send(*, user: User) -> None:
-    """Email the account a link that confirms its address, once the transaction commits.
-
-    A refused send is logged and leaves the account as it is: its pages offer the link again.
-    """
-    token = email_verification_token(user)
-
-    def send():
-        try:
-            send_templated_mail(
-                template="careerboard/email/confirm_email",
-                to=[user.email],
-                context={"user": user, "token": token, "days": EMAIL_VERIFICATION_MAX_AGE.days},
-            )
-        except Exception:
-            logger.exception("Failed to send the email confirmation link to user %s", user.pk)
-
-    transaction.on_commit(send)
+    """Email the account a link that confirms its address (through the outbox, in the caller's
+    transaction); until it arrives, the account's pages offer the link again."""
+    send_templated_mail(
+        template="careerboard/email/confirm_email",
+        to=[user.email],
+        context={
+            "user": user,
+            "token": email_verification_token(user),
+            "days": EMAIL_VERIFICATION_MAX_AGE.days,
+        },
+    )
 
 
 def email_verify(*, token: str) -> User:

@@ -130,6 +130,39 @@ DATABASES["default"]["OPTIONS"].setdefault(
     ),
 )
 
+# Streaming replicas (docs/operations.md, "Read replicas"): none by default. With some, the
+# reads of public pages, feeds, sitemaps and the anonymous API go to a healthy one
+# (careerboard/db_routers.py); everything else, and whoever has just written, reads the primary.
+DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS")
+# A replica further behind the primary than this is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = float(os.environ.get("REPLICA_MAX_LAG_SECONDS", "5"))
+# How often each worker looks again at a replica's state (and retries one found down).
+REPLICA_CHECK_SECONDS = float(os.environ.get("REPLICA_CHECK_SECONDS", "2"))
+# After a request that wrote, its visitor reads the primary for this long (read your own writes).
+PRIMARY_AFTER_WRITE_SECONDS = int(os.environ.get("PRIMARY_AFTER_WRITE_SECONDS", "10"))
+for number, replica_url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    replica = dj_database_url.parse(
+        replica_url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    replica["OPTIONS"] = {
+        **DATABASES["default"]["OPTIONS"],
+        # A replica that does not answer at once is skipped; the primary serves the page.
+        "connect_timeout": 1,
+        **replica.get("OPTIONS", {}),
+    }
+    # Tests run on one database: the replica's alias then points at the test database.
+    replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica_{number}"] = replica
+if DATABASE_REPLICA_URLS:
+    DATABASE_ROUTERS = ["careerboard.db_routers.PrimaryReplicaRouter"]
+    # Inside the page cache's middleware, which then sees the cookie a writing request gets.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("careerboard.caching.PageCacheMiddleware") + 1,
+        "careerboard.db_routers.ReplicaReadsMiddleware",
+    )
+
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 COUNTERS_KEY_PREFIX = os.environ.get("COUNTERS_KEY_PREFIX", "careerboard:counters")
 CACHES = {
@@ -203,6 +236,45 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CareerBoard <jobs@careerboard.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds an SMTP connection may wait; a worker, never a request, waits (careerboard/outbox.py).
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+# Every e-mail waits in the outbox table until a worker sends it. A refused send is tried again
+# after OUTBOX_RETRY_SECONDS, doubling each time up to an hour, OUTBOX_MAX_ATTEMPTS times in all.
+OUTBOX_RETRY_SECONDS = float(os.environ.get("OUTBOX_RETRY_SECONDS", "30"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "10"))
+
+
+def _redis_url_with_next_db(url: str) -> str:
+    """REDIS_URL's server with the database number after its own: the broker's queues stay apart
+    from the cache, so clearing one never drops the other."""
+    base, _, db = url.rstrip("/").rpartition("/")
+    if not db.isdigit():
+        return f"{url.rstrip('/')}/1"
+    return f"{base}/{(int(db) + 1) % 16}"
+
+
+# Celery (careerboard/celery.py): the workers send the outbox; beat starts the periodic work.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or _redis_url_with_next_db(REDIS_URL)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A message not taken by a worker within an hour is offered again (Redis has no real acks).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Publishing from a request gives up fast: the outbox sweep sends what could not be queued.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+CELERY_BEAT_SCHEDULE = {
+    "outbox-sweep": {"task": "careerboard.tasks.outbox_sweep", "schedule": 60.0},
+    "expire-jobs": {"task": "jobs.tasks.expire_jobs", "schedule": 15 * 60.0},
+    "flush-job-counters": {"task": "jobs.tasks.flush_job_counters", "schedule": 5 * 60.0},
+    "refresh-search-terms": {"task": "jobs.tasks.refresh_search_terms", "schedule": 6 * 3600.0},
+    "send-application-digests": {
+        "task": "jobs.tasks.send_application_digests",
+        "schedule": 3600.0,
+    },
+    "send-job-alerts": {"task": "profiles.tasks.send_job_alerts", "schedule": 15 * 60.0},
+}
 
 SITE_NAME = "CareerBoard"
 # Absolute links (emails, canonical URLs, JSON-LD) use SITE_URL; in development it follows the

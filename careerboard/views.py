@@ -27,6 +27,7 @@ from careerboard.caching import cache_for_anonymous
 from careerboard.forms import AccountForm, PasswordResetForm, ResourceFilterForm, SignupForm
 from careerboard.guide import finding_work_facts
 from careerboard.models import Resource, Skill, SourceDocument
+from careerboard.replicas import OK, replica_aliases, replica_states
 from careerboard.seo import canonical_url
 
 
@@ -62,7 +63,8 @@ def cache_is_reachable() -> bool:
 
 @never_cache
 def readyz(request):
-    """The process can serve: the database answers. Without the cache it serves, more slowly."""
+    """The process can serve: the database answers. Without the cache, or a replica, it serves
+    more slowly; each replica's state and lag are reported."""
     cache_state = "ok" if cache_is_reachable() else "unreachable"
     try:
         with connection.cursor() as cursor:
@@ -71,8 +73,14 @@ def readyz(request):
         return JsonResponse(
             {"status": "unavailable", "database": "unreachable", "cache": cache_state}, status=503
         )
-    status = "ok" if cache_state == "ok" else "degraded"
-    return JsonResponse({"status": status, "database": "ok", "cache": cache_state})
+    report = {"status": "ok", "database": "ok", "cache": cache_state}
+    if replica_aliases():
+        # A replica down or behind is skipped and the primary serves: the process stays ready.
+        report["replicas"] = replica_states()
+    replicas = report.get("replicas", {}).values()
+    healthy = cache_state == "ok" and all(replica["state"] == OK for replica in replicas)
+    report["status"] = "ok" if healthy else "degraded"
+    return JsonResponse(report)
 
 
 def favicon(request):

@@ -322,7 +322,8 @@ class JobReportAdmin(admin.ModelAdmin):
 
     @admin.action(description="Mark the selected reports as handled")
     def resolve(self, request, queryset):
-        self.message_user(request, f"{queryset.update(is_resolved=True)} reports handled.")
+        count = queryset.update(is_resolved=True)
+        self.message_user(request, f"{count} report{pluralize(count)} handled.")
 
 
 @admin.register(JobEdit)

@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from careerboard.models import REFERENCE_CURRENCY, ExchangeRate, rates_note, yearly_in_euros
 from careerboard.templatetags.board import ago, salary_range
 from jobs.logos import Logo, company_logo
 from jobs.models import Job
@@ -54,6 +55,9 @@ class Card:
     logo: Logo
     places: str
     salary: str
+    # "about EUR 28,000 a year" for pay in another currency, and the rate it was converted at.
+    salary_in_euros: str
+    salary_rate: str
     required_skills: list[str]
     posted_iso: str
     posted_date: str
@@ -72,15 +76,48 @@ def visitor_data(request, jobs: list[Job], *, detailed: bool = False) -> dict[in
     return data
 
 
+def exchange_rates(jobs: Iterable[Job], *, wanted: bool = False) -> dict[str, ExchangeRate]:
+    """The rates salaries are converted at, read only when a job is paid in a currency other
+    than the euro or the page `wanted` them anyway."""
+    foreign = any(job.has_salary and job.salary_currency != REFERENCE_CURRENCY for job in jobs)
+    return ExchangeRate.objects.current() if wanted or foreign else {}
+
+
+def salary_in_euros(job: Job, rates: dict[str, ExchangeRate]) -> tuple[str, str]:
+    """("about EUR 28,000 a year", the rate and its source) for pay in another currency with a
+    rate; empty strings otherwise. Rounded to the thousand: it is a hint, not an offer."""
+    rate = rates.get(job.salary_currency)
+    if rate is None or not job.has_salary:
+        return "", ""
+    low, high = (
+        yearly_in_euros(amount, job.salary_currency, rates)
+        for amount in (job.salary_min_annual, job.salary_max_annual)
+    )
+    low, high = (round(value, -3) if value else value for value in (low, high))
+    if low is not None and high is not None and low != high:
+        figure = f"{low:,}–{high:,}"
+    else:
+        figure = f"{low if low is not None else high:,}"
+    converted = f"about {REFERENCE_CURRENCY} {figure} a year"
+    at = f"1 {REFERENCE_CURRENCY} = {rate.per_euro.normalize():f} {rate.currency}"
+    return converted, f"Converted at {at}, {rates_note({rate.currency: rate})}"
+
+
 def job_cards(
-    request, jobs: Iterable[Job], *, visitor: dict[int, dict] | None = None
+    request,
+    jobs: Iterable[Job],
+    *,
+    visitor: dict[int, dict] | None = None,
+    rates: dict[str, ExchangeRate] | None = None,
 ) -> list[Card]:
     """Cards for jobs fetched `with_card_data()`: every value the card shows, worked out once.
 
-    `visitor` is what `visitor_data` gave for these jobs, when the view already asked for it.
+    `visitor` is what `visitor_data` gave for these jobs, when the view already asked for it;
+    `rates` the exchange rates, when the view already read them (see exchange_rates).
     """
     jobs = list(jobs)
     personal = visitor_data(request, jobs) if visitor is None else visitor
+    rates = exchange_rates(jobs) if rates is None else rates
     job_url = reverse_each("jobs:job_detail", 2)
     company_url = reverse_each("jobs:company_detail", 1)
     # A page's jobs share places and companies: each is named and drawn once.
@@ -97,13 +134,16 @@ def job_cards(
             logos[job.company_id] = company_logo(job.company)
         urls = (job_url(job.pk, job.slug), company_url(job.company.slug))
         cards.append(
-            _card(job, urls, logos[job.company_id], "; ".join(names), personal.get(job.pk))
+            _card(job, urls, logos[job.company_id], "; ".join(names), personal.get(job.pk), rates)
         )
     return cards
 
 
-def _card(job: Job, urls: tuple[str, str], logo: Logo, places: str, visitor: dict | None) -> Card:
+def _card(
+    job: Job, urls: tuple[str, str], logo: Logo, places: str, visitor: dict | None, rates: dict
+) -> Card:
     published = timezone.localtime(job.published_at) if job.published_at else None
+    in_euros, rate = salary_in_euros(job, rates)
     return Card(
         job=job,
         url=urls[0],
@@ -111,6 +151,8 @@ def _card(job: Job, urls: tuple[str, str], logo: Logo, places: str, visitor: dic
         logo=logo,
         places=places,
         salary=salary_range(job),
+        salary_in_euros=in_euros,
+        salary_rate=rate,
         required_skills=[js.skill.name for js in job.job_skills.all() if js.is_required],
         posted_iso=published.isoformat() if published else "",
         posted_date=dateformat.format(published, "j F Y") if published else "",

@@ -1,10 +1,11 @@
-"""Charts for career pages, drawn on the server: pay charts as data for an HTML template, and the
-career path as an SVG of links. Both work without JavaScript; the page also gives the figures
-as a table."""
+"""Charts drawn on the server: pay charts and a job's figures by day as data for an HTML
+template, and the career path as an SVG of links. All work without JavaScript; the pages also
+give the figures as a table."""
 
 import math
 import textwrap
 from dataclasses import dataclass, field, replace
+from datetime import date
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -85,6 +86,36 @@ def _legend(rows: list[PayRow]) -> list[str]:
         ("board", False): "blue dot: the salary open jobs on CareerBoard advertise",
     }
     return [text for key, text in words.items() if key in drawn]
+
+
+@dataclass(frozen=True)
+class DayBar:
+    day: date
+    value: int
+    height: str  # as a share of the chart's height ("42.00%")
+
+
+@dataclass(frozen=True)
+class DayChart:
+    """One measure day by day as columns, drawn with HTML and CSS; the page gives the figures
+    as a table too."""
+
+    key: str
+    title: str
+    bars: list[DayBar]
+    top: int  # the value of a full-height column, a round number
+    total: int
+    busiest: DayBar | None  # the day with the most, if any
+
+
+def day_chart(key: str, title: str, values: list[tuple[date, int]]) -> DayChart:
+    """Columns on one scale from 0 to a round number at or above the highest day."""
+    highest = max((value for _, value in values), default=0)
+    step = _nice_step(highest / 4) if highest else 1
+    top = int(step * math.ceil(highest / step)) or 1
+    bars = [DayBar(day, value, f"{100 * value / top:.2f}%") for day, value in values]
+    busiest = max(bars, key=lambda bar: bar.value) if highest else None
+    return DayChart(key, title, bars, top, sum(value for _, value in values), busiest)
 
 
 def _short(value: float, unit: str) -> str:

@@ -6,30 +6,35 @@ figures mean people. Each visit leaves a "seen" marker in Redis that expires whe
 only a visit whose marker is new adds to the count.
 
 A page view costs no round trip: each worker gathers its visits in memory and sends them to Redis
-in one pipeline every PUSH_SECONDS (on the next count after that) and when it exits;
-`flush_job_counters` (cron, every few minutes) moves the counts into Job rows. A worker killed
+in one pipeline every PUSH_SECONDS (on the next count after that) and when it exits; each new
+visit adds one to the job's total and to its day. `flush_job_counters` (cron, every few minutes)
+moves the counts into Job rows and JobDailyStats rows. Until then the employer's pages add the
+counts still in Redis to those stored (`pending_totals`, `pending_days`). A worker killed
 outright loses the visits it gathered since its last batch. If Redis is down, counting is
-skipped, never the page.
+skipped, never the page, and the pages show the stored figures.
 """
 
 import atexit
 import logging
 import threading
 import time
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from functools import cache
+from uuid import uuid4
 
 import redis
 from crawlerdetect import CrawlerDetect
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from careerboard.net import client_ip
-from jobs.models import Job
+from jobs.models import CounterFlush, Job
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +47,37 @@ def _client() -> redis.Redis:
 
 
 def _key(counter: str) -> str:
+    """The hash of a counter's totals not yet flushed: job id -> count."""
     return f"{settings.COUNTERS_KEY_PREFIX}:{counter}"
 
 
+def _daily_key(counter: str) -> str:
+    """The hash of a counter's counts by day not yet flushed: "<job id>:<day>" -> count."""
+    return f"{_key(counter)}:daily"
+
+
+def _batch_key() -> str:
+    """The token of the batch a flush has set aside (the hashes renamed to "...:flushing")."""
+    return f"{settings.COUNTERS_KEY_PREFIX}:batch"
+
+
+def _flushing(key: str) -> str:
+    return f"{key}:flushing"
+
+
+def _hashes() -> list[tuple[str, str, str]]:
+    """(counter, kind, hash) of every hash counts gather in: each counter's totals and days."""
+    return [
+        (counter, kind, key)
+        for counter in COUNTERS
+        for kind, key in (("totals", _key(counter)), ("days", _daily_key(counter)))
+    ]
+
+
 PUSH_SECONDS = 2.0
-# (Redis hash, job id, "seen" marker key, when the marker expires) of visits not yet sent.
-_pending: set[tuple[str, str, str, int]] = set()
+# (totals hash, job id, days hash, "<job id>:<day>", "seen" marker key, when the marker
+# expires) of visits not yet sent.
+_pending: set[tuple[str, str, str, str, str, int]] = set()
 _pending_lock = threading.Lock()
 _pushed_at = time.monotonic()
 _crawlers = CrawlerDetect()
@@ -80,7 +110,16 @@ def count(counter: str, job_id: int, request) -> None:
     )
     marker = f"{_key(counter)}:seen:{today}:{job_id}:{_visitor(request, today)}"
     with _pending_lock:
-        _pending.add((_key(counter), str(job_id), marker, int(midnight.timestamp())))
+        _pending.add(
+            (
+                _key(counter),
+                str(job_id),
+                _daily_key(counter),
+                f"{job_id}:{today}",
+                marker,
+                int(midnight.timestamp()),
+            )
+        )
         due = time.monotonic() - _pushed_at >= PUSH_SECONDS
     if due:
         push()
@@ -100,41 +139,170 @@ def push() -> None:
     try:
         client = _client()
         marking = client.pipeline(transaction=False)
-        for _, _, marker, expires_at in batch:
+        for *_, marker, expires_at in batch:
             marking.set(marker, 1, nx=True, exat=expires_at)
         new = [visit for visit, first in zip(batch, marking.execute(), strict=True) if first]
-        counting = client.pipeline(transaction=False)
-        for key, job_id, _, _ in new:
-            counting.hincrby(key, job_id, 1)
+        # One transaction, so that a flush never finds a visit in the totals but not in its day.
+        counting = client.pipeline(transaction=True)
+        for totals, job_id, days, job_day, _, _ in new:
+            counting.hincrby(totals, job_id, 1)
+            counting.hincrby(days, job_day, 1)
         counting.execute()
     except redis.RedisError as error:
         log.warning("%s job visits not sent: %s", len(batch), error)
 
 
-def flush() -> dict[str, int]:
-    """Add the counts gathered since the last flush to the jobs; returns jobs touched per counter.
+# Sets the counts gathered since the last flush aside under a token, in one step: each hash is
+# renamed to its "...:flushing" name, unless a batch is already set aside (a flush that failed
+# or died), which is then the one to flush. KEYS: the batch key, then each hash and its
+# "...:flushing" name; ARGV: a new token.
+_SET_ASIDE = """
+local token = redis.call('GET', KEYS[1])
+if token then return token end
+for i = 2, #KEYS, 2 do
+    if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('EXISTS', KEYS[i + 1]) == 0 then
+        redis.call('RENAME', KEYS[i], KEYS[i + 1])
+    end
+end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]
+"""
 
-    This process's pending counts are sent first. The hash is renamed before it is read, so
-    counts that arrive meanwhile go to a new hash, and it is deleted only once the database has
-    committed its counts: a flush that fails leaves it for the next one, and no count is lost.
-    A flush that dies between that commit and the delete leaves it too, and the next flush adds
-    those counts a second time.
+# Days' counts are added to what the day already has; jobs deleted meanwhile are left out.
+_ADD_DAYS = """
+INSERT INTO jobs_jobdailystats (job_id, day, views, apply_clicks)
+SELECT d.job_id, d.day, d.views, d.apply_clicks
+FROM unnest(%s::bigint[], %s::date[], %s::integer[], %s::integer[])
+    AS d(job_id, day, views, apply_clicks)
+JOIN jobs_job ON jobs_job.id = d.job_id
+ON CONFLICT (job_id, day) DO UPDATE SET
+    views = jobs_jobdailystats.views + EXCLUDED.views,
+    apply_clicks = jobs_jobdailystats.apply_clicks + EXCLUDED.apply_clicks
+"""
+
+# How long a flushed batch's token is kept: far longer than a batch can wait in Redis between
+# the commit of its counts and its deletion.
+FLUSHED_TOKENS_KEPT = timedelta(days=7)
+
+
+def flush() -> dict[str, int]:
+    """Add the counts gathered since the last flush to the jobs and their days; returns jobs
+    touched per counter.
+
+    This process's pending counts are sent first. The hashes are set aside under a token before
+    they are read, so counts that arrive meanwhile go to new hashes. The counts and the token
+    are committed together, and the hashes deleted only after: a flush that fails or dies
+    leaves them for the next one, which adds them unless their token is already on record.
+    Each count is added once.
     """
     push()
-    touched = {}
     client = _client()
+    hashes = _hashes()
+    keys = [_batch_key()] + [name for _, _, key in hashes for name in (key, _flushing(key))]
+    token = client.eval(_SET_ASIDE, len(keys), *keys, uuid4().hex).decode()
+    reading = client.pipeline(transaction=False)
+    for _, _, key in hashes:
+        reading.hgetall(_flushing(key))
+    batch = {
+        (counter, kind): {name.decode(): int(n) for name, n in counts.items()}
+        for (counter, kind, _), counts in zip(hashes, reading.execute(), strict=True)
+    }
+    with transaction.atomic():
+        _, new = CounterFlush.objects.get_or_create(token=token)
+        if new:
+            _add_totals(batch)
+            _add_days(batch)
+        CounterFlush.objects.filter(flushed_at__lt=timezone.now() - FLUSHED_TOKENS_KEPT).delete()
+    client.delete(*keys[2::2], _batch_key())
+    return {counter: len(batch[counter, "totals"]) for counter in COUNTERS}
+
+
+def _add_totals(batch: dict) -> None:
     for counter, field in COUNTERS.items():
-        pending = f"{_key(counter)}:flushing"
-        if not client.exists(pending):
-            try:
-                client.rename(_key(counter), pending)
-            except redis.ResponseError:  # nothing counted since the last flush
-                touched[counter] = 0
-                continue
-        counts = {int(job_id): int(n) for job_id, n in client.hgetall(pending).items()}
-        with transaction.atomic():
-            for job_id, n in counts.items():
-                Job.objects.filter(pk=job_id).update(**{field: F(field) + n})
-        client.delete(pending)
-        touched[counter] = len(counts)
-    return touched
+        for job_id, n in batch[counter, "totals"].items():
+            Job.objects.filter(pk=int(job_id)).update(**{field: F(field) + n})
+
+
+def _add_days(batch: dict) -> None:
+    days: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+    for counter in COUNTERS:
+        for name, n in batch[counter, "days"].items():
+            job_id, day = name.split(":")
+            days[int(job_id), day][counter] += n
+    if days:
+        rows = list(days.items())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _ADD_DAYS,
+                [
+                    [job_id for (job_id, _), _ in rows],
+                    [day for (_, day), _ in rows],
+                    [counts["views"] for _, counts in rows],
+                    [counts["apply_clicks"] for _, counts in rows],
+                ],
+            )
+
+
+def pending_totals(job_ids: Iterable[int]) -> dict[int, dict[str, int]]:
+    """The counts of these jobs still in Redis, not yet flushed, per counter, in one round trip.
+
+    Empty if Redis cannot answer: the pages then show the stored figures.
+    """
+    job_ids = list(job_ids)
+    found = _read_pending([(_key(counter), job_ids) for counter in COUNTERS])
+    if found is None:
+        return {}
+    return {
+        job_id: {
+            counter: found[_key(counter)][str(job_id)]
+            for counter in COUNTERS
+            if str(job_id) in found[_key(counter)]
+        }
+        for job_id in job_ids
+    }
+
+
+def pending_days(job_id: int, days: Iterable[date]) -> dict[date, dict[str, int]]:
+    """A job's counts per day still in Redis, not yet flushed, in one round trip; empty if
+    Redis cannot answer."""
+    days = list(days)
+    names = [f"{job_id}:{day}" for day in days]
+    found = _read_pending([(_daily_key(counter), names) for counter in COUNTERS])
+    if found is None:
+        return {}
+    return {
+        day: {
+            counter: found[_daily_key(counter)][name]
+            for counter in COUNTERS
+            if name in found[_daily_key(counter)]
+        }
+        for day, name in zip(days, names, strict=True)
+    }
+
+
+def _read_pending(asked: list[tuple[str, list[str]]]) -> dict[str, dict[str, int]] | None:
+    """Read fields of hashes, each as the sum of the hash and of its batch being flushed
+    (counted, not yet committed), in one pipeline; None if Redis cannot answer.
+
+    A batch whose flush died between its commit and letting go of it is counted twice here
+    until the next flush lets go of it.
+    """
+    asked = [(key, [str(name) for name in names]) for key, names in asked if names]
+    reading = _client().pipeline(transaction=False)
+    for key, names in asked:
+        reading.hmget(key, names)
+        reading.hmget(_flushing(key), names)
+    try:
+        answers = iter(reading.execute())
+    except redis.RedisError as error:
+        log.warning("pending job counts not read: %s", error)
+        return None
+    found = {}
+    for key, names in asked:
+        gathering, flushing = next(answers), next(answers)
+        found[key] = {
+            name: int(a or 0) + int(b or 0)
+            for name, a, b in zip(names, gathering, flushing, strict=True)
+            if a is not None or b is not None
+        }
+    return found

@@ -22,8 +22,8 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from careerboard.models import Skill
-from jobs.locations import country_code, location_condition
+from careerboard.models import REFERENCE_CURRENCY, Skill
+from jobs.locations import country_code, location_condition, read_place_wish, searched_country
 from jobs.models import Company, Job, Location, SearchRow
 from jobs.search import sampling
 from jobs.search.plans import PageReading, Sort
@@ -72,7 +72,12 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
     FACETS = ("workplace", "employment_type", "seniority", "posted")
 
     q = django_filters.CharFilter(label="Keywords", max_length=300)
-    location = django_filters.CharFilter(label="Location", max_length=120)
+    location = django_filters.CharFilter(
+        label="Location",
+        max_length=120,
+        help_text="A city or a country (a country also finds remote jobs open to people there); "
+        "“remote” for remote jobs.",
+    )
     workplace = django_filters.MultipleChoiceFilter(
         choices=Job.Workplace.choices, widget=forms.CheckboxSelectMultiple
     )
@@ -85,7 +90,11 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         choices=Job.Seniority.choices, widget=forms.CheckboxSelectMultiple
     )
     salary_min = django_filters.NumberFilter(
-        label="Minimum yearly salary", min_value=0, max_value=100_000_000, decimal_places=0
+        label="Minimum yearly salary",
+        min_value=0,
+        max_value=100_000_000,
+        decimal_places=0,
+        help_text="In the currency chosen; with any currency, in euros, every salary converted.",
     )
     currency = django_filters.ChoiceFilter(choices=CURRENCIES, empty_label="Any currency")
     skill = SkillSlugFilter(
@@ -122,8 +131,18 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         return Q(document_matches(query)) if query is not None else None
 
     def condition_location(self, value):
-        places = Location.objects.filter(location_condition(value)).values("id")
-        return Q(location_ids__overlap=ArraySubquery(places))
+        """Jobs in the place typed, and in a country also the remote jobs open to applicants
+        living there or anywhere; "remote" (or "anywhere"...) typed asks for remote jobs."""
+        wish = read_place_wish(value)
+        condition = self._tags("workplace", [Job.Workplace.REMOTE]) if wish.remote else Q()
+        if not wish.place:
+            return condition or None
+        places = Location.objects.filter(location_condition(wish.place)).values("id")
+        here = Q(location_ids__overlap=ArraySubquery(places))
+        if country := searched_country(wish.place):
+            open_to = [SearchRow.tag("applicant", country), SearchRow.tag("applicant", "anywhere")]
+            here |= Q(tags__overlap=open_to)
+        return condition & here
 
     def _tags(self, facet, values):
         """A choice filter: looked up in the tags' GIN index, or checked on each row that the
@@ -173,7 +192,10 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         return self._tags("seniority", value)
 
     def condition_salary_min(self, value):
-        return Q(salary_max_annual__gte=int(value))
+        # In the currency chosen, or in euros with every currency converted.
+        if self.cleaned_data().get("currency"):
+            return Q(salary_max_annual__gte=int(value))
+        return Q(salary_max_eur__gte=int(value))
 
     def condition_currency(self, value):
         # Not a facet: it narrows the rows the choices are checked on, so it is always looked up
@@ -224,13 +246,17 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
             words += [
                 str(label).lower() for value, label in fields[name].choices if value in chosen
             ]
-        if data.get("location"):
-            code = country_code(data["location"])
-            words.append(f"in {countries.name(code) if code else data['location']}")
+        wish = read_place_wish(data.get("location") or "")
+        if wish.remote and Job.Workplace.REMOTE not in (data.get("workplace") or []):
+            words.append(str(Job.Workplace.REMOTE.label).lower())
+        if wish.place:
+            code = country_code(wish.place)
+            words.append(f"in {countries.name(code) if code else wish.place}")
         currency = data.get("currency") or ""
         if data.get("salary_min") is not None:
             salary = f"{fields['salary_min'].label.lower()} {int(data['salary_min']):,}"
-            words.append(f"{salary} {currency}".strip())
+            converted = f"{REFERENCE_CURRENCY} (any currency, converted)"
+            words.append(f"{salary} {currency or converted}")
         elif currency:
             words.append(f"paid in {currency}")
         if data.get("posted"):

@@ -13,7 +13,7 @@ from PIL import Image
 from careerboard.markdown import render_markdown
 from careerboard.models import CareerRole, Skill
 from jobs.locations import country_code, parse_place
-from jobs.models import Company, Job, JobReport
+from jobs.models import Company, CompanyMembership, Job, JobReport
 from jobs.services import SUBSTANTIVE_FIELDS, Posting
 
 MAX_LOGO_BYTES = 1024 * 1024
@@ -259,6 +259,14 @@ class CompanyForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Their email address")
+
+
+class ApplicationEmailsForm(forms.Form):
+    application_emails = forms.ChoiceField(
+        label="E-mail me about new applications",
+        choices=CompanyMembership.ApplicationEmails.choices,
+        widget=forms.RadioSelect,
+    )
 
 
 class RejectForm(forms.Form):

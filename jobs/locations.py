@@ -1,5 +1,7 @@
-"""Turning what people type ("London, UK", "Berlin, Deutschland") into normalised places."""
+"""Turning what people type ("London, UK", "Berlin, Deutschland", "Remote, Germany") into
+normalised places, and telling a wish for remote work from a place."""
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -34,6 +36,39 @@ COUNTRY_ALIASES = {
     "czech republic": "CZ",
     "viet nam": "VN",
 }
+
+
+# What people type for "no place: remote work", alone or beside a place ("Remote, Germany",
+# "Germany (remote)").
+REMOTE_WORDS = (
+    r"(?:fully\s+)?remote(?:\s+only)?|remote-only|anywhere|worldwide|work\s+from\s+home|wfh"
+)
+_REMOTE_ALONE = re.compile(rf"^\W*(?:{REMOTE_WORDS})\W*$", re.IGNORECASE)
+_REMOTE_BESIDE = re.compile(
+    rf"^\W*(?:{REMOTE_WORDS})\s*[,/;:(-]\s*(?P<after>.+)$"
+    rf"|^(?P<before>.+?)\s*[,/;:(-]\s*(?:{REMOTE_WORDS})\W*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class PlaceWish:
+    """A location search as typed: remote work asked for, and the place left once it is read."""
+
+    remote: bool
+    place: str
+
+
+def read_place_wish(text: str) -> PlaceWish:
+    """ "remote" (any case, "anywhere", "remote only"...) is a wish for remote work, not a place;
+    beside a place ("Remote, Germany") it is both."""
+    text = " ".join((text or "").split())
+    if _REMOTE_ALONE.match(text):
+        return PlaceWish(remote=True, place="")
+    if beside := _REMOTE_BESIDE.match(text):
+        place = (beside.group("after") or beside.group("before") or "").strip(" ,/;:()-")
+        return PlaceWish(remote=True, place=place)
+    return PlaceWish(remote=False, place=text)
 
 
 @dataclass(frozen=True)
@@ -95,6 +130,12 @@ def get_or_create_location(place: Place):
     return location
 
 
+def searched_country(text: str) -> str | None:
+    """The country a location search names, alone or after a city or region ("Berlin, Germany")."""
+    parts = [part for part in text.split(",") if part.strip()]
+    return country_code(parts[-1]) if parts else None
+
+
 def location_condition(text: str) -> Q:
     """Which locations a search for `text` means: a country, a city, or "city, country"."""
     parts = [" ".join(part.split()) for part in text.split(",") if part.strip()]
@@ -107,3 +148,12 @@ def location_condition(text: str) -> Q:
     if code is None:
         return Q(city__iexact=parts[0]) & (Q(region__iexact=parts[-1]))
     return Q(city__iexact=parts[0], country=code) | Q(region__iexact=parts[0], country=code)
+
+
+def place_is_known(text: str) -> bool:
+    """Whether a location search names a country or a place some job is or was in."""
+    from jobs.models import Location
+
+    if searched_country(text):
+        return True
+    return Location.objects.filter(location_condition(text)).exists()

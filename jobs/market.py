@@ -11,7 +11,6 @@ marked as estimates; either way they are kept until public data changes (careerb
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func
 from django.http import QueryDict
 
@@ -21,6 +20,7 @@ from careerboard.caching import (
     SKILL_MARKET_PREFIX,
     remembered,
 )
+from careerboard.db_routers import read_connection
 from careerboard.models import CareerRole, SalaryFigure, Skill
 from jobs.filters import JobFilterSet
 from jobs.models import Job, SearchRow
@@ -169,7 +169,7 @@ def _level_figures(matching, percent: float | None, levels: list[str], *, total:
     )
     cases = " ".join(f"WHEN '{s}' THEN '{level}'" for s, level in LEVEL_OF_SENIORITY.items())
     statement = LEVEL_FIGURES_SQL.format(levels=cases, matching=sampled_sql(sql, percent))
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(statement, [*params, Job.Workplace.REMOTE, TOP_SKILLS])
         rows = cursor.fetchall()
     sampled = next((row[3] for row in rows if row[0] == "jobs" and row[1] is None), 0)
@@ -241,7 +241,7 @@ def _count(roles: list[CareerRole]) -> RoleJobCounts:
         )
         selects.append(f"(SELECT count(*) FROM ({sampled_sql(sql, percent)}) AS role_{role.pk})")
         params += role_params
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(selects)}", params)
         counts = cursor.fetchone()
     return RoleJobCounts(

@@ -1,9 +1,11 @@
 """JSON shapes of the public API (read) and of job submissions (write)."""
 
+from datetime import date
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from careerboard.models import Period, Resource, Skill
+from careerboard.models import REFERENCE_CURRENCY, ExchangeRate, Period, Resource, Skill
 from jobs.forms import MAX_DESCRIPTION_CHARS
 from jobs.models import Company, Job, Location
 from jobs.structured_data import absolute
@@ -44,6 +46,39 @@ class SalarySerializer(serializers.Serializer):
     max = serializers.IntegerField(source="salary_max", allow_null=True)
     currency = serializers.CharField(source="salary_currency")
     period = serializers.CharField(source="salary_period")
+    yearly_min_eur = serializers.SerializerMethodField(
+        help_text="The minimum a year in euros, as search compares salaries; null without a rate."
+    )
+    yearly_max_eur = serializers.SerializerMethodField(
+        help_text="The maximum a year in euros, as search compares salaries; null without a rate."
+    )
+    rate_date = serializers.SerializerMethodField(
+        help_text="The day of the exchange rate used; null for euros or without a rate."
+    )
+
+    def _rate(self, job) -> ExchangeRate | None:
+        """The rate of the job's currency, read once per response (kept in the context)."""
+        if job.salary_currency == REFERENCE_CURRENCY:
+            return None
+        if "exchange_rates" not in self.context:
+            self.context["exchange_rates"] = ExchangeRate.objects.current()
+        return self.context["exchange_rates"].get(job.salary_currency)
+
+    def _in_euros(self, job, yearly: int | None) -> int | None:
+        if yearly is None or job.salary_currency == REFERENCE_CURRENCY:
+            return yearly
+        rate = self._rate(job)
+        return rate.in_euros(yearly) if rate else None
+
+    def get_yearly_min_eur(self, job) -> int | None:
+        return self._in_euros(job, job.salary_min_annual)
+
+    def get_yearly_max_eur(self, job) -> int | None:
+        return self._in_euros(job, job.salary_max_annual)
+
+    def get_rate_date(self, job) -> date | None:
+        rate = self._rate(job)
+        return rate.as_of if rate else None
 
 
 class JobSerializer(serializers.ModelSerializer):
@@ -68,7 +103,7 @@ class JobSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SalarySerializer(allow_null=True))
     def get_salary(self, job):
-        return SalarySerializer(job).data if job.has_salary else None
+        return SalarySerializer(job, context=self.context).data if job.has_salary else None
 
 
 class JobSummarySerializer(JobSerializer):

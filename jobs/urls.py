@@ -1,6 +1,6 @@
 from django.urls import path
 
-from jobs.views import employer, moderation, postings, public, tokens
+from jobs.views import employer, moderation, postings, public, statistics, tokens
 
 app_name = "jobs"
 
@@ -17,6 +17,11 @@ urlpatterns = [
     path("dashboard/companies/<slug:slug>/", employer.company_dashboard, name="company_dashboard"),
     path("dashboard/companies/<slug:slug>/edit/", employer.company_edit, name="company_edit"),
     path("dashboard/companies/<slug:slug>/invite/", employer.company_invite, name="company_invite"),
+    path(
+        "dashboard/companies/<slug:slug>/application-emails/",
+        employer.company_application_emails,
+        name="company_application_emails",
+    ),
     path(
         "dashboard/companies/<slug:slug>/members/<int:pk>/remove/",
         employer.company_member_remove,
@@ -36,6 +41,11 @@ urlpatterns = [
     path("dashboard/jobs/<int:pk>/edit/", postings.job_edit, name="job_edit"),
     path("dashboard/api-token/", tokens.api_token_create, name="api_token_create"),
     path("dashboard/api-token/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
+    path(
+        "dashboard/jobs/<int:pk>/statistics/",
+        statistics.job_statistics_page,
+        name="job_statistics",
+    ),
     path("dashboard/jobs/<int:pk>/<slug:action>/", postings.job_action, name="job_action"),
     path("invitations/<str:token>/", employer.invitation_accept, name="invitation_accept"),
     path("moderation/", moderation.moderation_queue, name="moderation_queue"),

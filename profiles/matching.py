@@ -7,11 +7,11 @@ have ones 1; the score is the weighted credit as a percentage. A job without ski
 
 from dataclasses import dataclass, field
 
-from django.db import connection
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from careerboard.caching import FITS_PREFIX, JOB_CARDS_PREFIX, RECOMMENDED_PREFIX, remembered
+from careerboard.db_routers import read_connection
 from careerboard.models import Resource, Skill
 from jobs.cards import reverse_each
 from jobs.models import Application, Job
@@ -96,7 +96,7 @@ def scores(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, tuple[
     """{job id: (score, missing skill ids)} for these jobs, in one query."""
     if not job_ids:
         return {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(SCORE_SQL, {**_levels(skill_levels), "jobs": list(job_ids)})
         return {job_id: (score, missing) for job_id, score, missing in cursor.fetchall()}
 
@@ -104,7 +104,7 @@ def scores(skill_levels: dict[int, int], job_ids: list[int]) -> dict[int, tuple[
 def applicant_scores(job: Job) -> dict[int, int]:
     """{applicant's user id: score} for those who applied to this job with a profile visible
     to employers, in one query; a private profile's skills are never scored for an employer."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             APPLICANT_SCORES_SQL, {"job": job.pk, "visible": Profile.Visibility.EMPLOYERS}
         )
@@ -236,7 +236,7 @@ def recommended_ids(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[
     sql = RECOMMEND_SQL.format(preferences=" ".join(preferences), score=SCORE, expected=EXPECTED)
 
     def rank():
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, params)
             return [tuple(row) for row in cursor.fetchall()]
 

@@ -19,7 +19,7 @@ from careerboard.mail import send_templated_mail
 from careerboard.models import Skill, User
 from careerboard.services import require_verified_email, user_roles_add
 from jobs.models import Application, Job
-from jobs.services import job_public_title
+from jobs.services import application_notify_members, job_public_title
 from profiles.models import AlertDelivery, JobAlert, Profile, ProfileSkill, SavedJob
 
 MAX_RESUME_BYTES = 5 * 1024 * 1024
@@ -236,6 +236,13 @@ def application_submit(*, job: Job, user: User, note: str = "", upload=None) -> 
         with transaction.atomic():
             application = Application.objects.create(job=job, applicant=user, note=note)
             application.resume.save(resume.name, resume, save=True)
+            if user.email:
+                send_templated_mail(
+                    template="profiles/email/application_received",
+                    to=[user.email],
+                    context={"application": application, "job": job},
+                )
+            application_notify_members(application)
     except IntegrityError as error:
         raise ValidationError("You have already applied to this job.") from error
     return application
@@ -268,16 +275,14 @@ def application_transition(*, application: Application, to: str, by: User) -> Ap
         application.status = to
         application.save(update_fields=["status", "updated_at"])
         if to != Application.Status.WITHDRAWN:
-            transaction.on_commit(
-                lambda: send_templated_mail(
-                    template="profiles/email/application_status",
-                    to=[application.applicant.email],
-                    context={
-                        "application": application,
-                        "job": application.job,
-                        "title": job_public_title(application.job),
-                    },
-                )
+            send_templated_mail(
+                template="profiles/email/application_status",
+                to=[application.applicant.email],
+                context={
+                    "application": application,
+                    "job": application.job,
+                    "title": job_public_title(application.job),
+                },
             )
     return application
 
@@ -331,10 +336,9 @@ def alert_unsubscribe(*, alert: JobAlert) -> None:
 def alerts_send(*, now=None) -> dict[str, int]:
     """Email each due alert the new jobs that match it.
 
-    Crash safety: an alert's deliveries and its last_sent_at are written in one transaction and
-    the email leaves only when that transaction commits. Running twice finds nothing new; a crash
-    before the commit leaves the alert as it was (it is sent next run); a crash after the commit
-    but before the email is sent loses at most that one email, never sends a job twice.
+    Crash safety: an alert's deliveries, its last_sent_at and its email (an outbox row) are
+    written in one transaction. Running twice finds nothing new; a crash before the commit leaves
+    the alert as it was (it is sent next run); after the commit the outbox sends the email.
     """
     now = now or timezone.now()
     counts = {"due": 0, "sent": 0, "nothing new": 0}
@@ -363,16 +367,14 @@ def alerts_send(*, now=None) -> dict[str, int]:
             unsubscribe = settings.SITE_URL + reverse(
                 "profiles:alert_unsubscribe", args=[alert_token(alert)]
             )
-            transaction.on_commit(
-                lambda alert=alert, jobs=jobs, url=unsubscribe: send_templated_mail(
-                    template="profiles/email/job_alert",
-                    to=[alert.user.email],
-                    context={"alert": alert, "jobs": jobs, "unsubscribe_url": url},
-                    headers={
-                        "List-Unsubscribe": f"<{url}>",
-                        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                    },
-                )
+            send_templated_mail(
+                template="profiles/email/job_alert",
+                to=[alert.user.email],
+                context={"alert": alert, "jobs": jobs, "unsubscribe_url": unsubscribe},
+                headers={
+                    "List-Unsubscribe": f"<{unsubscribe}>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                },
             )
             counts["sent"] += 1
     return counts

@@ -12,8 +12,18 @@ from django.core.cache import cache, caches
 from django.core.files.storage import FileSystemStorage
 from django.urls import clear_url_caches
 
+from careerboard.celery import app as celery_app
 from jobs.models import CompanyMembership, private_storage
 from tests.factories import CompanyFactory, EmployerFactory
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _mail_sent_on_commit():
+    """The outbox task runs in the test process when its transaction commits, so tests read the
+    email in django.core.mail.outbox; tests/careerboard/test_worker.py runs real workers."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = False
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 """The core app's data, one module per purpose: `accounts`, `curated` (skills, sectors, resources,
-source documents), `careers` (roles and what they need) and `figures` (pay and outlook)."""
+source documents), `careers` (roles and what they need), `figures` (pay and outlook), `rates`
+(the exchange rates salaries are compared by) and `outbox` (every e-mail, waiting to be sent)."""
 
 from careerboard.models.accounts import (
     ApiToken,
@@ -31,6 +32,16 @@ from careerboard.models.figures import (
     Period,
     SalaryFigure,
 )
+from careerboard.models.outbox import (
+    OutboxMessage,
+    OutboxMessageQuerySet,
+)
+from careerboard.models.rates import (
+    REFERENCE_CURRENCY,
+    ExchangeRate,
+    rates_note,
+    yearly_in_euros,
+)
 
 __all__ = [
     "ANNUAL_FACTORS",
@@ -41,12 +52,16 @@ __all__ = [
     "Curated",
     "CuratedQuerySet",
     "EducationPath",
+    "ExchangeRate",
     "FactTopic",
     "HOURS_PER_YEAR",
     "Importance",
     "LearningStep",
+    "OutboxMessage",
+    "OutboxMessageQuerySet",
     "OutlookFigure",
     "Period",
+    "REFERENCE_CURRENCY",
     "Resource",
     "RoleSkill",
     "SalaryFigure",
@@ -55,4 +70,6 @@ __all__ = [
     "SourceDocument",
     "SourceDocumentQuerySet",
     "User",
+    "rates_note",
+    "yearly_in_euros",
 ]

@@ -1,5 +1,5 @@
 """The jobs app's data, one module per purpose: `companies`, `postings` (jobs, places, skills),
-`moderation`, `search` (the search rows) and `applications`."""
+`moderation`, `search` (the search rows), `applications` and `stats` (figures by day)."""
 
 from jobs.models.applications import (
     Application,
@@ -15,6 +15,7 @@ from jobs.models.companies import (
     CompanyQuerySet,
 )
 from jobs.models.moderation import (
+    ApprovedPosting,
     CompanyEdit,
     JobEdit,
     JobReport,
@@ -36,19 +37,23 @@ from jobs.models.search import (
     SearchRowQuerySet,
     SearchTerm,
 )
+from jobs.models.stats import CounterFlush, JobDailyStats
 
 __all__ = [
     "Application",
     "ApplicationStatus",
+    "ApprovedPosting",
     "Company",
     "CompanyEdit",
     "CompanyInvitation",
     "CompanyInvitationQuerySet",
     "CompanyMembership",
     "CompanyQuerySet",
+    "CounterFlush",
     "INVITATION_LIFETIME",
     "Job",
     "JobEdit",
+    "JobDailyStats",
     "JobQuerySet",
     "JobReport",
     "JobSkill",

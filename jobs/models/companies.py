@@ -103,6 +103,10 @@ class CompanyMembership(models.Model):
         OWNER = "owner", "Owner"
         MEMBER = "member", "Member"
 
+    class ApplicationEmails(models.TextChoices):
+        EACH = "each", "An e-mail for each application"
+        DAILY = "daily", "One daily digest"
+
     company = models.ForeignKey(Company, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -114,12 +118,24 @@ class CompanyMembership(models.Model):
         help_text="Owners also invite and remove people; members post and manage jobs.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    application_emails = models.CharField(
+        max_length=10,
+        choices=ApplicationEmails.choices,
+        default=ApplicationEmails.EACH,
+        help_text="How this member hears of new applications to the company's jobs.",
+    )
+    # The end of the period the last daily digest covered (set when the member chose it).
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["company", "user"], name="membership_unique"),
             models.CheckConstraint(
                 name="membership_role_valid", condition=Q(role__in=["owner", "member"])
+            ),
+            models.CheckConstraint(
+                name="membership_application_emails_valid",
+                condition=Q(application_emails__in=["each", "daily"]),
             ),
         ]
 

@@ -48,6 +48,20 @@ class JobEdit(PendingChange):
         return f"Edit of {self.job}"
 
 
+class ApprovedPosting(models.Model):
+    """A job's content in the revision a moderator approved, kept when the job first changes
+    after that approval, so that the next review shows what changed since."""
+
+    job = models.OneToOneField(
+        Job, on_delete=models.CASCADE, primary_key=True, related_name="approved_posting"
+    )
+    revision = models.PositiveIntegerField()
+    content = models.JSONField(help_text="The posting's fields, places and skills, as approved.")
+
+    def __str__(self):
+        return f"{self.job} as approved (revision {self.revision})"
+
+
 class ModerationTarget(models.TextChoices):
     JOB = "job", "Job"
     EDIT = "edit", "Edit of a live job"

@@ -38,10 +38,14 @@ class SearchRow(models.Model):
     triggers in the transaction of the change (migration 0008): whatever path changes a job or
     what it is made of, the row follows. `tags` holds the choice filters ("workplace:remote",
     "type:contract", "seniority:senior", "currency:EUR") for one GIN index to answer any mix of
-    the rare ones; the three facets are plain columns too, for counting and for the common
+    the rare ones, and where a remote job's applicants may live ("applicant:DE",
+    "applicant:anywhere"); the three facets are plain columns too, for counting and for the common
     options, which are cheaper to check row by row than to look up. `document` holds the title
     (weight A), company, skills and their aliases (B) and places (D) with positions, and the
-    description's words without positions (ranked as D).
+    description's words without positions (ranked as D). `salary_min_eur` and `salary_max_eur`
+    are the yearly salary in euros at the newest rate of its currency (careerboard.ExchangeRate),
+    by which salaries in any currency are ranked and filtered; a change of a rate re-converts them
+    (migration 0012).
     """
 
     TAG_PREFIXES = {
@@ -49,6 +53,7 @@ class SearchRow(models.Model):
         "employment_type": "type",
         "seniority": "seniority",
         "currency": "currency",
+        "applicant": "applicant",
     }
 
     job = models.OneToOneField(
@@ -63,6 +68,8 @@ class SearchRow(models.Model):
     salary_min_annual = models.BigIntegerField(null=True)
     salary_max_annual = models.BigIntegerField(null=True)
     salary_currency = models.CharField(max_length=3, blank=True)
+    salary_min_eur = models.BigIntegerField(null=True)
+    salary_max_eur = models.BigIntegerField(null=True)
     tags = ArrayField(models.TextField(), default=list)
     skill_ids = ArrayField(models.BigIntegerField(), default=list)
     location_ids = ArrayField(models.BigIntegerField(), default=list)
@@ -77,11 +84,12 @@ class SearchRow(models.Model):
             GinIndex(fields=["skill_ids"], name="searchrow_skills"),
             GinIndex(fields=["location_ids"], name="searchrow_places"),
             models.Index(F("published_at").desc(), F("job").desc(), name="searchrow_newest"),
+            # Best paid first in any currency: by the salary in euros.
             models.Index(
-                F("salary_max_annual").desc(nulls_last=True),
+                F("salary_max_eur").desc(nulls_last=True),
                 F("published_at").desc(),
                 F("job").desc(),
-                name="searchrow_salary",
+                name="searchrow_salary_eur",
             ),
             # Best paid first in one currency: pay in each currency lies at its own depth of
             # the salary order, so a walk of that one would pass over the others first.

@@ -4,7 +4,7 @@ jobs of the chosen rows are then fetched by id."""
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchRank
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     BigIntegerField,
     DateTimeField,
@@ -14,6 +14,7 @@ from django.db.models import (
     Value,
 )
 
+from careerboard.db_routers import read_connection
 from jobs.models import Job, SearchRow
 from jobs.search.query import AllWords
 from jobs.search.sampling import tag_shares
@@ -74,8 +75,11 @@ class PageReading:
                 .order_by(*by_rank)
             )
         if order == Sort.SALARY:
+            # In the currency chosen (its part of the currency and salary index), or in euros
+            # with every currency converted (the euro salary index).
+            pay = "salary_max_annual" if self.cleaned_data().get("currency") else "salary_max_eur"
             salary = self.in_order(
-                F("salary_max_annual"), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
+                F(pay), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
             )
             return rows.order_by(salary[0], "-published_at", "-job_id")
         return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
@@ -139,7 +143,8 @@ class Results:
     def _ids(self, query) -> list[int]:
         if not self.walks():
             return list(query)
-        with transaction.atomic(), connection.cursor() as cursor:
+        reading = read_connection()
+        with transaction.atomic(using=reading.alias), reading.cursor() as cursor:
             # The ordered index is then the only way left to read the rows.
             cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off")
             return list(query)

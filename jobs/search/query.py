@@ -3,8 +3,10 @@
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchQueryField
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import BooleanField, F, Func
+
+from careerboard.db_routers import read_connection
 
 SEARCH_CONFIG = "english"
 # A plain last word still being typed: letters and digits, not negated, not inside quotes.
@@ -73,7 +75,7 @@ def is_known_word(word: str, *, sample_percent: float) -> bool:
     Looked for in that share of the rows' pages first, then in the GIN index (jobs migration
     0010): a few milliseconds whether the word is common, rare or nowhere.
     """
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT jobs_has_word(%s::regconfig, %s, %s::real)",
             [SEARCH_CONFIG, word, sample_percent],
@@ -86,7 +88,8 @@ def suggest_correction(text: str) -> str | None:
     words = WORD.findall(text.lower())[:MAX_CORRECTED_WORDS]
     if not words:
         return None
-    with transaction.atomic(), connection.cursor() as cursor:
+    reading = read_connection()
+    with transaction.atomic(using=reading.alias), reading.cursor() as cursor:
         # Short words with swapped letters ("pyhton") share few trigrams; the default 0.3
         # threshold would miss them.
         cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SIMILARITY_THRESHOLD])

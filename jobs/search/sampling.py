@@ -21,6 +21,7 @@ from careerboard.caching import (
     SKILL_JOB_COUNTS_PREFIX,
     remembered,
 )
+from careerboard.db_routers import read_connection
 from careerboard.models import Skill
 from jobs.models import SearchRow
 
@@ -147,7 +148,7 @@ class SampledCounts:
                 WHERE {" AND ".join(everything) or "true"}
                 GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT %s) AS top
         """
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(sql, [*params, *[moment for _, moment in windows], *args, TOP_SKILLS])
             rows = cursor.fetchall()
         groups = [row for row in rows if row[5] is None]
@@ -286,7 +287,7 @@ def run_sampled(query, sample_percent: float | None) -> list[dict]:
     if sample_percent is None:
         return list(query)
     sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(sampled_sql(sql, sample_percent), params)
         columns = [column.name for column in cursor.description]
         return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]

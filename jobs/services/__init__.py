@@ -1,6 +1,7 @@
 """Writes and state changes of jobs and companies, one function per action, in rooms by purpose:
 `posting` (employers' jobs), `moderation` (decisions and reports), `companies` (companies,
-members, invitations) and `states` (a job's state machine). Callers import them from here."""
+members, invitations), `states` (a job's state machine) and `notifications` (new applications
+and jobs to review). Callers import them from here."""
 
 from jobs.search.rows import job_reindex, search_terms_add_title, search_terms_rebuild
 from jobs.services.companies import (
@@ -28,6 +29,13 @@ from jobs.services.moderation import (
     job_reject,
     job_report,
     moderation_decide,
+)
+from jobs.services.notifications import (
+    DIGEST_PERIOD,
+    application_digests_send,
+    application_notify_members,
+    membership_set_application_emails,
+    moderators_notify_job,
 )
 from jobs.services.posting import (
     COPY_SUFFIX,
@@ -64,11 +72,14 @@ from jobs.services.states import (
 
 __all__ = [
     "COPY_SUFFIX",
+    "DIGEST_PERIOD",
     "RENEWAL_WINDOW",
     "Decided",
     "IDENTITY_FIELDS",
     "Posting",
     "SUBSTANTIVE_FIELDS",
+    "application_digests_send",
+    "application_notify_members",
     "apply_posting",
     "check_revision",
     "company_approve",
@@ -109,9 +120,11 @@ __all__ = [
     "lock_and_reload_state",
     "members_emails",
     "membership_remove",
+    "membership_set_application_emails",
     "membership_set_role",
     "moderation_decide",
     "moderation_event_create",
+    "moderators_notify_job",
     "notify_members",
     "record_revision",
     "search_terms_add_title",

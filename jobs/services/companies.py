@@ -164,11 +164,7 @@ def company_edit_reject(*, edit: CompanyEdit, by: User, reason: str) -> Company:
     company = edit.company
     with transaction.atomic():
         _company_edit_close(edit, by=by, to_status="change rejected", reason=reason)
-    transaction.on_commit(
-        lambda: _notify_company_members(
-            company, "company_change_rejected", edit=edit, reason=reason
-        )
-    )
+        _notify_company_members(company, "company_change_rejected", edit=edit, reason=reason)
     return company
 
 
@@ -193,16 +189,15 @@ def company_invite(*, company: Company, email: str, by: User) -> CompanyInvitati
     email = email.strip().lower()
     if company.members.filter(email__iexact=email).exists():
         raise ValidationError(f"{email} is already a member of {company.name}.")
-    invitation = CompanyInvitation.objects.create(
-        company=company, email=email, invited_by=by, token=secrets.token_urlsafe(32)
-    )
-    transaction.on_commit(
-        lambda: send_templated_mail(
+    with transaction.atomic():
+        invitation = CompanyInvitation.objects.create(
+            company=company, email=email, invited_by=by, token=secrets.token_urlsafe(32)
+        )
+        send_templated_mail(
             template="jobs/email/company_invitation",
             to=[email],
             context={"invitation": invitation, "company": company, "inviter": by},
         )
-    )
     return invitation
 
 

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from careerboard.models import User
 from jobs.models import (
+    ApprovedPosting,
     Company,
     CompanyEdit,
     Job,
@@ -44,10 +45,11 @@ def job_approve(*, job: Job, by: User, revision: int | None) -> Job:
         check_revision(current=job.revision, seen=revision, subject="This job")
         job.approved_revision = job.revision
         job.save(update_fields=["approved_revision", "updated_at"])
+        ApprovedPosting.objects.filter(job=job).delete()
         # Approving a job approves its company too, with any new name or website it waits with.
         job.company = company_approve(company=job.company, by=by)
         job_transition(job=job, to=Job.Status.PUBLISHED, by=by)
-    transaction.on_commit(lambda: notify_members(job, "job_approved"))
+        notify_members(job, "job_approved")
     return job
 
 
@@ -59,7 +61,7 @@ def job_reject(*, job: Job, by: User, reason: str, revision: int | None) -> Job:
             raise ValidationError("Only a job waiting for review can be rejected.")
         check_revision(current=job.revision, seen=revision, subject="This job")
         job_transition(job=job, to=Job.Status.REJECTED, by=by, reason=reason)
-    transaction.on_commit(lambda: notify_members(job, "job_rejected", reason=reason))
+        notify_members(job, "job_rejected", reason=reason)
     return job
 
 
@@ -84,7 +86,7 @@ def job_edit_approve(*, edit: JobEdit, by: User, revision: int | None) -> Job:
         apply_posting(job, Posting.from_changes(edit.changes))
         edit_close(edit, by=by, to_status=ModerationEvent.EditStatus.APPROVED)
         search_terms_add_title(title=job.title)
-    transaction.on_commit(lambda: notify_members(job, "edit_approved"))
+        notify_members(job, "edit_approved")
     return job
 
 
@@ -94,7 +96,7 @@ def job_edit_reject(*, edit: JobEdit, by: User, reason: str, revision: int | Non
         edit = _locked_edit(edit, revision)
         job = edit.job
         edit_close(edit, by=by, to_status=ModerationEvent.EditStatus.REJECTED, reason=reason)
-    transaction.on_commit(lambda: notify_members(job, "edit_rejected", reason=reason))
+        notify_members(job, "edit_rejected", reason=reason)
     return job
 
 

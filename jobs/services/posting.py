@@ -14,6 +14,7 @@ from careerboard.models import Skill, User
 from careerboard.services import require_verified_email
 from jobs.locations import get_or_create_location, parse_place
 from jobs.models import (
+    ApprovedPosting,
     Company,
     Job,
     JobEdit,
@@ -94,6 +95,22 @@ class Posting:
             "nice": [skill.pk for skill in self.nice],
         }
 
+    def stored(self) -> dict:
+        """The changes as JSON keeps them (a JobEdit's, an ApprovedPosting's)."""
+        return _json_ready(self.changes())
+
+    @classmethod
+    def of_job(cls, job: Job, *, job_skills: Iterable[JobSkill], locations: Iterable) -> "Posting":
+        """The posting a job holds, from its skill rows (with their skills) and places, which
+        the caller reads: from the database, or from what a page prefetched."""
+        job_skills = list(job_skills)
+        return cls(
+            fields={name: getattr(job, name) for name in SUBSTANTIVE_FIELDS},
+            places=[str(location) for location in locations],
+            required=[js.skill for js in job_skills if js.is_required],
+            nice=[js.skill for js in job_skills if not js.is_required],
+        )
+
     @classmethod
     def from_changes(cls, changes: dict) -> "Posting":
         skills = Skill.objects.in_bulk(changes["required"] + changes["nice"])
@@ -106,7 +123,7 @@ class Posting:
 
 
 def _comparable(posting: Posting) -> dict:
-    changes = _json_ready(posting.changes())
+    changes = posting.stored()
     return {
         **changes,
         "places": sorted(changes["places"]),
@@ -136,8 +153,17 @@ def apply_posting(job: Job, posting: Posting) -> None:
 
 
 def _revise(job: Job, posting: Posting, *, by: User | None) -> None:
-    """Apply a posting to a saved job; a change of substance is a new revision, on record."""
-    changed = not posting.same_content(_current_posting(job))
+    """Apply a posting to a saved job; a change of substance is a new revision, on record.
+
+    The first change after a moderator's approval keeps the approved content, for the next
+    review to show what changed.
+    """
+    current = _current_posting(job)
+    changed = not posting.same_content(current)
+    if changed and job.approved_revision == job.revision:
+        ApprovedPosting.objects.update_or_create(
+            job=job, defaults={"revision": job.revision, "content": current.stored()}
+        )
     if changed:
         job.revision += 1
     apply_posting(job, posting)
@@ -200,7 +226,7 @@ def job_latest_posting(*, job: Job) -> Posting:
 
 def _edit_propose(job: Job, posting: Posting, *, by: User) -> None:
     """Keep a live job's proposed change for review; a changed proposal is a new revision."""
-    changes = _json_ready(posting.changes())
+    changes = posting.stored()
     edit = JobEdit.objects.select_for_update().filter(job=job).first()
     from_status = ModerationEvent.EditStatus.PENDING if edit else ""
     if edit is None:
@@ -243,12 +269,8 @@ def edit_close(edit: JobEdit, *, by: User, to_status: str, reason: str = "") -> 
 
 
 def _current_posting(job: Job) -> Posting:
-    job_skills = list(job.job_skills.select_related("skill"))
-    return Posting(
-        fields={name: getattr(job, name) for name in SUBSTANTIVE_FIELDS},
-        places=[str(location) for location in job.locations.all()],
-        required=[js.skill for js in job_skills if js.is_required],
-        nice=[js.skill for js in job_skills if not js.is_required],
+    return Posting.of_job(
+        job, job_skills=job.job_skills.select_related("skill"), locations=job.locations.all()
     )
 
 
@@ -352,7 +374,7 @@ def jobs_expire(*, now=None, warn_days: int = 3) -> tuple[int, int]:
     """Expire published jobs past their date and warn employers of those about to expire.
 
     Safe to run often and after a crash: each job is expired once and warned once, in its own
-    transaction, and the email is sent only once that transaction commits.
+    transaction, with its email written to the outbox in that same transaction.
     """
     now = now or timezone.now()
     expired = 0
@@ -373,6 +395,6 @@ def jobs_expire(*, now=None, warn_days: int = 3) -> tuple[int, int]:
                 expiry_warned_at=now
             )
             if updated:
-                transaction.on_commit(lambda job=job: notify_members(job, "job_expiring"))
+                notify_members(job, "job_expiring")
                 warned += 1
     return expired, warned

@@ -16,6 +16,7 @@ from jobs.models import (
     ModerationEvent,
 )
 from jobs.search.rows import search_terms_add_title
+from jobs.services.notifications import moderators_notify_job
 
 
 def job_needs_review(job: Job) -> bool:
@@ -117,6 +118,8 @@ def job_transition(*, job: Job, to: str, by: User | None = None, reason: str = "
         )
         if to == Job.Status.PUBLISHED:
             search_terms_add_title(title=job.title)
+        elif to == Job.Status.PENDING:
+            moderators_notify_job(job)
     return job
 
 

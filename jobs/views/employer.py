@@ -16,7 +16,7 @@ from django_ratelimit.decorators import ratelimit
 from careerboard.models import ApiToken
 from careerboard.templatetags.board import possessive
 from jobs import services
-from jobs.forms import CompanyForm, DashboardFilterForm, InviteForm
+from jobs.forms import ApplicationEmailsForm, CompanyForm, DashboardFilterForm, InviteForm
 from jobs.models import (
     Company,
     CompanyEdit,
@@ -24,6 +24,7 @@ from jobs.models import (
     CompanyMembership,
     Job,
 )
+from jobs.statistics import live_totals
 
 
 def for_employers(request):
@@ -127,9 +128,8 @@ def company_dashboard(request, slug):
         Company.objects.for_member(request.user).select_related("pending_edit"), slug=slug
     )
     memberships = list(company.memberships.select_related("user").order_by("user__username"))
-    is_owner = any(
-        m.user_id == request.user.pk and m.role == CompanyMembership.Role.OWNER for m in memberships
-    )
+    mine = next(m for m in memberships if m.user_id == request.user.pk)
+    is_owner = mine.role == CompanyMembership.Role.OWNER
     filters = DashboardFilterForm(request.GET or None)
     jobs = (
         Job.objects.filter(company=company)
@@ -145,6 +145,7 @@ def company_dashboard(request, slug):
     page = Paginator(jobs, 50).get_page(request.GET.get("page"))
     for job in page.object_list:
         job.renewable = not services.job_renewal_refusal(job)
+    live_totals(page.object_list)
     return render(
         request,
         "jobs/company_dashboard.html",
@@ -154,6 +155,9 @@ def company_dashboard(request, slug):
             "jobs": page.object_list,
             "filters": filters,
             "invite_form": InviteForm(),
+            "application_emails_form": ApplicationEmailsForm(
+                initial={"application_emails": mine.application_emails}
+            ),
             "memberships": memberships,
             "is_owner": is_owner,
             "invitations": company.invitations.open().order_by("created_at") if is_owner else [],
@@ -180,6 +184,24 @@ def company_invite(request, slug):
             messages.success(request, f"Invitation sent to {form.cleaned_data['email']}.")
     else:
         messages.error(request, "Give a valid email address to invite.")
+    return redirect("jobs:company_dashboard", slug=company.slug)
+
+
+@login_required
+@require_POST
+def company_application_emails(request, slug):
+    """A member chooses how they hear of new applications: each one, or a daily digest."""
+    company = get_object_or_404(Company.objects.for_member(request.user), slug=slug)
+    membership = get_object_or_404(company.memberships, user=request.user)
+    form = ApplicationEmailsForm(request.POST)
+    if form.is_valid():
+        services.membership_set_application_emails(
+            membership=membership, choice=form.cleaned_data["application_emails"]
+        )
+        choice = CompanyMembership.ApplicationEmails(form.cleaned_data["application_emails"])
+        messages.success(request, f"New applications: {choice.label.lower()}.")
+    else:
+        messages.error(request, "Choose an e-mail for each application or a daily digest.")
     return redirect("jobs:company_dashboard", slug=company.slug)
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.views.decorators.http import require_POST
 
+from careerboard.models import Skill
 from jobs import services
 from jobs.forms import RejectForm
 from jobs.models import (
@@ -15,27 +16,72 @@ from jobs.models import (
     Job,
     JobEdit,
     JobReport,
+    JobSkill,
     ModerationEvent,
 )
+from jobs.review import posting_review, skill_ids
+from jobs.services import Posting
 
 HISTORY_PREFETCH = Prefetch(
     "moderation_events", queryset=ModerationEvent.objects.select_related("actor")
 )
+SKILLS_QUERYSET = JobSkill.objects.select_related("skill")
+
+
+def _review(pending: list[Job], edits: list[JobEdit]) -> None:
+    """Give each job waiting for review and each edit what the moderator reads of it
+    (`.review`): a first submission in full, a change of an approved job field by field
+    against the approved version, an edit against the live job. Reads the skills' names at
+    once; the rest was prefetched."""
+    for job in pending:
+        current = _stored(job)
+        approved = getattr(job, "approved_posting", None)
+        if job.approved_revision == job.revision:
+            before = current  # the approved revision itself, waiting again (e.g. reopened)
+        elif approved is not None and approved.revision == job.approved_revision:
+            before = approved.content
+        else:
+            before = None
+        job.review_pair = (current, before)
+        job.approval_off_record = job.approved_revision is not None and before is None
+    for edit in edits:
+        edit.review_pair = (edit.changes, _stored(edit.job))
+    items = [*pending, *edits]
+    names = dict(
+        Skill.objects.filter(
+            pk__in=skill_ids(*(stored for item in items for stored in item.review_pair))
+        ).values_list("pk", "name")
+    )
+    for item in items:
+        item.review = posting_review(*item.review_pair, skill_names=names)
+
+
+def _stored(job: Job) -> dict:
+    return Posting.of_job(
+        job, job_skills=job.job_skills.all(), locations=job.locations.all()
+    ).stored()
 
 
 @staff_member_required
 def moderation_queue(request):
-    pending = (
+    pending = list(
         Job.objects.filter(status=Job.Status.PENDING)
-        .select_related("company", "company__pending_edit")
-        .prefetch_related(HISTORY_PREFETCH)
+        .select_related("company", "company__pending_edit", "approved_posting")
+        .prefetch_related(
+            HISTORY_PREFETCH, "locations", Prefetch("job_skills", queryset=SKILLS_QUERYSET)
+        )
         .order_by("submitted_at", "id")
     )
-    edits = (
+    edits = list(
         JobEdit.objects.select_related("job__company", "submitted_by")
-        .prefetch_related(Prefetch("job__moderation_events", queryset=HISTORY_PREFETCH.queryset))
+        .prefetch_related(
+            Prefetch("job__moderation_events", queryset=HISTORY_PREFETCH.queryset),
+            "job__locations",
+            Prefetch("job__job_skills", queryset=SKILLS_QUERYSET),
+        )
         .order_by("submitted_at")
     )
+    _review(pending, edits)
     new_companies = Company.objects.filter(approved_at__isnull=True).order_by("created_at", "id")
     company_edits = CompanyEdit.objects.select_related("company").order_by("submitted_at", "id")
     reports = JobReport.objects.filter(is_resolved=False).select_related("job__company")[:50]

@@ -11,16 +11,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, TemplateView
+from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
 from careerboard.caching import cache_for_anonymous
 from careerboard.guide import roles_needing
-from careerboard.models import Skill
+from careerboard.models import Skill, rates_note
 from careerboard.seo import canonical_url
 from jobs import counters, services
-from jobs.cards import job_cards, visitor_data
+from jobs.cards import exchange_rates, job_cards, visitor_data
 from jobs.filters import JobFilterSet
 from jobs.forms import ReportForm
+from jobs.locations import country_code, place_is_known, read_place_wish
 from jobs.logos import company_logo
 from jobs.market import skill_market
 from jobs.models import (
@@ -79,9 +81,14 @@ def job_list(request):
     )
     query_text = filterset.cleaned_data().get("q") or ""
     suggestion = suggest_correction(query_text) if total == 0 and query_text else None
+    where, place_note = _place_words(filterset.cleaned_data().get("location") or "", total)
     params = request.GET.copy()
     params.pop("page", None)
     counts = {"total": total, "is_estimate": is_estimate}
+    # Which rates "any currency" compares salaries at, said when salaries matter to the page.
+    data = filterset.cleaned_data()
+    by_salary = filterset.sort_order == Sort.SALARY or data.get("salary_min") is not None
+    rates = exchange_rates(page.object_list, wanted=by_salary and not data.get("currency"))
     return render(
         request,
         "jobs/job_list.html",
@@ -90,13 +97,16 @@ def job_list(request):
             "form": filterset.form,
             "page": page,
             "jobs": page.object_list,
-            "cards": job_cards(request, page.object_list),
+            "cards": job_cards(request, page.object_list, rates=rates),
+            "rates_note": rates_note(rates),
             "counts": counts,
             "facets": facet_table(filterset, stats),
             "active_filters": active_filter_count(filterset),
             "top_skills": stats.top_skills,
             "stats": stats,
             "page_note": page_note,
+            "where": where,
+            "place_note": place_note,
             "suggestion": suggestion,
             "suggestion_params": _with(params, q=suggestion) if suggestion else "",
             "query_params": params.urlencode(),
@@ -104,6 +114,30 @@ def job_list(request):
             "canonical_url": canonical_url(request, params=SEARCH_FILTERS),
         },
     )
+
+
+def _place_words(location: str, total: int) -> tuple[str, str | None]:
+    """Where the search looks, in words for its title ("in Berlin", "working remotely from
+    Germany"), and a note on how the location was read: "remote" typed there is the remote
+    workplace filter, and a place no job is in is said to be one."""
+    wish = read_place_wish(location)
+    code = country_code(wish.place) if wish.place else None
+    place = countries.name(code) if code else wish.place
+    if wish.remote:
+        where = f"working remotely from {place}" if place else "working remotely"
+    else:
+        where = f"in {place}" if place else ""
+    note = None
+    if wish.remote:
+        note = f"“{location}” is read as remote work: showing remote jobs" + (
+            f" in {place} or open to applicants living there." if place else "."
+        )
+    if total == 0 and wish.place and not place_is_known(wish.place):
+        note = (
+            f"No job is in a place called “{wish.place}”. Try a city or a country, "
+            "or type “remote” for remote jobs."
+        )
+    return where, note
 
 
 def _page_total(page, stats, *, limit: int, ranked: bool, note: str | None):

@@ -391,9 +391,12 @@ def test_job_alert_email_links_to_its_search_with_every_filter(
 # Accounts -----------------------------------------------------------------------------------
 
 
-def test_password_reset_email_names_the_site_and_its_link_opens_the_reset_form(client):
+def test_password_reset_email_names_the_site_and_its_link_opens_the_reset_form(
+    client, django_capture_on_commit_callbacks
+):
     SeekerFactory(username="o'neil&co", email="oneil@example.com")
-    client.post(reverse("password_reset"), {"email": "oneil@example.com"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("password_reset"), {"email": "oneil@example.com"})
     message = only_email()
     (link,) = links(message)
     assert message.subject == "Reset your CareerBoard password"

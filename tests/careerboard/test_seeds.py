@@ -9,7 +9,15 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from careerboard import seeding
-from careerboard.models import CareerRole, CareerStep, Resource, RoleSkill, SalaryFigure, Skill
+from careerboard.models import (
+    CareerRole,
+    CareerStep,
+    ExchangeRate,
+    Resource,
+    RoleSkill,
+    SalaryFigure,
+    Skill,
+)
 from careerboard.seeding import SEEDS_DIR, SeedError, seeds_load
 
 pytestmark = pytest.mark.django_db
@@ -187,6 +195,16 @@ title = "Document C"
 source = "doc-c.txt"
 """
 
+RATES = """
+[[rate]]
+key = "ecb-usd"
+currency = "USD"
+per_euro = 1.25
+as_of = 2010-09-10
+published_by = "European Central Bank euro reference rates"
+source = "European Central Bank euro reference rates, 10 September 2010"
+"""
+
 
 @pytest.fixture
 def seed_dir(tmp_path):
@@ -198,6 +216,7 @@ def seed_dir(tmp_path):
         "facts.toml": FACTS,
         "resources.toml": RESOURCES,
         "figures.toml": FIGURES,
+        "rates.toml": RATES,
     }
     for name, text in files.items():
         (tmp_path / name).write_text(textwrap.dedent(text))
@@ -452,3 +471,15 @@ def test_skills_linked_before_role_skills_were_records_are_kept_and_then_get_the
         ("senior-backend-developer", "python"): ("core", ["doc-a.txt"]),
         ("senior-backend-developer", "cobol"): ("core", []),
     }
+
+
+def test_exchange_rates_load_naming_their_publication_and_keep_an_admins_rate(seed_dir):
+    seeds_load(directory=seed_dir)
+    rate = ExchangeRate.objects.get(seed_key="ecb-usd")
+    assert (rate.currency, str(rate.per_euro), str(rate.as_of)) == ("USD", "1.250000", "2010-09-10")
+    assert rate.sources == ["European Central Bank euro reference rates, 10 September 2010"]
+    assert seeds_load(directory=seed_dir)["exchange rates"] == {"unchanged": 1}
+    rate.per_euro = "1.10"
+    rate.save()
+    assert seeds_load(directory=seed_dir)["exchange rates"] == {"kept admin edit": 1}
+    assert str(ExchangeRate.objects.get(seed_key="ecb-usd").per_euro) == "1.100000"

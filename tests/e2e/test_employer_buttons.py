@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from careerboard.models import ApiToken
 from jobs import counters
-from jobs.models import Company, CompanyMembership, Job
+from jobs.models import Company, CompanyMembership, Job, JobDailyStats
 from tests.e2e.conftest import message
 from tests.factories import (
     AdminFactory,
@@ -248,6 +248,20 @@ def test_employer_invites_a_colleague_who_accepts(page, shoot, sign_in, visitor,
     expect(invited.get_by_text("This invitation has already been used.")).to_be_visible()
 
 
+def test_employer_chooses_a_daily_digest_of_new_applications(page, shoot, sign_in, member):
+    employer, company = member
+    sign_in(page, employer)
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    expect(page.get_by_label("An e-mail for each application")).to_be_checked()
+    page.get_by_label("One daily digest").check()
+    page.get_by_role("button", name="Save my choice").click()
+    expect(message(page, "New applications: one daily digest.")).to_be_visible()
+    expect(page.get_by_label("One daily digest")).to_be_checked()
+    shoot(page, "1-daily-digest")
+    membership = CompanyMembership.objects.get(user=employer)
+    assert membership.application_emails == CompanyMembership.ApplicationEmails.DAILY
+
+
 def test_employer_creates_an_api_token_uses_it_replaces_it_and_revokes_it(
     page, shoot, sign_in, visitor, member
 ):
@@ -346,3 +360,36 @@ def test_the_header_keeps_to_two_rows_and_every_jobs_actions_stay_in_reach(
         assert box["x"] >= 0 and box["x"] + box["width"] <= width
     assert seeker.evaluate("document.documentElement.scrollWidth") <= width
     shoot(seeker, "applications")
+
+
+def test_employer_sees_views_at_once_and_reads_a_jobs_statistics(
+    page, shoot, sign_in, visitor, member
+):
+    employer, company = member
+    job = PublishedJobFactory(
+        company=company, title="Data platform engineer", view_count=17, apply_click_count=3
+    )
+    today = timezone.localdate()
+    for days_ago, views, clicks in [(1, 6, 1), (4, 3, 0), (9, 8, 2)]:
+        JobDailyStats.objects.create(
+            job=job, day=today - timedelta(days=days_ago), views=views, apply_clicks=clicks
+        )
+    reader = visitor(page.viewport_name, user_agent=PERSONS_BROWSER)
+    reader.goto(job.get_absolute_url())
+    counters.push()  # what the server's worker does within seconds; no flush has run
+
+    sign_in(page, employer)
+    page.goto(f"/jobs/dashboard/companies/{company.slug}/")
+    row = job_row(page, "Data platform engineer")
+    expect(row.get_by_role("cell")).to_have_text(
+        ["Published", re.compile(r"\d"), "18", "3", "0", re.compile("Statistics")]
+    )
+    shoot(page, "1-dashboard-live")
+    row.get_by_role("link", name="Statistics of Data platform engineer").click()
+    expect(page.get_by_role("heading", name="Statistics: Data platform engineer")).to_be_visible()
+    expect(page.get_by_text("Views a day")).to_be_visible()
+    table = page.get_by_role("table", name=re.compile("figures by day"))
+    expect(table.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(["1", "0", "0"])
+    expect(table.get_by_role("row").nth(2).get_by_role("cell")).to_have_text(["6", "1", "0"])
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    shoot(page, "2-statistics")

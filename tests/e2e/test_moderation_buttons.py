@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
+from jobs import services
 from jobs.models import CompanyMembership, Job, JobEdit
 from tests.e2e.conftest import message
 from tests.factories import (
@@ -14,6 +15,7 @@ from tests.factories import (
     EmployerFactory,
     PendingJobFactory,
     PublishedJobFactory,
+    SkillFactory,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -86,3 +88,48 @@ def test_staff_approve_one_posting_and_reject_another_and_an_edit_with_reasons(
     employer.goto(f"/jobs/dashboard/companies/{shady.slug}/")
     expect(employer.get_by_text(f"Rejected: {REASON}")).to_be_visible()
     shoot(employer, "5-employer-sees-the-reason")
+
+
+def test_staff_read_what_an_edit_of_a_live_job_changes_before_deciding(
+    page, shoot, sign_in, visitor
+):
+    python, rust = SkillFactory(name="Python"), SkillFactory(name="Rust")
+    company = CompanyFactory(name="Blue Owl")
+    owner = EmployerFactory()
+    CompanyMembership.objects.create(company=company, user=owner)
+    live = PublishedJobFactory(
+        title="Platform engineer",
+        company=company,
+        description="Run our platform.\nKeep it fast.\n\n## Pay\nFair.",
+        salary_min=115000,
+        salary_max=130000,
+        salary_currency="USD",
+        salary_period="year",
+        places=["Berlin, Germany"],
+        skills=[python],
+    )
+    changes = {
+        **services.job_latest_posting(job=live).stored(),
+        "places": ["Munich, Germany"],
+        "required": [python.pk, rust.pk],
+    }
+    changes["fields"] = {
+        **changes["fields"],
+        "salary_min": 120000,
+        "description": "Run our platform.\nKeep it <b>very</b> fast.\n\n## Pay\nFair.",
+    }
+    JobEdit.objects.create(job=live, changes=changes, submitted_by=owner)
+    PendingJobFactory(title="Data engineer", company=company, skills=[python])
+    sign_in(page, AdminFactory())
+    page.goto("/jobs/moderation/")
+    diff = page.get_by_role("table", name="Changes of Platform engineer")
+    expect(diff.get_by_role("row", name=re.compile("^Salary from"))).to_contain_text("115,000")
+    expect(diff.get_by_role("row", name=re.compile("^Salary from"))).to_contain_text("120,000")
+    expect(diff.get_by_role("row", name=re.compile("^Required skills"))).to_contain_text(
+        "Added: Rust."
+    )
+    expect(diff.locator("ins", has_text="<b>very</b>")).to_be_visible()
+    page.get_by_text("Every field (first submission)").click()
+    expect(page.get_by_role("table", name="Data engineer")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= page.viewport_size["width"]
+    shoot(page, "1-diff")

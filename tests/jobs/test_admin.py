@@ -9,8 +9,14 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.models import Job
-from tests.factories import AdminFactory, CompanyFactory, EmployerFactory, PendingJobFactory
+from jobs.models import Job, JobReport
+from tests.factories import (
+    AdminFactory,
+    CompanyFactory,
+    EmployerFactory,
+    PendingJobFactory,
+    SkillFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -117,3 +123,23 @@ def test_the_review_queue_never_says_sent_ago_without_a_time(admin_client):
     assert f"revision {dated.revision}, sent 2\xa0days ago" in page
     assert "Undated role" in page and "sent  ago" not in page
     assert "sent ago" not in page
+
+
+def test_handled_reports_and_hidden_records_are_counted_in_plain_english(admin_client):
+    report = JobReport.objects.create(job=PendingJobFactory(), reason="fraud")
+    response = admin_client.post(
+        reverse("admin:jobs_jobreport_changelist"),
+        {"action": "resolve", "_selected_action": [report.pk]},
+        follow=True,
+    )
+    assert "1 report handled." in response.content.decode()
+    skill = SkillFactory()
+    url = reverse("admin:careerboard_skill_changelist")
+    response = admin_client.post(
+        url, {"action": "hide", "_selected_action": [skill.pk]}, follow=True
+    )
+    assert "Hid 1 record." in response.content.decode()
+    response = admin_client.post(
+        url, {"action": "unhide", "_selected_action": [skill.pk]}, follow=True
+    )
+    assert "Showed 1 record." in response.content.decode()

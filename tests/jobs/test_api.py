@@ -101,7 +101,15 @@ def test_job_json_carries_what_a_client_needs(api, python):
     assert data["title"] == "Python developer"
     assert data["company"]["slug"] == job.company.slug
     assert data["locations"] == [{"city": "Oslo", "region": "", "country": "NO"}]
-    assert data["salary"] == {"min": 1000, "max": 2000, "currency": "EUR", "period": "month"}
+    assert data["salary"] == {
+        "min": 1000,
+        "max": 2000,
+        "currency": "EUR",
+        "period": "month",
+        "yearly_min_eur": 12000,
+        "yearly_max_eur": 24000,
+        "rate_date": None,
+    }
     assert data["skills"] == [{"slug": "python", "name": "Python", "required": True}]
     assert data["url"].endswith(job.get_absolute_url())
 

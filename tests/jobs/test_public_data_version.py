@@ -144,6 +144,17 @@ def test_a_place_renamed_in_bulk_shows_on_every_page_at_once(visitor, rust_job):
     assert seen_on_every_page(visitor, rust_job, "Mumbai")
 
 
+def test_a_rate_changed_in_the_admin_shows_in_cached_pages_at_once(visitor, exchange_rates):
+    job = PublishedJobFactory(
+        title="Rupee job", salary_max=2_340_000, salary_currency="INR", salary_period="year"
+    )
+    pages = [reverse("jobs:job_list"), job.get_absolute_url()]
+    assert all("about eur 23,000 a year" in text(visitor, url).lower() for url in pages)
+    rate = exchange_rates["INR"]
+    admin_edit(reverse("admin:careerboard_exchangerate_change", args=[rate.pk]), per_euro="20")
+    assert all("about eur 117,000 a year" in text(visitor, url).lower() for url in pages)
+
+
 def test_flushing_view_counts_keeps_the_version_and_the_cached_pages(
     visitor, rust_job, django_assert_max_num_queries
 ):

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from careerboard.models import Skill
+from careerboard.models import ExchangeRate, Skill
 from jobs.models import CompanyMembership, Job, Location, SearchRow
 from jobs.services import company_approve, job_close
 from tests.factories import AdminFactory, EmployerFactory, PublishedJobFactory, SkillFactory
@@ -115,6 +115,7 @@ def test_aliases_changed_in_the_seed_files_find_the_skills_jobs_after_load_seeds
         "facts.toml",
         "resources.toml",
         "figures.toml",
+        "rates.toml",
     ):
         (seeds / name).write_text("")
     (seeds / "sources.toml").write_text(SEED_DOCUMENT)
@@ -220,3 +221,69 @@ def test_counter_flushes_do_not_rewrite_search_rows():
     assert row_version() == written
     Job.objects.filter(pk=job.pk).update(title="Renamed")
     assert row_version() != written
+
+
+def test_a_rate_changed_in_the_admin_reconverts_and_resorts_the_jobs_paid_in_it(
+    client, exchange_rates
+):
+    rupees = PublishedJobFactory(
+        title="Rupee job", salary_max=2_340_000, salary_currency="INR", salary_period="year"
+    )
+    PublishedJobFactory(
+        title="Dollar job", salary_max=100_000, salary_currency="USD", salary_period="year"
+    )
+
+    def by_salary():
+        page = client.get(reverse("jobs:job_list"), {"sort": "salary"}).content.decode()
+        return sorted(("Rupee job", "Dollar job"), key=page.index)
+
+    assert by_salary() == ["Dollar job", "Rupee job"]
+    rate = exchange_rates["INR"]
+    client.force_login(AdminFactory())
+    response = client.post(
+        reverse("admin:careerboard_exchangerate_change", args=[rate.pk]),
+        {
+            "currency": "INR",
+            "per_euro": "20",
+            "as_of": "2026-01-02",
+            "published_by": rate.published_by,
+            "sort_order": 0,
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    client.logout()
+    assert SearchRow.objects.get(job=rupees).salary_max_eur == 117_000
+    assert by_salary() == ["Rupee job", "Dollar job"]
+
+
+def test_rates_added_hidden_or_deleted_in_bulk_reconvert_only_their_currency(exchange_rates):
+    job = PublishedJobFactory(salary_max=100_000, salary_currency="USD", salary_period="year")
+    other = PublishedJobFactory(salary_max=100_000, salary_currency="GBP", salary_period="year")
+
+    def in_euros(of):
+        return SearchRow.objects.get(job=of).salary_max_eur
+
+    assert (in_euros(job), in_euros(other)) == (80_000, 125_000)
+    ExchangeRate.objects.filter(currency="USD").update(per_euro=2)
+    assert (in_euros(job), in_euros(other)) == (50_000, 125_000)
+    ExchangeRate.objects.create(
+        currency="USD", per_euro=4, as_of="2026-06-01", published_by="Test central bank"
+    )
+    assert in_euros(job) == 25_000
+    ExchangeRate.objects.filter(currency="USD", as_of="2026-06-01").update(is_hidden=True)
+    assert in_euros(job) == 50_000
+    ExchangeRate.objects.filter(currency="USD").delete()
+    assert (in_euros(job), in_euros(other)) == (None, 125_000)
+
+
+def test_where_remote_applicants_may_live_follows_every_change_of_the_job():
+    job = PublishedJobFactory(workplace="remote", applicant_countries=["DE", "FR"])
+
+    def applicant_tags():
+        return sorted(t for t in SearchRow.objects.get(job=job).tags if t.startswith("applicant:"))
+
+    assert applicant_tags() == ["applicant:DE", "applicant:FR"]
+    Job.objects.filter(pk=job.pk).update(applicant_countries=[], remote_anywhere=True)
+    assert applicant_tags() == ["applicant:anywhere"]
+    Job.objects.filter(pk=job.pk).update(workplace="onsite", remote_anywhere=False)
+    assert applicant_tags() == []

@@ -1,0 +1,21 @@
+"""A job's statistics page, for its company's members."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+from jobs.models import Job
+from jobs.statistics import DAYS, job_statistics
+
+
+@login_required
+def job_statistics_page(request, pk):
+    """Views, apply clicks and applications, in total and day by day, as a chart and a table.
+    Anyone outside the job's company finds nothing here, as on every employer page."""
+    job = get_object_or_404(
+        Job.objects.for_company_member(request.user).select_related("company"), pk=pk
+    )
+    return render(
+        request,
+        "jobs/job_statistics.html",
+        {"job": job, "company": job.company, "stats": job_statistics(job), "days": DAYS},
+    )
