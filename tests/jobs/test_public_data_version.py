@@ -112,6 +112,9 @@ def test_an_approved_edit_shows_on_every_page_at_once(visitor, rust_job):
     assert seen_on_every_page(visitor, rust_job, "Systems engineer")  # not approved yet
     edit = JobEdit.objects.get(job=rust_job)
     services.job_edit_approve(edit=edit, by=AdminFactory(), revision=edit.revision)
+    old = rust_job.get_absolute_url()
+    rust_job.refresh_from_db()
+    assert visitor.get(old)["Location"] == rust_job.get_absolute_url()  # the title's new address
     assert seen_on_every_page(visitor, rust_job, "Systems lead")
 
 
