@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's form and widget templates, under the project's own (templates/django/forms/).
+    "django.forms",
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "django_filters",
@@ -80,6 +82,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = os.environ.get("ROOT_URLCONF", "careerboard.urls")
 WSGI_APPLICATION = "careerboard.wsgi.application"
+
+# Forms render with the project's templates, so templates/django/forms/ sets how every form looks.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

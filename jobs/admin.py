@@ -177,6 +177,7 @@ class JobAdmin(admin.ModelAdmin):
     search_fields = ["title", "company__name"]
     autocomplete_fields = ["company", "locations"]
     readonly_fields = [
+        "slug",  # made from the title on every save
         "status",
         "revision",
         "approved_revision",

@@ -14,6 +14,7 @@ from django.utils import dateformat, timezone
 
 from careerboard.models import REFERENCE_CURRENCY, ExchangeRate, rates_note, yearly_in_euros
 from careerboard.templatetags.board import ago, salary_range
+from jobs.logos import Logo, company_logo
 from jobs.models import Job
 
 # (request, jobs, detailed) -> {job id: what the card shows of this visitor for that job}
@@ -51,6 +52,7 @@ class Card:
     job: Job
     url: str
     company_url: str
+    logo: Logo
     places: str
     salary: str
     # "about EUR 28,000 a year" for pay in another currency, and the rate it was converted at.
@@ -118,8 +120,9 @@ def job_cards(
     rates = exchange_rates(jobs) if rates is None else rates
     job_url = reverse_each("jobs:job_detail", 2)
     company_url = reverse_each("jobs:company_detail", 1)
-    # A page's jobs share places: each is named once.
+    # A page's jobs share places and companies: each is named and drawn once.
     places: dict[int, str] = {}
+    logos: dict[int, Logo] = {}
     cards = []
     for job in jobs:
         names = []
@@ -127,18 +130,25 @@ def job_cards(
             if location.pk not in places:
                 places[location.pk] = str(location)
             names.append(places[location.pk])
+        if job.company_id not in logos:
+            logos[job.company_id] = company_logo(job.company)
         urls = (job_url(job.pk, job.slug), company_url(job.company.slug))
-        cards.append(_card(job, urls, "; ".join(names), personal.get(job.pk), rates))
+        cards.append(
+            _card(job, urls, logos[job.company_id], "; ".join(names), personal.get(job.pk), rates)
+        )
     return cards
 
 
-def _card(job: Job, urls: tuple[str, str], places: str, visitor: dict | None, rates: dict) -> Card:
+def _card(
+    job: Job, urls: tuple[str, str], logo: Logo, places: str, visitor: dict | None, rates: dict
+) -> Card:
     published = timezone.localtime(job.published_at) if job.published_at else None
     in_euros, rate = salary_in_euros(job, rates)
     return Card(
         job=job,
         url=urls[0],
         company_url=urls[1],
+        logo=logo,
         places=places,
         salary=salary_range(job),
         salary_in_euros=in_euros,

@@ -7,6 +7,8 @@ app_name = "jobs"
 urlpatterns = [
     path("", public.job_list, name="job_list"),
     path("<int:pk>/<slug:slug>/", public.job_detail, name="job_detail"),
+    # An address without the title (older links, typed by hand) leads on to the one with it.
+    path("<int:pk>/", public.job_detail, name="job_detail_by_id"),
     path("apply/<int:pk>/", public.job_apply, name="job_apply"),
     path("report/<int:pk>/", public.job_report, name="job_report"),
     path("companies/<slug:slug>/", public.CompanyDetailView.as_view(), name="company_detail"),

@@ -36,6 +36,13 @@ def salary_range(job) -> str:
 
 
 @register.filter
+def possessive(name: str) -> str:
+    """ "Acme's", but "DefenseWorks Systems'": a name ending in s takes the apostrophe alone."""
+    name = str(name)
+    return f"{name}'" if name.lower().endswith("s") else f"{name}'s"
+
+
+@register.filter
 def plain_text(markdown: str) -> str:
     """Markdown as one line of plain text (link previews show neither "###" nor tags)."""
     return markdown_text(markdown)

@@ -36,6 +36,7 @@ from jobs.demo.vocabulary import (
 )
 from jobs.locations import Place, get_or_create_location
 from jobs.models import Company, Job
+from jobs.models.postings import title_slug
 from jobs.services.posting import SUBSTANTIVE_FIELDS
 
 BATCH = 20_000
@@ -216,7 +217,7 @@ class JobGenerator:
 
     def slug(self, title: str) -> str:
         if title not in self.slugs:
-            self.slugs[title] = slugify(title)
+            self.slugs[title] = title_slug(title)
         return self.slugs[title]
 
 
@@ -258,7 +259,7 @@ def _copy_batch(cursor, generator: JobGenerator, jobs: list[GeneratedJob]) -> No
             copy.write_row(
                 (
                     job.id,
-                    slugify(job.title),
+                    generator.slug(job.title),
                     job.company_id,
                     *(getattr(job, name) for name in SUBSTANTIVE_FIELDS),
                     Job.Status.PUBLISHED.value,

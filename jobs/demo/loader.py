@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from careerboard.models import Sector, Skill, User
@@ -89,15 +90,21 @@ def _demo_jobs(entries: list[dict], companies: dict[str, Company], counts: Count
     new_ids = []
     for entry in entries:
         company = companies[entry["company"]]
-        if Job.objects.filter(company=company, slug=entry["key"]).exists():
+        description = entry["description"].strip()
+        # A demo job is known by its description, unique within its company; a board loaded when
+        # the slug was the entry's key is brought up to date (the URL carries the title).
+        kept = company.jobs.filter(Q(description=description) | Q(slug=entry["key"])).first()
+        if kept is not None:
+            if kept.slug == entry["key"]:
+                kept.apply_on_site = entry.get("apply_on_site", False)
+                kept.save(update_fields=["slug", "apply_on_site"])
             counts["jobs kept"] += 1
             continue
         published_at = now - timedelta(days=entry.get("posted_days_ago", 0), hours=1)
         job = Job(
             company=company,
-            slug=entry["key"],
             title=entry["title"],
-            description=entry["description"].strip(),
+            description=description,
             workplace=entry["workplace"],
             remote_anywhere=entry.get("remote_anywhere", False),
             applicant_countries=entry.get("applicant_countries", []),
@@ -109,6 +116,7 @@ def _demo_jobs(entries: list[dict], companies: dict[str, Company], counts: Count
             salary_period=entry.get("salary_period", ""),
             apply_url=entry.get("apply_url", ""),
             apply_email=entry.get("apply_email", ""),
+            apply_on_site=entry.get("apply_on_site", False),
             status=entry.get("status", Job.Status.PUBLISHED),
         )
         if job.status in (Job.Status.PUBLISHED, Job.Status.CLOSED):

@@ -39,6 +39,11 @@ class Location(models.Model):
         return ", ".join(part for part in (self.city, self.region, self.country.name) if part)
 
 
+def title_slug(title: str) -> str:
+    """The slug of a job's URL, made from its title (a title of no Latin letters reads "job")."""
+    return slugify(title)[:160] or "job"
+
+
 class JobQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published and not past its expiry, whatever cron did."""
@@ -294,8 +299,10 @@ class Job(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.title)[:160] or "job"
+        # The URL carries the title; the view sends an old or a wrong slug on to this one.
+        self.slug = title_slug(self.title)
+        if "title" in (kwargs.get("update_fields") or ()):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "slug"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -14,6 +14,7 @@ from django_ratelimit.core import is_ratelimited
 from django_ratelimit.decorators import ratelimit
 
 from careerboard.models import ApiToken
+from careerboard.templatetags.board import possessive
 from jobs import services
 from jobs.forms import ApplicationEmailsForm, CompanyForm, DashboardFilterForm, InviteForm
 from jobs.models import (
@@ -226,7 +227,7 @@ def invitation_accept(request, token):
             status=INVITATION_REFUSAL_STATUS.get(error.code, 410),
         )
     if request.method == "POST":
-        messages.success(request, f"You now manage {company.name}'s jobs.")
+        messages.success(request, f"You now manage {possessive(company.name)} jobs.")
         return redirect("jobs:company_dashboard", slug=company.slug)
     return render(request, "jobs/invitation_accept.html", {"invitation": invitation})
 
@@ -255,10 +256,10 @@ def company_member_remove(request, slug, pk):
             request,
             title=f"Leave {company.name}?" if leaving else f"Remove {person}?",
             question=(
-                f"You will no longer manage {company.name}'s jobs or see its applicants."
+                f"You will no longer manage {possessive(company.name)} jobs or see its applicants."
                 if leaving
                 else f"{person} ({membership.user.email}) will no longer manage "
-                f"{company.name}'s jobs or see its applicants."
+                f"{possessive(company.name)} jobs or see its applicants."
             ),
             button=f"Leave {company.name}" if leaving else f"Remove {person}",
             back=dashboard,

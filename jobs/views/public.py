@@ -3,6 +3,7 @@ links."""
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404
@@ -22,6 +23,7 @@ from jobs.cards import exchange_rates, job_cards, visitor_data
 from jobs.filters import JobFilterSet
 from jobs.forms import ReportForm
 from jobs.locations import country_code, place_is_known, read_place_wish
+from jobs.logos import company_logo
 from jobs.market import skill_market
 from jobs.models import (
     Company,
@@ -206,7 +208,7 @@ def count_job_views(view):
     """Count a view of a public job page, whether it came from the page cache or not."""
 
     @wraps(view)
-    def wrapper(request, pk, slug):
+    def wrapper(request, pk, slug=""):
         response = view(request, pk=pk, slug=slug)
         if response.status_code == 200 and getattr(response, "job_is_public", True):
             counters.count("views", pk, request)
@@ -217,7 +219,7 @@ def count_job_views(view):
 
 @count_job_views
 @cache_for_anonymous
-def job_detail(request, pk, slug):
+def job_detail(request, pk, slug=""):
     job = get_object_or_404(Job.objects.with_page_data(), pk=pk)
     is_member = request.user.is_authenticated and (
         request.user.is_staff or job.company.members.filter(pk=request.user.pk).exists()
@@ -229,6 +231,7 @@ def job_detail(request, pk, slug):
             return render(request, "jobs/job_gone.html", {"job": job, "title": title}, status=410)
         raise Http404("No such job.")
     if slug != job.slug:
+        # Only after the visibility check: the redirect names the title.
         return redirect(job, permanent=True)
     similar = similar_jobs(job)
     # The visitor's fit to this job and its similar ones, in one batch of queries.
@@ -245,7 +248,7 @@ def job_detail(request, pk, slug):
             "my_fit": visitor.get(job.pk),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
-            "canonical_url": canonical_url(request) if job.is_public else None,
+            "canonical_url": settings.SITE_URL + job.get_absolute_url() if job.is_public else None,
         },
     )
     response.job_is_public = job.is_public
@@ -291,6 +294,7 @@ class CompanyDetailView(DetailView):
         return super().get_context_data(
             open_jobs=jobs,
             cards=job_cards(self.request, jobs),
+            logo=company_logo(self.object),
             canonical_url=canonical_url(self.request),
             **kwargs,
         )

@@ -133,3 +133,24 @@ def test_the_skill_picker_forms_have_no_serious_violations_in_any_state(page, si
     page.get_by_role("button", name="Preview").click()
     check("posting form's preview")
     assert not found
+
+
+def test_forms_showing_their_errors_have_no_serious_violations(page, site):
+    found = {}
+    page.goto("/accounts/signup/")
+    page.fill("#id_username", "sam")
+    page.fill("#id_email", "sam@example.com")
+    page.fill("#id_password1", "a-long-enough-passphrase")
+    page.fill("#id_password2", "another-long-passphrase")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(".has-error")
+    if problems := serious(page):
+        found["sign-up"] = problems
+    page.goto("/accounts/login/")
+    page.fill("#id_username", "nobody")
+    page.fill("#id_password", "wrong-password")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_selector(".errorlist-box")
+    if problems := serious(page):
+        found["login"] = problems
+    assert not found

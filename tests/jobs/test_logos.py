@@ -1,5 +1,6 @@
-"""Company logos: uploaded by a member and shown on the company and job pages, served by Django
-under `make run` and by the nginx front of docs/operations.md in production."""
+"""Company logos: uploaded by a member and shown beside the company's name on job cards, job and
+company pages (its initials on a colour of its own when there is none), served by Django under
+`make run` and by the nginx front of docs/operations.md in production."""
 
 import io
 import re
@@ -17,12 +18,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from jobs.models import CompanyMembership
-from tests.factories import CompanyFactory, EmployerFactory, PublishedJobFactory
+from jobs.logos import company_logo, initials
+from jobs.models import Company, CompanyMembership
+from tests.factories import CompanyFactory, EmployerFactory, PublishedJobFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
 
-IMG_SRC = re.compile(r'<img class="logo" src="([^"]+)"')
+IMG_SRC = re.compile(r'<img class="logo logo-large" src="([^"]+)" alt=""')
 
 
 def _png() -> bytes:
@@ -64,6 +66,68 @@ def test_an_uploaded_logo_shows_on_the_company_and_job_pages(client, media_root,
         assert logo.status_code == 200
         assert logo["Content-Type"] == "image/png"
         assert b"".join(logo.streaming_content) == png
+
+
+def test_a_logo_shows_beside_the_name_on_cards_and_pages_as_decoration(client):
+    company = CompanyFactory(name="Acme")
+    Company.objects.filter(pk=company.pk).update(logo="logos/acme.png")
+    job = PublishedJobFactory(company=company, title="Go developer")
+    card_logo = '<img class="logo logo-card" src="/media/logos/acme.png" alt="" width="48"'
+    page_logo = '<img class="logo logo-large" src="/media/logos/acme.png" alt="" width="64"'
+    for url, logos in [
+        (reverse("home"), [card_logo]),
+        (reverse("jobs:job_list"), [card_logo]),
+        (job.get_absolute_url(), [page_logo]),
+        (company.get_absolute_url(), [page_logo]),
+    ]:
+        html = client.get(url).content.decode()
+        assert all(logo in html for logo in logos), url
+        assert "logo-mark" not in html, url
+
+
+def test_without_a_logo_the_initials_stand_in_on_the_same_colour_everywhere(client):
+    company = CompanyFactory(name="Northwind Data", slug="northwind-data")
+    job = PublishedJobFactory(company=company)
+    colour = company_logo(company).colour
+    mark = f'<span class="logo logo-card logo-mark {colour}" aria-hidden="true">ND</span>'
+    large = f'<span class="logo logo-large logo-mark {colour}" aria-hidden="true">ND</span>'
+    assert mark in client.get(reverse("jobs:job_list")).content.decode()
+    assert large in client.get(job.get_absolute_url()).content.decode()
+    company_page = client.get(company.get_absolute_url()).content.decode()
+    # Its own page shows it once, at the top: its cards do not repeat it.
+    assert company_page.count("logo-mark") == 1 and large in company_page
+    # The colour follows the company, not the page or the order of the results.
+    assert company_logo(Company.objects.get(pk=company.pk)).colour == colour
+    assert re.fullmatch(r"mark-[0-7]", colour)
+
+
+@pytest.mark.parametrize(
+    ("name", "letters"),
+    [
+        ("Northwind Data", "ND"),
+        ("OpenShelf", "OS"),
+        ("Ledgerline", "L"),
+        ("Harbor Insurance Group", "HI"),
+        ("3M", "3M"),
+        ("«Über» GmbH", "ÜG"),
+        ("---", "?"),
+    ],
+)
+def test_initials_are_at_most_two_letters_people_would_pick(name, letters):
+    assert initials(name) == letters
+
+
+def test_logos_and_initials_add_no_query_to_the_search_page(client, django_assert_max_num_queries):
+    python = SkillFactory(name="Python")
+    for n in range(25):
+        company = CompanyFactory(name=f"Firm {n}")
+        if n % 2:
+            Company.objects.filter(pk=company.pk).update(logo=f"logos/firm-{n}.png")
+        PublishedJobFactory(company=company, title=f"Python dev {n}", skills=[python])
+    # As tests/jobs/test_search.py counts them: the same nine whatever the page shows.
+    with django_assert_max_num_queries(9):
+        html = client.get(reverse("jobs:job_list"), {"q": "python", "skill": "python"}).content
+    assert html.count(b'class="logo logo-card') == 20
 
 
 # The production set-up: the nginx front of docs/operations.md, run for real in front of the app.

@@ -112,6 +112,19 @@ def test_an_approved_edit_shows_on_every_page_at_once(visitor, rust_job):
     assert seen_on_every_page(visitor, rust_job, "Systems engineer")  # not approved yet
     edit = JobEdit.objects.get(job=rust_job)
     services.job_edit_approve(edit=edit, by=AdminFactory(), revision=edit.revision)
+    old = rust_job.get_absolute_url()
+    rust_job.refresh_from_db()
+    assert visitor.get(old)["Location"] == rust_job.get_absolute_url()  # the title's new address
+    assert seen_on_every_page(visitor, rust_job, "Systems lead")
+
+
+def test_a_title_changed_in_the_admin_moves_the_job_address_at_once(visitor, rust_job):
+    old = rust_job.get_absolute_url()
+    assert visitor.get(old).status_code == 200  # now in the page cache
+    admin_edit(reverse("admin:jobs_job_change", args=[rust_job.pk]), title="Systems lead")
+    rust_job.refresh_from_db()
+    moved = visitor.get(old)
+    assert moved.status_code == 301 and moved["Location"] == rust_job.get_absolute_url()
     assert seen_on_every_page(visitor, rust_job, "Systems lead")
 
 

@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from careerboard.models import User
+from jobs.models import Application, Job
 from profiles.models import Profile
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,34 @@ def test_the_demo_seeker_sees_ranked_recommendations_with_match_scores(client, d
     page = client.get(reverse("profiles:recommended"))
     assert len(page.context["ranked"]) > 0
     assert "Match " in page.content.decode()
+
+
+def test_the_demo_seeker_applies_with_the_demo_resume_to_jobs_that_take_applications_here(
+    client, demo
+):
+    jobs = Job.objects.published().filter(apply_on_site=True)[:3]
+    assert len(jobs) == 3
+    client.force_login(demo)
+    for job in jobs:
+        assert (
+            "Apply with your CareerBoard profile"
+            in client.get(job.get_absolute_url()).content.decode()
+        )
+        response = client.post(reverse("profiles:apply", args=[job.pk]), {"note": "Hello!"})
+        assert response.status_code == 302, response.context["form"].errors
+    applications = Application.objects.filter(applicant=demo)
+    assert applications.count() == 3
+    assert all(a.resume.read(5) == b"%PDF-" for a in applications)
+
+
+def test_the_demo_employer_sees_the_demo_seeker_apply_with_headline_and_fit(client, demo):
+    employer = User.objects.get(username="employer")
+    job = Job.objects.published().filter(apply_on_site=True, company__members=employer).first()
+    client.force_login(demo)
+    client.post(reverse("profiles:apply", args=[job.pk]), {"note": ""})
+    client.force_login(employer)
+    page = client.get(reverse("profiles:job_applicants", args=[job.pk])).content.decode()
+    assert "Back-end developer, three years of Python and SQL" in page
 
 
 def test_running_it_again_keeps_what_the_demo_user_changed(demo):

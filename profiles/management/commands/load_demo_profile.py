@@ -1,19 +1,21 @@
-"""Give the demo seeker the skill profile in fixtures/demo.toml."""
+"""Give the demo seeker the skill profile and resume in fixtures/demo.toml."""
 
 import tomllib
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from careerboard.models import Skill, User
 from jobs.management.commands.load_demo import DEMO_FILE
 from profiles.models import Profile, ProfileSkill
+from profiles.services import profile_resume_set
 
 
 class Command(BaseCommand):
     help = (
-        "Create the demo seeker's profile and skills from the [seeker] table of "
+        "Create the demo seeker's profile, skills and resume from the [seeker] table of "
         "fixtures/demo.toml. Run load_seeds and load_demo first. A profile that already exists "
         "is left as it is, so a demo user's own edits survive."
     )
@@ -33,7 +35,7 @@ class Command(BaseCommand):
         skills = Skill.objects.in_bulk(list(levels), field_name="seed_key")
         if unknown := sorted(set(levels) - set(skills)):
             raise CommandError(f"Unknown skill keys {unknown}: run load_seeds first.")
-        fields = ("headline", "location", "years_experience", "desired_roles")
+        fields = ("headline", "location", "years_experience", "desired_roles", "visibility")
         with transaction.atomic():
             profile, created = Profile.objects.get_or_create(
                 user=user,
@@ -48,6 +50,10 @@ class Command(BaseCommand):
                     ProfileSkill(profile=profile, skill=skills[key], level=level)
                     for key, level in levels.items()
                 )
+                if "resume" in entry:
+                    # So that the jobs taking applications here take one at the first login.
+                    with (path.parent / entry["resume"]).open("rb") as resume:
+                        profile_resume_set(profile=profile, upload=File(resume))
         if verbosity >= 1:
             done = f"created with {len(levels)} skills" if created else "already there, left as is"
             self.stdout.write(self.style.SUCCESS(f"Profile of {user.username}: {done}."))
