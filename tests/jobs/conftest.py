@@ -1,10 +1,12 @@
-"""The skill most jobs tests start from (the company and its member are tests/conftest.py's), and
-exchange rates for the salary tests."""
+"""The skill most jobs tests start from (the company and its member are tests/conftest.py's),
+exchange rates for the salary tests, and counters of a test's own."""
 
 from datetime import date
 from decimal import Decimal
 
 import pytest
+import redis
+from django.utils import timezone
 
 from careerboard.models import ExchangeRate
 from tests.factories import SkillFactory
@@ -28,3 +30,13 @@ def exchange_rates():
         )
         for currency, per_euro in (("USD", "1.25"), ("INR", "100"), ("GBP", "0.8"))
     }
+
+
+@pytest.fixture
+def counter_keys(settings):
+    """View and apply-click counters of this test only, under a prefix removed afterwards."""
+    settings.COUNTERS_KEY_PREFIX = f"test-counters:{timezone.now().timestamp()}"
+    yield
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter(f"{settings.COUNTERS_KEY_PREFIX}*"):
+        client.delete(key)

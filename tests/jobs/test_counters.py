@@ -13,20 +13,10 @@ from django.utils import timezone
 from jobs import counters
 from tests.factories import PublishedJobFactory, SeekerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counter_keys")]
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 SAFARI = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile Safari/604.1"
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
-
-
-@pytest.fixture(autouse=True)
-def counter_keys(settings):
-    """Counters and seen markers of this test only; removed afterwards."""
-    settings.COUNTERS_KEY_PREFIX = f"test-counters:{timezone.now().timestamp()}"
-    yield
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(f"{settings.COUNTERS_KEY_PREFIX}*"):
-        client.delete(key)
 
 
 @pytest.fixture

@@ -20,18 +20,8 @@ from tests.factories import (
     SeekerFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("counter_keys")]
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
-
-
-@pytest.fixture(autouse=True)
-def counter_keys(settings):
-    """Counters of this test only; removed afterwards."""
-    settings.COUNTERS_KEY_PREFIX = f"test-stats:{timezone.now().timestamp()}"
-    yield
-    client = redis.Redis.from_url(settings.REDIS_URL)
-    for key in client.scan_iter(f"{settings.COUNTERS_KEY_PREFIX}*"):
-        client.delete(key)
 
 
 @pytest.fixture
