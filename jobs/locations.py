@@ -3,6 +3,7 @@ normalised places, and telling a wish for remote work from a place."""
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -83,6 +84,13 @@ class Place:
         )
 
 
+@cache
+def _codes_by_name() -> dict[str, str]:
+    """Every country's name in lower case, with its ISO code: looked up once per worker, as
+    `countries.by_name` reads the whole list on each call (several milliseconds a search)."""
+    return {str(name).lower(): code for code, name in countries}
+
+
 def country_code(text: str) -> str | None:
     """The ISO code of a country name, alias or code, or None when it names no country."""
     value = " ".join(text.split()).strip().lower()
@@ -94,7 +102,7 @@ def country_code(text: str) -> str | None:
         code = countries.alpha2(value.upper())
         if code:
             return code
-    return countries.by_name(value, insensitive=True) or None
+    return _codes_by_name().get(value)
 
 
 def parse_place(text: str) -> Place | None:

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_countries import countries
 
 from careerboard.markdown import render_markdown
 from jobs import services
@@ -114,6 +115,12 @@ def test_published_queryset_hides_expired_jobs_before_any_cleanup():
 )
 def test_country_names_aliases_and_codes_normalise_to_iso(text, code):
     assert country_code(text) == code
+
+
+def test_every_country_is_found_by_its_name_in_any_case():
+    for code, name in countries:
+        assert country_code(name) == code, name
+        assert country_code(f"  {name.upper()} ") == code, name
 
 
 def test_uk_and_united_kingdom_are_one_location():
