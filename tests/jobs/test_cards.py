@@ -73,6 +73,9 @@ def test_a_seeker_sees_the_match_and_the_missing_skills_linked_and_the_job_page_
     # One missing skill reads inline beside the score, not as a one-item list.
     assert f'You lack 1 skill: <a href="{go.get_absolute_url()}">Go</a></span>' in card
     assert '<ul class="missing-skills">' not in card
+    # On the job's page the score and Save job are a box of their own above How to apply.
+    assert '<div class="job-fit box fit-box">' in job_page
+    assert job_page.index("fit-box") < job_page.index('id="apply-title"')
     assert "A Tour of Go" not in card
     assert (
         f'You lack 1 skill: <a href="{go.get_absolute_url()}">Go</a> (learn it with '
