@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object a line, with the request id of the request that logged it.
+"""Structured logs: one JSON object a line, with the request id of the request that logged it;
+in development (LOG_FORMAT=plain) one readable line with the same data.
 
 Secret links (password reset, invitation, unsubscribe and confirmation links, keys in query
 strings) are redacted before anything is written: `redact_url` for the request log line and
@@ -43,6 +44,24 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=_as_text)
+
+
+class PlainFormatter(logging.Formatter):
+    """The development log: one readable line a record, its `extra=` data appended as
+    `name=value` (so a request line reads `request method=GET path=/jobs/ status=200 ...`)."""
+
+    def __init__(self):
+        super().__init__("%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s")
+
+    def formatMessage(self, record):
+        extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
+        words = [f"{name}={_word(value)}" for name, value in extra.items()]
+        return " ".join([super().formatMessage(record), *words])
+
+
+def _word(value) -> str:
+    text = _as_text(value)
+    return json.dumps(text) if not text or any(c.isspace() for c in text) else text
 
 
 def _as_text(value) -> str:

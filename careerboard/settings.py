@@ -399,7 +399,7 @@ LOGGING = {
     },
     "formatters": {
         "json": {"()": "careerboard.logs.JsonFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s %(message)s"},
+        "plain": {"()": "careerboard.logs.PlainFormatter"},
     },
     "handlers": {
         "console": {

@@ -46,8 +46,9 @@ class ProfileForm(PickerFormMixin, forms.ModelForm):
         required=False,
         queryset=Skill.objects.visible(),
         levels=ProfileSkill._meta.get_field("level").choices,
-        help_text="Level 1 is a beginner, 3 uses it at work, 5 is an expert; years are how long "
-        "you have used it. Skills added or removed are kept once you save your profile.",
+        help_text="Level 1 is a beginner, 2 is still learning, 3 uses it at work, 4 is strong and "
+        "5 is an expert; years are how long you have used it. Skills added or removed are kept "
+        "once you save your profile.",
     )
 
     class Meta:

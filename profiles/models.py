@@ -22,7 +22,9 @@ class Profile(models.Model):
     )
     headline = models.CharField(max_length=160, blank=True)
     location = models.CharField(max_length=120, blank=True)
-    years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    years_experience = models.PositiveSmallIntegerField(
+        "years of experience", null=True, blank=True
+    )
     desired_roles = models.CharField(max_length=200, blank=True)
     workplaces = ArrayField(
         models.CharField(max_length=10, choices=Job.Workplace.choices), default=list, blank=True
@@ -59,7 +61,13 @@ class ProfileSkill(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="skills")
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField(
-        choices=[(1, "1 – beginner"), (2, "2"), (3, "3 – working"), (4, "4"), (5, "5 – expert")]
+        choices=[
+            (1, "1 – beginner"),
+            (2, "2 – learning"),
+            (3, "3 – working"),
+            (4, "4 – strong"),
+            (5, "5 – expert"),
+        ]
     )
     years = models.PositiveSmallIntegerField(default=0)
 

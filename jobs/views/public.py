@@ -85,10 +85,12 @@ def job_list(request):
     params = request.GET.copy()
     params.pop("page", None)
     counts = {"total": total, "is_estimate": is_estimate}
-    # Which rates "any currency" compares salaries at, said when salaries matter to the page.
+    # Which rates "any currency" compares salaries at, named (with their day) only when a salary
+    # sort or filter compares across currencies; the filter's own help stays general.
     data = filterset.cleaned_data()
     by_salary = filterset.sort_order == Sort.SALARY or data.get("salary_min") is not None
-    rates = exchange_rates(page.object_list, wanted=by_salary and not data.get("currency"))
+    across_currencies = by_salary and not data.get("currency")
+    rates = exchange_rates(page.object_list, wanted=across_currencies)
     return render(
         request,
         "jobs/job_list.html",
@@ -98,7 +100,7 @@ def job_list(request):
             "page": page,
             "jobs": page.object_list,
             "cards": job_cards(request, page.object_list, rates=rates),
-            "rates_note": rates_note(rates),
+            "rates_note": rates_note(rates) if across_currencies else "",
             "counts": counts,
             "facets": facet_table(filterset, stats),
             "active_filters": active_filter_count(filterset),

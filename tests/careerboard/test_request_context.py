@@ -1,4 +1,5 @@
-"""Every response carries a request id and timings; each request is logged once, as JSON."""
+"""Every response carries a request id and timings; each request is logged once, as JSON (or
+as one readable line in development)."""
 
 import json
 import logging
@@ -6,7 +7,7 @@ import logging
 import pytest
 from django.db import OperationalError
 
-from careerboard.logs import JsonFormatter
+from careerboard.logs import JsonFormatter, PlainFormatter
 from tests.factories import AdminFactory, SeekerFactory
 
 
@@ -67,6 +68,19 @@ def test_each_request_is_logged_once_with_its_id_status_and_timing(client, caplo
     assert line["status"] == 200
     assert line["queries"] == 1
     assert line["duration_ms"] >= line["db_ms"] >= 0
+
+
+@pytest.mark.django_db
+def test_the_plain_development_line_says_method_path_status_and_duration(client, caplog):
+    with caplog.at_level(logging.INFO, logger="careerboard.request"):
+        response = client.get("/readyz?next=/jobs/")
+    (record,) = [r for r in caplog.records if r.name == "careerboard.request"]
+    line = PlainFormatter().format(record)
+    assert f"[{response['X-Request-ID']}] careerboard.request request method=GET " in line
+    assert " path=/readyz status=200 duration_ms=" in line
+    assert " queries=1" in line and "\n" not in line
+    # The JSON line the benchmarks parse keeps its message as it was.
+    assert json.loads(JsonFormatter().format(record))["message"] == "request"
 
 
 @pytest.mark.django_db

@@ -70,10 +70,14 @@ def test_a_seeker_sees_the_match_and_the_missing_skills_linked_and_the_job_page_
 
     # Python at the expected level earns its weight 2 of 4; Go is missing.
     assert '<span class="badge match-mid">Match 50%</span>' in card
-    assert "You lack 1 skill<" in card
-    assert f'<li><a href="{go.get_absolute_url()}">Go</a></li>' in card
+    # One missing skill reads inline beside the score, not as a one-item list.
+    assert f'You lack 1 skill: <a href="{go.get_absolute_url()}">Go</a></span>' in card
+    assert '<ul class="missing-skills">' not in card
+    # On the job's page the score and Save job are a box of their own above How to apply.
+    assert '<div class="job-fit box fit-box">' in job_page
+    assert job_page.index("fit-box") < job_page.index('id="apply-title"')
     assert "A Tour of Go" not in card
     assert (
-        f'<a href="{go.get_absolute_url()}">Go</a>: learn it with '
-        '<a href="https://go.dev/tour" rel="noopener">A Tour of Go</a>'
+        f'You lack 1 skill: <a href="{go.get_absolute_url()}">Go</a> (learn it with '
+        '<a href="https://go.dev/tour" rel="noopener">A Tour of Go</a>)'
     ) in job_page

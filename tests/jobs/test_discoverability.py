@@ -116,6 +116,9 @@ def test_remote_restricted_job_lists_the_countries_applicants_may_live_in(client
         {"@type": "Country", "name": "Germany"},
         {"@type": "Country", "name": "France"},
     ]
+    # On the page the countries follow "Applicants may live" as the rest of its sentence.
+    page = client.get(job.get_absolute_url()).content.decode()
+    assert "<dt>Applicants may live</dt>\n          <dd>Germany and France</dd>" in page
 
 
 def test_direct_apply_only_when_seekers_apply_on_our_site(client):

@@ -100,13 +100,21 @@ def test_cards_show_the_original_figure_and_a_hint_in_euros_with_its_rate(client
 
 
 def test_the_search_page_says_which_rates_any_currency_compares_at(client, paid_jobs):
+    general = "salaries are compared in euros at the newest exchange rates the board holds"
+    dated = "currency converted to euros at the Test central bank reference rates of 2 January"
     html = client.get(reverse("jobs:job_list"), {"sort": "salary"}).content.decode()
-    assert (
-        "salaries are compared in euros, converted at the Test central bank reference rates" in html
-    )
-    assert "Highest salary first, every currency converted to euros" in html
+    assert general in html
+    assert f"Highest salary first, every {dated}" in html
     chosen = client.get(reverse("jobs:job_list"), {"sort": "salary", "currency": "INR"})
-    assert "Highest salary first, every currency" not in chosen.content.decode()
+    assert "currency converted to euros" not in chosen.content.decode()
+    # The filter's help reads the same whatever the results; the dated note comes with a salary
+    # filter, even one nothing meets, and not with a search that involves no salary.
+    for params in ({"salary_min": 90_000_000}, {"salary_min": 1000, "q": "nothing-matches-this"}):
+        html = client.get(reverse("jobs:job_list"), params).content.decode()
+        assert general in html and f"Salaries compared with every {dated}" in html
+    for params in ({}, {"q": "nothing-matches-this"}):
+        html = client.get(reverse("jobs:job_list"), params).content.decode()
+        assert general in html and "currency converted to euros" not in html
 
 
 def test_the_job_page_gives_the_euro_figure_with_its_rate_and_date(client, paid_jobs):

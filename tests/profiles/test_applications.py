@@ -5,6 +5,7 @@ import itertools
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError
 from django.urls import reverse
 
@@ -110,6 +111,22 @@ def test_the_applicant_may_withdraw_until_refused(client, application, status, o
     assert application.status == ("withdrawn" if offered else status)
     if not offered:
         assert "it cannot become “Withdrawn”" in response.content.decode()
+
+
+def test_the_resume_sent_shows_with_the_date_and_withdraw_stands_alone_as_the_action(
+    client, application
+):
+    application.resume.save("cv.pdf", ContentFile(b"%PDF-1.4 test"))
+    client.force_login(application.applicant)
+    page = client.get(reverse("profiles:applications")).content.decode()
+    sent = page.split('<td data-label="Sent">')[1].split("</td>")[0]
+    actions = page.split('<td data-label="Actions">')[1].split("</td>")[0]
+    assert ">Resume sent</a>" in sent
+    assert "Resume sent" not in actions
+    assert '<a class="button small" href="' in actions and ">Withdraw<" in actions
+    at(application, "rejected")
+    actions = client.get(reverse("profiles:applications")).content.decode()
+    assert '<td data-label="Actions"><span class="help">None</span></td>' in actions
 
 
 def test_only_the_applicant_withdraws_and_only_the_company_decides(application, member):

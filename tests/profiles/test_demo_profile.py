@@ -56,6 +56,14 @@ def test_the_demo_employer_sees_the_demo_seeker_apply_with_headline_and_fit(clie
     assert "Back-end developer, three years of Python and SQL" in page
 
 
+def test_the_demo_skills_have_years_that_agree_with_the_headline(demo):
+    profile = Profile.objects.get(user=demo)
+    years = {row.skill.seed_key: row.years for row in profile.skills.select_related("skill")}
+    assert years["python"] == 3 and years["sql"] == 3
+    assert all(value >= 1 for value in years.values())
+    assert all(value <= profile.years_experience for value in years.values())
+
+
 def test_running_it_again_keeps_what_the_demo_user_changed(demo):
     profile = Profile.objects.get(user=demo)
     profile.headline = "Changed by hand"
@@ -71,7 +79,9 @@ def test_it_says_what_to_run_first_when_the_seeker_or_skills_are_missing(tmp_pat
     with pytest.raises(CommandError, match="run load_demo first"):
         call_command("load_demo_profile", verbosity=0)
     fixture = tmp_path / "demo.toml"
-    fixture.write_text('[seeker]\nusername = "ada"\n[seeker.skills]\ncobol = 5\n')
+    fixture.write_text(
+        '[seeker]\nusername = "ada"\n[seeker.skills]\ncobol = { level = 5, years = 9 }\n'
+    )
     User.objects.create(username="ada")
     with pytest.raises(CommandError, match="Unknown skill keys"):
         call_command("load_demo_profile", path=fixture, verbosity=0)

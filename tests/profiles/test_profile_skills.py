@@ -228,3 +228,15 @@ def test_a_seeker_changes_only_their_own_profile(client, seeker, python, git):
     assert client.post(URL, posted((git.pk, 1, 0))).status_code == 302
     assert saved_skills(other) == {("Git", 1, 0)}
     assert saved_skills(seeker) == {("Python", 4, 6)}
+
+
+def test_every_level_offered_has_a_label_and_the_years_field_reads_naturally(client, seeker):
+    client.force_login(seeker)
+    page = client.get(URL).content.decode()
+    labels = ["1 – beginner", "2 – learning", "3 – working", "4 – strong", "5 – expert"]
+    for value, label in enumerate(labels, start=1):
+        # The chosen row's level select, the add control's and the script's row template.
+        assert page.count(f">{label}</option>") == 3
+        assert f">{value}</option>" not in page
+    assert "Years of experience" in page and "Years experience" not in page
+    assert "2 is still learning" in page and "4 is strong" in page

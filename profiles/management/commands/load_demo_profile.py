@@ -15,9 +15,9 @@ from profiles.services import profile_resume_set
 
 class Command(BaseCommand):
     help = (
-        "Create the demo seeker's profile, skills and resume from the [seeker] table of "
-        "fixtures/demo.toml. Run load_seeds and load_demo first. A profile that already exists "
-        "is left as it is, so a demo user's own edits survive."
+        "Create the demo seeker's profile, skills (each with a level and years) and resume from "
+        "the [seeker] table of fixtures/demo.toml. Run load_seeds and load_demo first. A profile "
+        "that already exists is left as it is, so a demo user's own edits survive."
     )
 
     def add_arguments(self, parser):
@@ -31,9 +31,9 @@ class Command(BaseCommand):
         user = User.objects.filter(username=entry["username"]).first()
         if user is None:
             raise CommandError(f"No user {entry['username']!r}: run load_demo first.")
-        levels = entry.get("skills", {})
-        skills = Skill.objects.in_bulk(list(levels), field_name="seed_key")
-        if unknown := sorted(set(levels) - set(skills)):
+        chosen = entry.get("skills", {})
+        skills = Skill.objects.in_bulk(list(chosen), field_name="seed_key")
+        if unknown := sorted(set(chosen) - set(skills)):
             raise CommandError(f"Unknown skill keys {unknown}: run load_seeds first.")
         fields = ("headline", "location", "years_experience", "desired_roles", "visibility")
         with transaction.atomic():
@@ -47,13 +47,15 @@ class Command(BaseCommand):
             )
             if created:
                 ProfileSkill.objects.bulk_create(
-                    ProfileSkill(profile=profile, skill=skills[key], level=level)
-                    for key, level in levels.items()
+                    ProfileSkill(
+                        profile=profile, skill=skills[key], level=row["level"], years=row["years"]
+                    )
+                    for key, row in chosen.items()
                 )
                 if "resume" in entry:
                     # So that the jobs taking applications here take one at the first login.
                     with (path.parent / entry["resume"]).open("rb") as resume:
                         profile_resume_set(profile=profile, upload=File(resume))
         if verbosity >= 1:
-            done = f"created with {len(levels)} skills" if created else "already there, left as is"
+            done = f"created with {len(chosen)} skills" if created else "already there, left as is"
             self.stdout.write(self.style.SUCCESS(f"Profile of {user.username}: {done}."))
