@@ -25,8 +25,21 @@ TOO_MANY_PIXELS = (
 MAX_DESCRIPTION_CHARS = 20_000
 
 
+class MultilineField(forms.CharField):
+    """A text of several lines, its line breaks made "\n" whatever the browser sent.
+
+    Browsers send a text area's line breaks as "\r\n"; kept, they would make a text saved
+    unchanged look changed beside the stored one.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 def https_by_default(db_field, **kwargs):
-    """Form fields for model fields; a URL typed without a scheme is taken as https.
+    """Form fields for model fields; a URL typed without a scheme is taken as https, and a long
+    text's line breaks are made "\n" (`MultilineField`).
 
     URLs get a text box with the phone's URL keyboard: a browser's own URL box refuses an address
     without a scheme before the form can add one.
@@ -34,11 +47,13 @@ def https_by_default(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs["assume_scheme"] = "https"
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "url"}))
+    if isinstance(db_field, models.TextField) and not db_field.choices:
+        kwargs.setdefault("form_class", MultilineField)
     return db_field.formfield(**kwargs)
 
 
 class JobForm(PickerFormMixin, forms.ModelForm):
-    places = forms.CharField(
+    places = MultilineField(
         label="Locations",
         required=False,
         max_length=2000,
@@ -274,7 +289,7 @@ class ApplicationEmailsForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultilineField(
         label="Reason (the employer reads this)", widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -290,6 +305,7 @@ class ReportForm(forms.ModelForm):
     class Meta:
         model = JobReport
         fields = ["reason", "details", "reporter_email"]
+        field_classes = {"details": MultilineField}
         widgets = {"details": forms.Textarea(attrs={"rows": 3})}
         labels = {"reporter_email": "Your email (optional, if we may reply)"}
 
