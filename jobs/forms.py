@@ -277,7 +277,7 @@ class CompanyForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Their email address")
+    email = forms.EmailField(label="Email address of the person to invite")
 
 
 class ApplicationEmailsForm(forms.Form):

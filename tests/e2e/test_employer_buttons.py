@@ -224,10 +224,10 @@ def test_employer_invites_a_colleague_who_accepts(page, shoot, sign_in, visitor,
     sign_in(page, employer)
 
     page.goto(f"/jobs/dashboard/companies/{company.slug}/")
-    page.get_by_label("Their email address").fill(employer.email)
+    page.get_by_label("Email address of the person to invite").fill(employer.email)
     page.get_by_role("button", name="Invite").click()
     expect(message(page, f"{employer.email} is already a member of Blue Owl.")).to_be_visible()
-    page.get_by_label("Their email address").fill("Grace@Example.com")
+    page.get_by_label("Email address of the person to invite").fill("Grace@Example.com")
     page.get_by_role("button", name="Invite").click()
     expect(message(page, "Invitation sent to Grace@Example.com.")).to_be_visible()
     shoot(page, "1-invited")
