@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from PIL import Image
 
-from careerboard.models import CareerRole, Skill
+from careerboard.models import CareerRole, Period, Skill
 from careerboard.widgets import PickerFormMixin, SkillsField
 from jobs.locations import country_code, parse_place
 from jobs.models import Company, CompanyMembership, Job, JobReport
@@ -82,7 +82,8 @@ class JobForm(PickerFormMixin, forms.ModelForm):
         label="Closing date",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"At most {settings.JOB_MAX_LIFETIME_DAYS} days ahead; "
+        help_text="The last day people can apply; the job comes down after it. "
+        f"At most {settings.JOB_MAX_LIFETIME_DAYS} days ahead; "
         f"{settings.JOB_DEFAULT_LIFETIME_DAYS} days after publication if left empty.",
     )
     # A honeypot: hidden from people by CSS, filled in by bots.
@@ -101,6 +102,7 @@ class JobForm(PickerFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 14}),
             "workplace": forms.RadioSelect,
         }
+        labels = {"salary_min": "Lowest salary", "salary_max": "Highest salary"}
         help_texts = {
             "description": "Markdown: **bold**, lists with “-”, headings with “###”, links.",
             "salary_currency": "ISO code, e.g. USD, EUR, GBP.",
@@ -119,6 +121,10 @@ class JobForm(PickerFormMixin, forms.ModelForm):
                 self.initial["expires_on"] = timezone.localdate(job.expires_at)
         self.fields["salary_currency"].widget.attrs.update({"maxlength": 3, "size": 4})
         self.fields["workplace"].choices = Job.Workplace.choices
+        # A blank choice that says what it means, not Django's "---------".
+        self.fields["employment_type"].choices = [("", "Choose…"), *Job.EmploymentType.choices]
+        self.fields["seniority"].choices = [("", "Choose…"), *Job.Seniority.choices]
+        self.fields["salary_period"].choices = [("", "Not given"), *Period.choices]
 
     FIELDSETS = [
         ("The role", ["title", "description", "employment_type", "seniority"]),

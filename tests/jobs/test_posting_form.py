@@ -268,3 +268,18 @@ def test_a_live_job_saved_unchanged_with_browser_line_breaks_stays_as_it_was(
     assert job.description == description
     assert job.revision == job.approved_revision == 1
     assert not JobEdit.objects.exists()
+
+
+def test_the_form_names_its_blank_choices_and_salary_fields_and_explains_the_closing_date(
+    client, company, member
+):
+    client.force_login(member)
+    page = client.get(new_job_url(company)).content.decode()
+    assert "---------" not in page
+    for name in ("employment_type", "seniority"):
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.S)[0]
+        assert '<option value="" selected>Choose…</option>' in select
+    select = re.search(r'<select name="salary_period".*?</select>', page, re.S)[0]
+    assert '<option value="" selected>Not given</option>' in select
+    assert "Lowest salary" in page and "Highest salary" in page
+    assert "The last day people can apply" in page
