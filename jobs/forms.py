@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from PIL import Image
 
-from careerboard.models import CareerRole, Skill
+from careerboard.models import CareerRole, Period, Skill
 from careerboard.widgets import PickerFormMixin, SkillsField
 from jobs.locations import country_code, parse_place
 from jobs.models import Company, CompanyMembership, Job, JobReport
@@ -25,8 +25,21 @@ TOO_MANY_PIXELS = (
 MAX_DESCRIPTION_CHARS = 20_000
 
 
+class MultilineField(forms.CharField):
+    """A text of several lines, its line breaks made "\n" whatever the browser sent.
+
+    Browsers send a text area's line breaks as "\r\n"; kept, they would make a text saved
+    unchanged look changed beside the stored one.
+    """
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
 def https_by_default(db_field, **kwargs):
-    """Form fields for model fields; a URL typed without a scheme is taken as https.
+    """Form fields for model fields; a URL typed without a scheme is taken as https, and a long
+    text's line breaks are made "\n" (`MultilineField`).
 
     URLs get a text box with the phone's URL keyboard: a browser's own URL box refuses an address
     without a scheme before the form can add one.
@@ -34,11 +47,13 @@ def https_by_default(db_field, **kwargs):
     if isinstance(db_field, models.URLField):
         kwargs["assume_scheme"] = "https"
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "url"}))
+    if isinstance(db_field, models.TextField) and not db_field.choices:
+        kwargs.setdefault("form_class", MultilineField)
     return db_field.formfield(**kwargs)
 
 
 class JobForm(PickerFormMixin, forms.ModelForm):
-    places = forms.CharField(
+    places = MultilineField(
         label="Locations",
         required=False,
         max_length=2000,
@@ -67,7 +82,8 @@ class JobForm(PickerFormMixin, forms.ModelForm):
         label="Closing date",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=f"At most {settings.JOB_MAX_LIFETIME_DAYS} days ahead; "
+        help_text="The last day people can apply; the job comes down after it. "
+        f"At most {settings.JOB_MAX_LIFETIME_DAYS} days ahead; "
         f"{settings.JOB_DEFAULT_LIFETIME_DAYS} days after publication if left empty.",
     )
     # A honeypot: hidden from people by CSS, filled in by bots.
@@ -86,6 +102,7 @@ class JobForm(PickerFormMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 14}),
             "workplace": forms.RadioSelect,
         }
+        labels = {"salary_min": "Lowest salary", "salary_max": "Highest salary"}
         help_texts = {
             "description": "Markdown: **bold**, lists with “-”, headings with “###”, links.",
             "salary_currency": "ISO code, e.g. USD, EUR, GBP.",
@@ -104,6 +121,10 @@ class JobForm(PickerFormMixin, forms.ModelForm):
                 self.initial["expires_on"] = timezone.localdate(job.expires_at)
         self.fields["salary_currency"].widget.attrs.update({"maxlength": 3, "size": 4})
         self.fields["workplace"].choices = Job.Workplace.choices
+        # A blank choice that says what it means, not Django's "---------".
+        self.fields["employment_type"].choices = [("", "Choose…"), *Job.EmploymentType.choices]
+        self.fields["seniority"].choices = [("", "Choose…"), *Job.Seniority.choices]
+        self.fields["salary_period"].choices = [("", "Not given"), *Period.choices]
 
     FIELDSETS = [
         ("The role", ["title", "description", "employment_type", "seniority"]),
@@ -262,7 +283,7 @@ class CompanyForm(forms.ModelForm):
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Their email address")
+    email = forms.EmailField(label="Email address of the person to invite")
 
 
 class ApplicationEmailsForm(forms.Form):
@@ -274,7 +295,7 @@ class ApplicationEmailsForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultilineField(
         label="Reason (the employer reads this)", widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -290,6 +311,7 @@ class ReportForm(forms.ModelForm):
     class Meta:
         model = JobReport
         fields = ["reason", "details", "reporter_email"]
+        field_classes = {"details": MultilineField}
         widgets = {"details": forms.Textarea(attrs={"rows": 3})}
         labels = {"reporter_email": "Your email (optional, if we may reply)"}
 

@@ -111,7 +111,7 @@ def posting_review(
     if before is None:
         return PostingReview(
             fields=[
-                FieldReview(label, _shown(key, new[key]), is_text=key == "description")
+                FieldReview(label, _shown(key, new), is_text=key == "description")
                 for key, label in FIELDS
             ],
             is_change=False,
@@ -127,8 +127,8 @@ def posting_review(
             changed.append(
                 FieldReview(
                     label,
-                    after=_shown(key, new[key]),
-                    before=_shown(key, old[key]),
+                    after=_shown(key, new),
+                    before=_shown(key, old),
                     added=added,
                     removed=removed,
                     before_items=[("del" if i in removed else "", i) for i in old[key]],
@@ -140,9 +140,7 @@ def posting_review(
                 FieldReview(label, after="", lines=text_diff(old[key] or "", new[key] or ""))
             )
         else:
-            changed.append(
-                FieldReview(label, after=_shown(key, new[key]), before=_shown(key, old[key]))
-            )
+            changed.append(FieldReview(label, after=_shown(key, new), before=_shown(key, old)))
     return PostingReview(fields=changed, is_change=True, unchanged=unchanged)
 
 
@@ -159,13 +157,23 @@ def _values(stored: dict, skill_names: dict[int, str]) -> dict:
 
 
 def _same(key: str, old, new) -> bool:
-    """Whether a field says the same: lists in any order, and blank as blank however stored."""
+    """Whether a field says the same: lists in any order, blank as blank however stored, and a
+    text whatever its line breaks and the spaces ending its lines."""
     if key in LISTS:
         return sorted(old) == sorted(new)
-    return _shown(key, old) == _shown(key, new)
+    if key == "description":
+        return _lines(old) == _lines(new)
+    return _shown(key, {key: old}) == _shown(key, {key: new})
 
 
-def _shown(key: str, value) -> str:
+def _lines(text: str | None) -> list[str]:
+    return [line.rstrip() for line in (text or "").strip().splitlines()]
+
+
+def _shown(key: str, values: dict) -> str:
+    """One field of a posting's values as the moderator reads it; a salary figure with its
+    currency and period, as the job's page shows it ("USD 147,000 per year")."""
+    value = values[key]
     if key in LISTS:
         return ", ".join(value) or NONE
     if isinstance(value, bool):
@@ -175,7 +183,9 @@ def _shown(key: str, value) -> str:
     if key in CHOICES:
         return str(CHOICES[key].get(value, value))
     if key in ("salary_min", "salary_max"):
-        return f"{int(value):,}"
+        currency = values.get("salary_currency") or ""
+        period = CHOICES["salary_period"].get(values.get("salary_period"), "")
+        return " ".join(part for part in (currency, f"{int(value):,}", str(period)) if part)
     return str(value)
 
 

@@ -12,7 +12,7 @@ from jobs import counters
 from jobs.charts import DayChart, day_chart
 from jobs.models import Application, Job, JobDailyStats
 
-# How many days the statistics page shows, today included.
+# How many days the statistics page shows at most, today included.
 DAYS = 30
 MEASURES = [
     ("views", "Views"),
@@ -34,6 +34,7 @@ class JobStatistics:
     totals: dict[str, int]  # since the job was posted
     days: list[DayFigures]  # oldest first
     charts: list[DayChart]
+    since_publication: bool  # the days start on the day of publication, not DAYS ago
 
     @property
     def first_day(self) -> date:
@@ -51,10 +52,13 @@ def live_totals(jobs: list[Job]) -> None:
 
 
 def job_statistics(job: Job, *, today: date | None = None) -> JobStatistics:
-    """The job's totals and its last DAYS days, each day's views and apply clicks stored by the
-    flush plus those still in Redis, and its applications counted by the day they were made."""
+    """The job's totals and its last DAYS days (or the days since its publication, if fewer),
+    each day's views and apply clicks stored by the flush plus those still in Redis, and its
+    applications counted by the day they were made."""
     today = today or timezone.localdate()
-    days = [today - timedelta(days=n) for n in range(DAYS - 1, -1, -1)]
+    posted = timezone.localdate(job.published_at or job.created_at)
+    first = max(today - timedelta(days=DAYS - 1), min(posted, today))
+    days = [first + timedelta(days=n) for n in range((today - first).days + 1)]
     stored = {
         row.day: row for row in JobDailyStats.objects.filter(job=job, day__range=(days[0], today))
     }
@@ -88,4 +92,6 @@ def job_statistics(job: Job, *, today: date | None = None) -> JobStatistics:
         day_chart(key, title, [(f.day, getattr(f, key)) for f in figures])
         for key, title in MEASURES
     ]
-    return JobStatistics(totals=totals, days=figures, charts=charts)
+    return JobStatistics(
+        totals=totals, days=figures, charts=charts, since_publication=first == posted
+    )

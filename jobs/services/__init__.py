@@ -35,6 +35,7 @@ from jobs.services.notifications import (
     application_digests_send,
     application_notify_members,
     membership_set_application_emails,
+    moderators_notify_edit,
     moderators_notify_job,
 )
 from jobs.services.posting import (
@@ -124,6 +125,7 @@ __all__ = [
     "membership_set_role",
     "moderation_decide",
     "moderation_event_create",
+    "moderators_notify_edit",
     "moderators_notify_job",
     "notify_members",
     "record_revision",

@@ -1,5 +1,6 @@
 """The e-mails that bring people work: company members hear of new applications (each one, or
-a daily digest, as each member chose) and moderators of a job waiting for review. Each is written
+a daily digest, as each member chose) and moderators of a job, or a live job's change, waiting
+for review. Each is written
 to the outbox inside the transaction of the change it tells of."""
 
 from datetime import timedelta
@@ -18,17 +19,31 @@ DIGEST_PERIOD = timedelta(days=1)
 DIGEST_MAX_APPLICATIONS = 50
 
 
-def moderators_notify_job(job: Job) -> None:
-    """Tell the moderators (active staff with an address) that `job` waits for their review."""
-    recipients = list(
+def _moderators_emails() -> list[str]:
+    """The addresses of the moderators: active staff with an address."""
+    return list(
         User.objects.filter(is_staff=True, is_active=True)
         .exclude(email="")
         .order_by("pk")
         .values_list("email", flat=True)
     )
+
+
+def moderators_notify_job(job: Job) -> None:
+    """Tell the moderators that `job` waits for their review."""
+    recipients = _moderators_emails()
     if recipients:
         send_templated_mail(
             template="jobs/email/job_to_review", to=recipients, context={"job": job}
+        )
+
+
+def moderators_notify_edit(job: Job) -> None:
+    """Tell the moderators that a change of the live `job` waits for their review."""
+    recipients = _moderators_emails()
+    if recipients:
+        send_templated_mail(
+            template="jobs/email/edit_to_review", to=recipients, context={"job": job}
         )
 
 

@@ -22,6 +22,7 @@ from jobs.models import (
     ModerationEvent,
 )
 from jobs.search.rows import job_reindex
+from jobs.services.notifications import moderators_notify_edit
 from jobs.services.states import (
     job_needs_review,
     job_transition,
@@ -225,7 +226,8 @@ def job_latest_posting(*, job: Job) -> Posting:
 
 
 def _edit_propose(job: Job, posting: Posting, *, by: User) -> None:
-    """Keep a live job's proposed change for review; a changed proposal is a new revision."""
+    """Keep a live job's proposed change for review, and tell the moderators; a changed proposal
+    is a new revision."""
     changes = posting.stored()
     edit = JobEdit.objects.select_for_update().filter(job=job).first()
     from_status = ModerationEvent.EditStatus.PENDING if edit else ""
@@ -246,6 +248,7 @@ def _edit_propose(job: Job, posting: Posting, *, by: User) -> None:
         to_status=ModerationEvent.EditStatus.PENDING,
         revision=edit.revision,
     )
+    moderators_notify_edit(job)
 
 
 def _edit_withdraw(job: Job, *, by: User) -> None:

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from jobs.models import Job
-from jobs.statistics import DAYS, job_statistics
+from jobs.statistics import job_statistics
 
 
 @login_required
@@ -14,8 +14,9 @@ def job_statistics_page(request, pk):
     job = get_object_or_404(
         Job.objects.for_company_member(request.user).select_related("company"), pk=pk
     )
+    stats = job_statistics(job)
     return render(
         request,
         "jobs/job_statistics.html",
-        {"job": job, "company": job.company, "stats": job_statistics(job), "days": DAYS},
+        {"job": job, "company": job.company, "stats": stats, "days": len(stats.days)},
     )

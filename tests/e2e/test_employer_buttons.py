@@ -224,10 +224,10 @@ def test_employer_invites_a_colleague_who_accepts(page, shoot, sign_in, visitor,
     sign_in(page, employer)
 
     page.goto(f"/jobs/dashboard/companies/{company.slug}/")
-    page.get_by_label("Their email address").fill(employer.email)
+    page.get_by_label("Email address of the person to invite").fill(employer.email)
     page.get_by_role("button", name="Invite").click()
     expect(message(page, f"{employer.email} is already a member of Blue Owl.")).to_be_visible()
-    page.get_by_label("Their email address").fill("Grace@Example.com")
+    page.get_by_label("Email address of the person to invite").fill("Grace@Example.com")
     page.get_by_role("button", name="Invite").click()
     expect(message(page, "Invitation sent to Grace@Example.com.")).to_be_visible()
     shoot(page, "1-invited")
@@ -372,7 +372,12 @@ def test_employer_sees_views_at_once_and_reads_a_jobs_statistics(
 ):
     employer, company = member
     job = PublishedJobFactory(
-        company=company, title="Data platform engineer", view_count=17, apply_click_count=3
+        company=company,
+        title="Data platform engineer",
+        view_count=17,
+        apply_click_count=3,
+        published_at=timezone.now() - timedelta(days=12),
+        expires_at=timezone.now() + timedelta(days=18),
     )
     today = timezone.localdate()
     for days_ago, views, clicks in [(1, 6, 1), (4, 3, 0), (9, 8, 2)]:
@@ -393,6 +398,7 @@ def test_employer_sees_views_at_once_and_reads_a_jobs_statistics(
     row.get_by_role("link", name="Statistics of Data platform engineer").click()
     expect(page.get_by_role("heading", name="Statistics: Data platform engineer")).to_be_visible()
     expect(page.get_by_text("Views a day")).to_be_visible()
+    expect(page.get_by_role("heading", name="Day by day, since it was published")).to_be_visible()
     table = page.get_by_role("table", name=re.compile("figures by day"))
     expect(table.get_by_role("row").nth(1).get_by_role("cell")).to_have_text(["1", "0", "0"])
     expect(table.get_by_role("row").nth(2).get_by_role("cell")).to_have_text(["6", "1", "0"])

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from jobs.forms import CompanyForm, JobForm, RejectForm, ReportForm
 from jobs.models import Company, CompanyEdit, CompanyMembership, Job
 from tests.factories import (
     AdminFactory,
@@ -286,3 +287,18 @@ def test_company_creation_is_rate_limited_without_losing_the_form(client, settin
     page = response.content.decode()
     assert "the most we allow" in page and 'value="Three"' in page
     assert sorted(Company.objects.values_list("name", flat=True)) == ["One", "Two"]
+
+
+@pytest.mark.parametrize(
+    "form, name",
+    [
+        (lambda: CompanyForm(), "about"),
+        (lambda: JobForm(), "description"),
+        (lambda: JobForm(), "places"),
+        (lambda: ReportForm(), "details"),
+        (lambda: RejectForm(), "reason"),
+    ],
+)
+def test_every_text_of_several_lines_reads_browser_line_breaks_as_newlines(form, name):
+    field = form().fields[name]
+    assert field.clean("About us\r\n\r\n- People\r- Pay") == "About us\n\n- People\n- Pay"

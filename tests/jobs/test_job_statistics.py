@@ -32,8 +32,14 @@ def redis_down(monkeypatch):
 
 @pytest.fixture
 def job(company):
+    """Published six weeks ago, so the page shows its last 30 days."""
     return PublishedJobFactory(
-        company=company, apply_url="https://acme.example/apply", view_count=40, apply_click_count=3
+        company=company,
+        apply_url="https://acme.example/apply",
+        view_count=40,
+        apply_click_count=3,
+        published_at=timezone.now() - timedelta(days=42),
+        expires_at=timezone.now() + timedelta(days=20),
     )
 
 
@@ -260,7 +266,11 @@ def test_statistics_show_each_day_stored_plus_pending_and_applications_by_day(
     assert views_chart.bars[-1].height == "75.00%"
     page = response.content.decode()
     assert "Views a day" in page and "Applications a day" in page
-    row = f'<th scope="row">{today:%a} {today.day} {today:%b %Y}</th><td>6</td><td>2</td><td>1</td>'
+    assert "Day by day, last 30 days" in page and "13 in 30 days" in page
+    row = (
+        f'<th scope="row" class="day-cell"><time datetime="{today:%Y-%m-%d}">'
+        f"{today.day} {today:%b}</time></th><td>6</td><td>2</td><td>1</td>"
+    )
     assert row in page
     assert 'style="height:75.00%"' in page
 
@@ -273,6 +283,23 @@ def test_a_job_with_no_figures_yet_shows_an_empty_chart_and_zeros(client, compan
     stats = response.context["stats"]
     assert stats.totals == {"views": 0, "apply_clicks": 0, "applications": 0}
     assert all(chart.busiest is None and chart.top == 1 for chart in stats.charts)
+    page = response.content.decode()
+    assert "No views yet." in page and "No apply clicks yet." in page
+    assert "No applications yet." in page
+    assert "A full column" not in page and "0 in" not in page
+
+
+def test_a_job_published_days_ago_shows_the_days_since_its_publication(client, company, member):
+    today = timezone.localdate()
+    job = PublishedJobFactory(company=company, published_at=timezone.now() - timedelta(days=3))
+    JobDailyStats.objects.create(job=job, day=today - timedelta(days=1), views=4, apply_clicks=0)
+    client.force_login(member)
+    response = client.get(stats_url(job))
+    stats = response.context["stats"]
+    assert [f.day for f in stats.days] == [today - timedelta(days=n) for n in (3, 2, 1, 0)]
+    page = response.content.decode()
+    assert "Day by day, since it was published" in page
+    assert "4 since it was published" in page
 
 
 def test_the_dashboard_links_each_job_to_its_statistics(client, company, member, job):

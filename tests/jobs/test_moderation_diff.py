@@ -108,7 +108,7 @@ def test_an_edit_of_a_live_job_shows_salary_skills_and_location_changes(
     page = queue(client, moderator)
     assert "What the edit changes on the live job" in page
     changed = rows(page)
-    assert changed["Salary from"] == "115,000 120,000"
+    assert changed["Salary from"] == "USD 115,000 per year USD 120,000 per year"
     assert changed["Required skills"] == (
         "Django, Python PostgreSQL, Python Added: PostgreSQL. Removed: Django."
     )
@@ -154,7 +154,7 @@ def test_every_field_of_a_posting_form_shows_in_the_diff_when_it_changes(
         "— Germany, France Added: Germany, France."
     )
     assert changed["Nice-to-have skills"] == "— Django Added: Django."
-    assert changed["Salary to"] == "130,000 140,000"
+    assert changed["Salary to"] == "USD 130,000 per year EUR 140,000 per month"
     assert changed["Salary currency"] == "USD EUR"
     assert changed["Salary period"] == "per year per month"
     assert changed["Apply at (URL)"] == "https://acme.example/jobs/1 —"
@@ -193,7 +193,7 @@ def test_a_job_changed_since_its_approval_shows_what_changed_since_the_approved_
     page = queue(client, moderator)
     assert "What changed since revision 1, which a moderator approved" in page
     changed = rows(page)
-    assert changed["Salary from"] == "115,000 125,000"
+    assert changed["Salary from"] == "USD 115,000 per year USD 125,000 per year"
     assert changed["Title"] == "Python back-end developer Python lead"
     client.post(
         reverse("jobs:moderation_decide"),
@@ -218,7 +218,7 @@ def test_a_first_submission_shows_every_field(client, company, moderator, python
     assert "Every field (first submission)" in page
     shown = rows(page)
     assert shown["Title"] == "Data engineer"
-    assert shown["Salary from"] == "90,000"
+    assert shown["Salary from"] == "GBP 90,000 per year"
     assert shown["Salary to"] == "—"
     assert shown["Locations"] == "Leeds, United Kingdom"
     assert shown["Required skills"] == "Python"
@@ -274,6 +274,25 @@ def test_an_edit_stored_without_some_parts_shows_them_unchanged(
     )
     changed = rows(queue(client, moderator))
     assert list(changed) == ["Title"]
+
+
+def test_a_description_differing_only_in_line_breaks_and_line_ends_is_unchanged(
+    client, company, member, moderator, python
+):
+    job = live_job(company, [python])
+    JobEdit.objects.create(
+        job=job,
+        changes={
+            "fields": {
+                "title": "Support engineer",
+                "description": "Build APIs.  \r\nRun them in production.\r\n",
+            }
+        },
+        submitted_by=member,
+    )
+    page = queue(client, moderator)
+    assert list(rows(page)) == ["Title"]
+    assert "Unchanged: Description," in page
 
 
 def test_an_approved_revision_waiting_again_shows_that_nothing_changed(client, company, moderator):

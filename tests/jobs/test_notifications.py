@@ -212,6 +212,46 @@ def test_moderators_hear_of_each_job_sent_for_review(
     assert f"{SITE}{reverse('jobs:moderation_queue')}" in news.body
 
 
+def edit_title(job, by, title):
+    posting = services.job_latest_posting(job=job)
+    posting.fields["title"] = title
+    services.job_update(job=job, by=by, posting=posting)
+
+
+def test_moderators_hear_of_each_change_of_a_live_job_waiting_for_review(
+    company, members, job, django_capture_on_commit_callbacks
+):
+    moderator = AdminFactory(email="mod@careerboard.example")
+    AdminFactory(email="gone@careerboard.example", is_active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_title(job, members["each"], "Go & Rust lead")
+    (news,) = mail.outbox
+    assert news.to == [moderator.email]
+    assert news.subject == "Change of a live job to review: Go & Rust developer at R&D Labs"
+    assert "changed its live job “Go & Rust developer”" in news.body
+    assert f"{SITE}{reverse('jobs:moderation_queue')}" in news.body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_title(job, members["each"], "Go & Rust lead")
+    assert len(mail.outbox) == 1, "the same change saved again is no news"
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_title(job, members["each"], "Rust lead")
+    assert len(mail.outbox) == 2
+
+
+def test_a_verified_companys_change_of_a_live_job_tells_no_moderator(
+    company, members, job, django_capture_on_commit_callbacks
+):
+    AdminFactory(email="mod@careerboard.example")
+    company.is_verified = True
+    company.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        edit_title(job, members["each"], "Go & Rust lead")
+    job.refresh_from_db()
+    assert job.title == "Go & Rust lead"
+    assert mail.outbox == []
+
+
 def test_a_verified_companys_job_publishes_without_telling_moderators(
     company, members, django_capture_on_commit_callbacks
 ):

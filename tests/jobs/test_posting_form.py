@@ -7,12 +7,13 @@ import pytest
 from django.urls import reverse
 
 from careerboard.models import Skill
-from jobs.models import CompanyMembership, Job
+from jobs.models import CompanyMembership, Job, JobEdit
 from tests.factories import (
     AdminFactory,
     CompanyFactory,
     EmployerFactory,
     JobFactory,
+    PublishedJobFactory,
     SeekerFactory,
     SkillFactory,
 )
@@ -237,3 +238,48 @@ def test_only_members_may_press_the_picker_buttons(client, company, python, who,
         new_job_url(company), posting(python, **{"picker-add": "required_skills"})
     )
     assert response.status_code == status
+
+
+@pytest.mark.parametrize("verified", [False, True])
+def test_a_live_job_saved_unchanged_with_browser_line_breaks_stays_as_it_was(
+    client, company, member, python, verified
+):
+    """Browsers send a text area's line breaks as "\\r\\n"; saving the form untouched changes
+    nothing: the job stays up, no edit waits for review, and the stored text keeps "\\n"."""
+    company.is_verified = verified
+    company.save()
+    description = "We build APIs.\n\n- Python\n- PostgreSQL"
+    job = PublishedJobFactory(
+        company=company,
+        description=description,
+        apply_url="https://acme.example/jobs/1",
+        places=["Berlin, Germany"],
+        skills=[python],
+    )
+    client.force_login(member)
+    url = reverse("jobs:job_edit", args=[job.pk])
+    fields = FormFields()
+    fields.feed(client.get(url).content.decode())
+    fields.data["description"] = [fields.data["description"][0].replace("\n", "\r\n")]
+    fields.data["action"] = ["submit"]
+    assert client.post(url, fields.data).status_code == 302
+    job.refresh_from_db()
+    assert job.status == Job.Status.PUBLISHED
+    assert job.description == description
+    assert job.revision == job.approved_revision == 1
+    assert not JobEdit.objects.exists()
+
+
+def test_the_form_names_its_blank_choices_and_salary_fields_and_explains_the_closing_date(
+    client, company, member
+):
+    client.force_login(member)
+    page = client.get(new_job_url(company)).content.decode()
+    assert "---------" not in page
+    for name in ("employment_type", "seniority"):
+        select = re.search(rf'<select name="{name}".*?</select>', page, re.S)[0]
+        assert '<option value="" selected>Choose…</option>' in select
+    select = re.search(r'<select name="salary_period".*?</select>', page, re.S)[0]
+    assert '<option value="" selected>Not given</option>' in select
+    assert "Lowest salary" in page and "Highest salary" in page
+    assert "The last day people can apply" in page
