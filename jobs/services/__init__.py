@@ -1,5 +1,6 @@
 """Writes and state changes of jobs and companies, one function per action, in rooms by purpose:
-`posting` (employers' jobs), `moderation` (decisions and reports), `companies` (companies,
+`posting` (employers' jobs and their edits), `lifecycle` (close, renew, expire),
+`moderation` (decisions and reports), `companies` (companies,
 members, invitations), `states` (a job's state machine) and `notifications` (new applications
 and jobs to review). Callers import them from here."""
 
@@ -17,6 +18,16 @@ from jobs.services.companies import (
     invitation_revoke,
     membership_remove,
     membership_set_role,
+)
+from jobs.services.lifecycle import (
+    RENEWAL_WINDOW,
+    job_close,
+    job_delete_draft,
+    job_duplicate,
+    job_renew,
+    job_renewal_refusal,
+    job_renewed_until,
+    jobs_expire,
 )
 from jobs.services.moderation import (
     Decided,
@@ -40,24 +51,16 @@ from jobs.services.notifications import (
 )
 from jobs.services.posting import (
     COPY_SUFFIX,
-    RENEWAL_WINDOW,
     SUBSTANTIVE_FIELDS,
     Posting,
     apply_posting,
     edit_close,
-    job_close,
     job_create,
-    job_delete_draft,
-    job_duplicate,
     job_latest_posting,
-    job_renew,
-    job_renewal_refusal,
-    job_renewed_until,
     job_set_locations,
     job_set_skills,
     job_submit,
     job_update,
-    jobs_expire,
 )
 from jobs.services.states import (
     check_revision,
