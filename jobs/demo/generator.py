@@ -317,6 +317,11 @@ def generate_jobs(
             batch = [next(jobs) for _ in range(min(BATCH, count - done))]
             _copy_batch(cursor, generator, batch)
             done += len(batch)
+            # The triggers join each batch with the tables written so far. Autovacuum, which
+            # cannot see this transaction's rows, may have analysed them as empty, and the
+            # planner then scans them once per new row: a 100,000-job load took minutes a batch.
+            # Analysed here, in the transaction, they are counted with the rows it added.
+            cursor.execute("ANALYZE jobs_job, jobs_jobskill, jobs_job_locations, jobs_searchrow")
             if progress:
                 progress(done, count)
         # Django's foreign keys are deferred; check them now, before the indexes are rebuilt.
