@@ -123,8 +123,8 @@ def test_staff_read_what_an_edit_of_a_live_job_changes_before_deciding(
     sign_in(page, AdminFactory())
     page.goto("/jobs/moderation/")
     diff = page.get_by_role("table", name="Changes of Platform engineer")
-    expect(diff.get_by_role("row", name=re.compile("^Salary from"))).to_contain_text("115,000")
-    expect(diff.get_by_role("row", name=re.compile("^Salary from"))).to_contain_text("120,000")
+    expect(diff.get_by_role("row", name=re.compile("^Lowest salary"))).to_contain_text("115,000")
+    expect(diff.get_by_role("row", name=re.compile("^Lowest salary"))).to_contain_text("120,000")
     expect(diff.get_by_role("row", name=re.compile("^Required skills"))).to_contain_text(
         "Added: Rust."
     )

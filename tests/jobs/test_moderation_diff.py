@@ -108,14 +108,14 @@ def test_an_edit_of_a_live_job_shows_salary_skills_and_location_changes(
     page = queue(client, moderator)
     assert "What the edit changes on the live job" in page
     changed = rows(page)
-    assert changed["Salary from"] == "USD 115,000 per year USD 120,000 per year"
+    assert changed["Lowest salary"] == "USD 115,000 per year USD 120,000 per year"
     assert changed["Required skills"] == (
         "Django, Python PostgreSQL, Python Added: PostgreSQL. Removed: Django."
     )
     assert changed["Locations"] == "Berlin, Germany Munich, Germany Added: Munich, Germany. " + (
         "Removed: Berlin, Germany."
     )
-    assert "Title" not in changed and "Salary to" not in changed
+    assert "Title" not in changed and "Highest salary" not in changed
     assert "Unchanged: Title, Description, Employment type, Seniority, Workplace" in page
 
 
@@ -154,7 +154,7 @@ def test_every_field_of_a_posting_form_shows_in_the_diff_when_it_changes(
         "— Germany, France Added: Germany, France."
     )
     assert changed["Nice-to-have skills"] == "— Django Added: Django."
-    assert changed["Salary to"] == "USD 130,000 per year EUR 140,000 per month"
+    assert changed["Highest salary"] == "USD 130,000 per year EUR 140,000 per month"
     assert changed["Salary currency"] == "USD EUR"
     assert changed["Salary period"] == "per year per month"
     assert changed["Apply at (URL)"] == "https://acme.example/jobs/1 —"
@@ -193,7 +193,7 @@ def test_a_job_changed_since_its_approval_shows_what_changed_since_the_approved_
     page = queue(client, moderator)
     assert "What changed since revision 1, which a moderator approved" in page
     changed = rows(page)
-    assert changed["Salary from"] == "USD 115,000 per year USD 125,000 per year"
+    assert changed["Lowest salary"] == "USD 115,000 per year USD 125,000 per year"
     assert changed["Title"] == "Python back-end developer Python lead"
     client.post(
         reverse("jobs:moderation_decide"),
@@ -218,8 +218,8 @@ def test_a_first_submission_shows_every_field(client, company, moderator, python
     assert "Every field (first submission)" in page
     shown = rows(page)
     assert shown["Title"] == "Data engineer"
-    assert shown["Salary from"] == "GBP 90,000 per year"
-    assert shown["Salary to"] == "—"
+    assert shown["Lowest salary"] == "GBP 90,000 per year"
+    assert shown["Highest salary"] == "—"
     assert shown["Locations"] == "Leeds, United Kingdom"
     assert shown["Required skills"] == "Python"
     assert shown["Applications on CareerBoard"] == "No"
