@@ -1,7 +1,6 @@
 """The e-mails that bring people work: company members hear of new applications (each one, or
 a daily digest, as each member chose) and moderators of a job, or a live job's change, waiting
-for review. Each is written
-to the outbox inside the transaction of the change it tells of."""
+for review. Each is written to the outbox inside the transaction of the change it tells of."""
 
 from datetime import timedelta
 
@@ -19,32 +18,26 @@ DIGEST_PERIOD = timedelta(days=1)
 DIGEST_MAX_APPLICATIONS = 50
 
 
-def _moderators_emails() -> list[str]:
-    """The addresses of the moderators: active staff with an address."""
-    return list(
+def _moderators_notify(template: str, job: Job) -> None:
+    """E-mail `template` about `job` to the moderators: active staff with an address."""
+    recipients = list(
         User.objects.filter(is_staff=True, is_active=True)
         .exclude(email="")
         .order_by("pk")
         .values_list("email", flat=True)
     )
+    if recipients:
+        send_templated_mail(template=template, to=recipients, context={"job": job})
 
 
 def moderators_notify_job(job: Job) -> None:
     """Tell the moderators that `job` waits for their review."""
-    recipients = _moderators_emails()
-    if recipients:
-        send_templated_mail(
-            template="jobs/email/job_to_review", to=recipients, context={"job": job}
-        )
+    _moderators_notify("jobs/email/job_to_review", job)
 
 
 def moderators_notify_edit(job: Job) -> None:
     """Tell the moderators that a change of the live `job` waits for their review."""
-    recipients = _moderators_emails()
-    if recipients:
-        send_templated_mail(
-            template="jobs/email/edit_to_review", to=recipients, context={"job": job}
-        )
+    _moderators_notify("jobs/email/edit_to_review", job)
 
 
 def application_notify_members(application: Application) -> None:
