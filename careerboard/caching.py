@@ -13,10 +13,13 @@ request:
 - search counts, skill counts, role job counts, role and skill markets, and a seeker's
   recommendations and job fits (whose skills and preferences are part of the key), in "default".
 
-Both live public_seconds() in Redis (settings.PAGE_CACHE_SECONDS; 0 turns them off), and a page
-up to WORKER_MEMORY_SECONDS more in a worker's memory. A new version makes them stale at once;
-the lifetime only bounds how long a job stays on cached pages once its expiry time has passed
-and before `expire_jobs` marks it expired. Other entries, keyed without it:
+Small tables that most pages name (skills, places, exchange rates) are kept in each worker's
+memory for the version they were read under (`worker_copy`), and dropped when it moves.
+
+Pages and figures live public_seconds() in Redis (settings.PAGE_CACHE_SECONDS; 0 turns them
+off), and a page up to WORKER_MEMORY_SECONDS more in a worker's memory. A new version makes
+them stale at once; the lifetime only bounds how long a job stays on cached pages once its
+expiry time has passed and before `expire_jobs` marks it expired. Other entries, keyed without it:
 
 - the planner's estimates of the search table's size and its tags' shares,
   PLANNER_ESTIMATE_SECONDS;
@@ -110,6 +113,32 @@ def remembered(prefix: str, identity, compute):
         value = compute()
         shared.set(key, value, public_seconds())
     return value
+
+
+# name -> (public data version, value): this worker's copies of small tables (worker_copy).
+_worker_copies: dict[str, tuple[int, object]] = {}
+
+
+def worker_copy(name: str, compute):
+    """compute(), kept in this worker's memory while the public data version stays the same.
+
+    Only while a GET or HEAD request is under way: it reads the version once, before its data.
+    Anywhere else (a write, a command) a transaction may hold changes that no version names yet,
+    so the value is computed afresh. Off, like every public cache, when public_seconds() is 0.
+    """
+    if _request_version.get() is None or public_seconds() <= 0:
+        return compute()
+    version = public_version()
+    held = _worker_copies.get(name)
+    if held is None or held[0] != version:
+        held = (version, compute())
+        _worker_copies[name] = held
+    return held[1]
+
+
+def forget_worker_copies() -> None:
+    """Drop this worker's copies (tests whose data rolls back under an unchanged version)."""
+    _worker_copies.clear()
 
 
 def personal_cookies():

@@ -7,6 +7,7 @@ import redis
 from django.core.cache import caches
 
 from careerboard import settings as project_settings
+from careerboard.caching import forget_worker_copies
 
 
 @contextmanager
@@ -25,8 +26,10 @@ def caches_as_in_production(settings, *, name: str, page_seconds: int):
     settings.PAGE_CACHE_SECONDS = page_seconds
     settings.COUNTERS_KEY_PREFIX = f"{prefix}:counters"
     caches["pages"].clear()
+    forget_worker_copies()
     yield
     caches["pages"].clear()
+    forget_worker_copies()
     client = redis.Redis.from_url(project_settings.REDIS_URL)
     keys = list(client.scan_iter(f"{prefix}:*", count=1000))
     if keys:

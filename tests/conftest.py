@@ -12,6 +12,7 @@ from django.core.cache import cache, caches
 from django.core.files.storage import FileSystemStorage
 from django.urls import clear_url_caches
 
+from careerboard.caching import forget_worker_copies
 from careerboard.celery import app as celery_app
 from jobs.models import CompanyMembership, private_storage
 from tests.factories import CompanyFactory, EmployerFactory
@@ -43,6 +44,7 @@ def _isolated_settings(settings):
     # Local-memory caches share their storage; rate limits, counts and pages start afresh.
     cache.clear()
     caches["pages"].clear()
+    forget_worker_copies()
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from careerboard.models.curated import (
     Skill,
     SourceDocument,
     SourceDocumentQuerySet,
+    skills_by_id,
 )
 from careerboard.models.figures import (
     ANNUAL_FACTORS,
@@ -69,6 +70,7 @@ __all__ = [
     "Skill",
     "SourceDocument",
     "SourceDocumentQuerySet",
+    "skills_by_id",
     "User",
     "rates_note",
     "yearly_in_euros",

@@ -6,6 +6,8 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 
+from careerboard.caching import worker_copy
+
 
 class CuratedQuerySet(models.QuerySet):
     def visible(self):
@@ -160,3 +162,9 @@ class SourceDocument(Curated):
         return ", ".join(
             [self.publisher or "publisher not named", self.published or "date not stated"]
         )
+
+
+def skills_by_id() -> dict[int, Skill]:
+    """Every skill, hidden ones too, by id; a worker keeps them while public data stays as it
+    was (careerboard/caching.py), so cards and counts name skills without a query."""
+    return worker_copy("skills", Skill.objects.in_bulk)

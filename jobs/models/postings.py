@@ -8,14 +8,17 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
+from careerboard.caching import worker_copy
 from careerboard.markdown import render_markdown
-from careerboard.models import ANNUAL_FACTORS, Period, Skill
+from careerboard.models import ANNUAL_FACTORS, Period, Skill, skills_by_id
 from jobs.models.companies import Company
 
 
@@ -44,6 +47,14 @@ def title_slug(title: str) -> str:
     return slugify(title)[:160] or "job"
 
 
+# Beside each job of `with_card_data`: its places' ids in the order of Location.Meta.ordering,
+# and its skills as [job skill id, skill id, required] (ordered by name once named).
+CARD_PLACES_SQL = """ARRAY(SELECT p.id FROM jobs_job_locations jl JOIN jobs_location p
+    ON p.id = jl.location_id WHERE jl.job_id = jobs_job.id ORDER BY p.country, p.region, p.city)"""
+CARD_SKILLS_SQL = """ARRAY(SELECT ARRAY[js.id, js.skill_id, js.is_required::int]
+    FROM jobs_jobskill js WHERE js.job_id = jobs_job.id)"""
+
+
 class JobQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published and not past its expiry, whatever cron did."""
@@ -55,16 +66,23 @@ class JobQuerySet(models.QuerySet):
     def with_card_data(self):
         """What a job card shows, fetched in bulk: company, locations and skills.
 
-        The description is left in the database: a card does not show it, and at scale it is
-        kilobytes per row.
+        One query: the ids of each job's places and skills come as arrays beside it, and the
+        places and skills themselves from the worker's copies (`places_by_id`, `skills_by_id`),
+        set on each job as if prefetched. The description is left in the database: a card does
+        not show it, and at scale it is kilobytes per row.
         """
-        return self._with_related().defer("description")
+        jobs = (
+            self.select_related("company")
+            .defer("description")
+            .annotate(
+                card_place_ids=RawSQL(CARD_PLACES_SQL, ()), card_skills=RawSQL(CARD_SKILLS_SQL, ())
+            )
+        )
+        jobs._iterable_class = CardDataIterable
+        return jobs
 
     def with_page_data(self):
         """A job's own page: the card data and the description."""
-        return self._with_related()
-
-    def _with_related(self):
         return self.select_related("company").prefetch_related(
             "locations",
             models.Prefetch(
@@ -74,6 +92,46 @@ class JobQuerySet(models.QuerySet):
                 ),
             ),
         )
+
+
+class CardDataIterable(ModelIterable):
+    """Jobs read `with_card_data()`, their places and skills set from the arrays read beside
+    them: a page of cards costs one query, whatever its size."""
+
+    def __iter__(self):
+        jobs = list(super().__iter__())
+        places = places_by_id({pk for job in jobs for pk in job.card_place_ids})
+        skills = skills_by_id()
+        for job in jobs:
+            job_skills = []
+            for pk, skill_id, required in job.card_skills:
+                job_skill = JobSkill.from_db(
+                    job._state.db, None, (pk, job.pk, skill_id, bool(required))
+                )
+                job_skill._state.fields_cache.update(job=job, skill=skills[skill_id])
+                job_skills.append(job_skill)
+            job_skills.sort(key=lambda job_skill: (not job_skill.is_required, job_skill.skill.name))
+            as_prefetched(job, "job_skills", job_skills)
+            as_prefetched(job, "locations", [places[pk] for pk in job.card_place_ids])
+        yield from jobs
+
+
+def as_prefetched(instance: models.Model, relation: str, objects: list) -> None:
+    """Sets what `instance.<relation>.all()` gives, as prefetch_related would have."""
+    queryset = getattr(instance, relation).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+
+
+def places_by_id(ids) -> dict[int, Location]:
+    """The places of these ids. A worker keeps those it has read while public data stays as it
+    was (careerboard/caching.py) and reads only the others."""
+    known = worker_copy("places", dict)
+    missing = [pk for pk in ids if pk not in known]
+    if missing:
+        known.update(Location.objects.in_bulk(missing))
+    return known
 
 
 def annualised(field: str) -> Case:

@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from careerboard.models import Resource
+from jobs.models import Job
 from profiles.models import Profile, ProfileSkill
 from tests.factories import PublishedJobFactory, SeekerFactory, SkillFactory
 
@@ -81,3 +82,40 @@ def test_a_seeker_sees_the_match_and_the_missing_skills_linked_and_the_job_page_
         f'You lack 1 skill: <a href="{go.get_absolute_url()}">Go</a> (learn it with '
         '<a href="https://go.dev/tour" rel="noopener">A Tour of Go</a>)'
     ) in job_page
+
+
+def test_cards_read_places_and_skills_in_the_order_and_with_the_names_of_the_job_page(
+    django_assert_num_queries,
+):
+    """with_card_data reads ids beside each job instead of prefetching: the same places and
+    skills, in the same order, as the job page's prefetch gives."""
+    jobs = [
+        PublishedJobFactory(
+            places=["Paris, France", "Berlin, Germany", "Austin, Texas, United States"],
+            skills=[SkillFactory(name=name) for name in ("sql", "Python", "Go")],
+            skills__nice=[SkillFactory(name=name) for name in ("Zig", "Ada")],
+        ),
+        PublishedJobFactory(places=[], skills=[]),
+    ]
+    ids = [job.pk for job in jobs]
+    prefetched = Job.objects.with_page_data().in_bulk(ids)
+    with django_assert_num_queries(3):  # the jobs, then the skills and the places they name
+        read = Job.objects.with_card_data().in_bulk(ids)
+        for pk, job in read.items():
+            expected = prefetched[pk]
+            assert list(job.locations.all()) == list(expected.locations.all())
+            assert [(js.pk, js.skill.name, js.is_required) for js in job.job_skills.all()] == [
+                (js.pk, js.skill.name, js.is_required) for js in expected.job_skills.all()
+            ]
+    assert [str(place) for place in read[ids[0]].locations.all()] == [
+        "Berlin, Germany",
+        "Paris, France",
+        "Austin, Texas, United States of America",
+    ]
+    assert [js.skill.name for js in read[ids[0]].job_skills.all()] == [
+        "Go",
+        "Python",
+        "sql",
+        "Ada",
+        "Zig",
+    ]

@@ -141,6 +141,14 @@ def test_a_skill_alias_added_in_the_admin_finds_its_jobs_at_once(visitor, rust, 
     assert "Systems engineer" in text(visitor, listing, q="rustlang")
 
 
+def test_a_skill_renamed_in_the_admin_shows_on_every_page_at_once(visitor, rust, rust_job):
+    """Cards name skills from each worker's copy of the skills, kept under the version."""
+    assert seen_on_every_page(visitor, rust_job, "Rust")
+    admin_edit(reverse("admin:careerboard_skill_change", args=[rust.pk]), name="Rust language")
+    assert seen_on_every_page(visitor, rust_job, "Rust language")
+    assert '<li class="tag">Rust language</li>' in text(visitor, reverse("jobs:job_list"))
+
+
 def test_a_place_renamed_in_bulk_shows_on_every_page_at_once(visitor, rust_job):
     assert seen_on_every_page(visitor, rust_job, "Bombay")
     Location.objects.filter(city="Bombay").update(city="Mumbai")
