@@ -21,8 +21,8 @@ off), and a page up to WORKER_MEMORY_SECONDS more in a worker's memory. A new ve
 them stale at once; the lifetime only bounds how long a job stays on cached pages once its
 expiry time has passed and before `expire_jobs` marks it expired. Other entries, keyed without it:
 
-- the planner's estimates of the search table's size and its tags' shares,
-  PLANNER_ESTIMATE_SECONDS;
+- the planner's estimates of the search table's size and its tags' shares, in each worker's
+  memory for PLANNER_ESTIMATE_SECONDS (`worker_estimate`);
 - sessions (Django's cached_db engine), as long as the session cookie;
 - rate limits (django-ratelimit) and API throttles (DRF), as long as their windows;
 - view and apply-click counts (jobs/counters.py), under settings.COUNTERS_KEY_PREFIX, until
@@ -37,6 +37,7 @@ no message. Everything else is built for its visitor and marked private for brow
 
 import hashlib
 import json
+import time
 from contextvars import ContextVar
 from functools import wraps
 
@@ -58,6 +59,11 @@ RECOMMENDED_PREFIX = "recommended"
 JOB_CARDS_PREFIX = "job-cards"
 SEARCH_ROWS_KEY = "search-rows"
 SEARCH_TAG_SHARES_KEY = "search-tag-shares"
+# Each worker's copies of small tables (worker_copy).
+SKILLS_COPY = "skills"
+PLACES_COPY = "places"
+PLACE_NAMES_COPY = "place-names"
+EXCHANGE_RATES_COPY = "exchange-rates"
 
 # The planner's estimates of the search table, which move slowly and are never shown.
 PLANNER_ESTIMATE_SECONDS = 600
@@ -136,9 +142,26 @@ def worker_copy(name: str, compute):
     return held[1]
 
 
+# name -> (time.monotonic() it expires at, value): estimates a worker keeps (worker_estimate).
+_worker_estimates: dict[str, tuple[float, object]] = {}
+
+
+def worker_estimate(name: str, compute):
+    """compute(), kept in this worker's memory for PLANNER_ESTIMATE_SECONDS: for the planner's
+    estimates, which move slowly, are never shown, and cost less here than a trip to Redis."""
+    now = time.monotonic()
+    held = _worker_estimates.get(name)
+    if held is None or held[0] <= now:
+        held = (now + PLANNER_ESTIMATE_SECONDS, compute())
+        _worker_estimates[name] = held
+    return held[1]
+
+
 def forget_worker_copies() -> None:
-    """Drop this worker's copies (tests whose data rolls back under an unchanged version)."""
+    """Drop this worker's copies and estimates (tests whose data rolls back under an unchanged
+    version)."""
     _worker_copies.clear()
+    _worker_estimates.clear()
 
 
 def personal_cookies():

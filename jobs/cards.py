@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from careerboard.caching import PLACE_NAMES_COPY, worker_copy
 from careerboard.models import REFERENCE_CURRENCY, ExchangeRate, rates_note, yearly_in_euros
 from careerboard.templatetags.board import ago, salary_range
 from jobs.logos import Logo, company_logo
@@ -120,8 +121,9 @@ def job_cards(
     rates = exchange_rates(jobs) if rates is None else rates
     job_url = reverse_each("jobs:job_detail", 2)
     company_url = reverse_each("jobs:company_detail", 1)
-    # A page's jobs share places and companies: each is named and drawn once.
-    places: dict[int, str] = {}
+    # A page's jobs share places and companies: each is named and drawn once (a place's name
+    # once per worker while public data stays as it was).
+    places: dict[int, str] = worker_copy(PLACE_NAMES_COPY, dict)
     logos: dict[int, Logo] = {}
     cards = []
     for job in jobs:

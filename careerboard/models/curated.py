@@ -6,7 +6,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.urls import reverse
 
-from careerboard.caching import worker_copy
+from careerboard.caching import SKILLS_COPY, worker_copy
 
 
 class CuratedQuerySet(models.QuerySet):
@@ -167,4 +167,4 @@ class SourceDocument(Curated):
 def skills_by_id() -> dict[int, Skill]:
     """Every skill, hidden ones too, by id; a worker keeps them while public data stays as it
     was (careerboard/caching.py), so cards and counts name skills without a query."""
-    return worker_copy("skills", Skill.objects.in_bulk)
+    return worker_copy(SKILLS_COPY, Skill.objects.in_bulk)

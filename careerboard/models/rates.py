@@ -5,7 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import models
 from django.db.models import Q
 
-from careerboard.caching import worker_copy
+from careerboard.caching import EXCHANGE_RATES_COPY, worker_copy
 from careerboard.models.curated import Curated, CuratedQuerySet
 
 # Salaries in any currency are compared in this one; a rate says how much of another buys one.
@@ -18,7 +18,7 @@ class ExchangeRateQuerySet(CuratedQuerySet):
         SQL function `jobs_salary_in_euros` chooses it). A worker keeps them while public data
         stays as it was (careerboard/caching.py)."""
         rates = self.visible().order_by("currency", "-as_of").distinct("currency")
-        return worker_copy("exchange-rates", lambda: {rate.currency: rate for rate in rates})
+        return worker_copy(EXCHANGE_RATES_COPY, lambda: {rate.currency: rate for rate in rates})
 
 
 class ExchangeRate(Curated):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_countries.fields import CountryField
 
-from careerboard.caching import worker_copy
+from careerboard.caching import PLACES_COPY, worker_copy
 from careerboard.markdown import render_markdown
 from careerboard.models import ANNUAL_FACTORS, Period, Skill, skills_by_id
 from jobs.models.companies import Company
@@ -127,7 +127,7 @@ def as_prefetched(instance: models.Model, relation: str, objects: list) -> None:
 def places_by_id(ids) -> dict[int, Location]:
     """The places of these ids. A worker keeps those it has read while public data stays as it
     was (careerboard/caching.py) and reads only the others."""
-    known = worker_copy("places", dict)
+    known = worker_copy(PLACES_COPY, dict)
     missing = [pk for pk in ids if pk not in known]
     if missing:
         known.update(Location.objects.in_bulk(missing))

@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Count,
@@ -14,15 +13,15 @@ from django.db.models import (
 )
 
 from careerboard.caching import (
-    PLANNER_ESTIMATE_SECONDS,
     SEARCH_ROWS_KEY,
     SEARCH_STATS_PREFIX,
     SEARCH_TAG_SHARES_KEY,
     SKILL_JOB_COUNTS_PREFIX,
     remembered,
+    worker_estimate,
 )
 from careerboard.db_routers import read_connection
-from careerboard.models import Skill
+from careerboard.models import Skill, skills_by_id
 from jobs.models import SearchRow
 
 # Above this many search rows, counts come from a sample of the table's pages...
@@ -199,7 +198,7 @@ class Counted:
     top_skills: list[tuple[int, int]]  # (skill id, n)
 
     def scaled(self, scale: float, *, resolution: int, is_estimate=True) -> "SearchStats":
-        skills = Skill.objects.visible().in_bulk([pk for pk, _ in self.top_skills])
+        skills = {pk: skill for pk, skill in skills_by_id().items() if not skill.is_hidden}
         return SearchStats(
             total=round(self.total * scale),
             base=round(self.base * scale),
@@ -295,32 +294,32 @@ def run_sampled(query, sample_percent: float | None) -> list[dict]:
 
 def tag_shares() -> dict[str, float]:
     """The share of search rows each choice tag is in, from the planner's statistics."""
-    shares = cache.get(SEARCH_TAG_SHARES_KEY)
-    if shares is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """
-                SELECT most_common_elems::text::text[], most_common_elem_freqs
-                FROM pg_stats WHERE tablename = %s AND attname = 'tags'
-                """,
-                [SearchRow._meta.db_table],
-            )
-            row = cursor.fetchone()
-        shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-        cache.set(SEARCH_TAG_SHARES_KEY, shares, PLANNER_ESTIMATE_SECONDS)
-    return shares
+    return worker_estimate(SEARCH_TAG_SHARES_KEY, _read_tag_shares)
+
+
+def _read_tag_shares() -> dict[str, float]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT most_common_elems::text::text[], most_common_elem_freqs
+            FROM pg_stats WHERE tablename = %s AND attname = 'tags'
+            """,
+            [SearchRow._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
 
 
 def search_rows() -> int:
     """The planner's estimate of how many search rows there are (free, and fine for choosing a
     method)."""
-    rows = cache.get(SEARCH_ROWS_KEY)
-    if rows is None:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-                [SearchRow._meta.db_table],
-            )
-            rows = max(0, cursor.fetchone()[0])
-        cache.set(SEARCH_ROWS_KEY, rows, PLANNER_ESTIMATE_SECONDS)
-    return rows
+    return worker_estimate(SEARCH_ROWS_KEY, _read_search_rows)
+
+
+def _read_search_rows() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
+            [SearchRow._meta.db_table],
+        )
+        return max(0, cursor.fetchone()[0])

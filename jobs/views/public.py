@@ -16,7 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from careerboard.caching import cache_for_anonymous
 from careerboard.guide import roles_needing
-from careerboard.models import Skill, rates_note
+from careerboard.models import Skill, rates_note, skills_by_id
 from careerboard.seo import canonical_url
 from jobs import counters, services
 from jobs.cards import exchange_rates, job_cards, visitor_data
@@ -44,8 +44,9 @@ def popular_skills(limit=16) -> list[tuple[Skill, int]]:
     """The skills most open jobs ask for."""
     counts = skill_job_counts().counts
     top = sorted(counts, key=lambda skill_id: (-counts[skill_id], skill_id))[: limit * 2]
-    skills = Skill.objects.visible().in_bulk(top)
-    return [(skills[pk], counts[pk]) for pk in top if pk in skills][:limit]
+    skills = skills_by_id()
+    shown = [pk for pk in top if pk in skills and not skills[pk].is_hidden]
+    return [(skills[pk], counts[pk]) for pk in shown][:limit]
 
 
 @cache_for_anonymous
