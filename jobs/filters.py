@@ -208,6 +208,14 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
     def condition_posted(self, value):
         return Q(published_at__gte=self.now - timedelta(days=int(value)))
 
+    def get_form_class(self):
+        """The form, built once per class: django-filter builds a new form class for every
+        search, and its filters here never change per request."""
+        cls = type(self)
+        if "_form_class" not in cls.__dict__:
+            cls._form_class = super().get_form_class()
+        return cls._form_class
+
     def cleaned_data(self) -> dict:
         """The values that passed validation; invalid ones are reported, not applied."""
         if not self.is_bound:
