@@ -146,10 +146,20 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
 
     def _tags(self, facet, values):
         """A choice filter: looked up in the tags' GIN index, or checked on each row that the
-        other filters leave, whichever reads less (see choices_on_rows)."""
-        if self.choices_on_rows():
+        other filters leave, whichever reads less (see choices_on_rows). By salary in any
+        currency, one seniority is read from its part of the seniority and salary index."""
+        one_seniority = facet == "seniority" and len(values) == 1
+        if self.choices_on_rows() or (one_seniority and self.seniority_by_salary()):
             return Q(**{f"{facet}__in": values})
         return Q(tags__overlap=[SearchRow.tag(facet, value) for value in values])
+
+    def seniority_by_salary(self) -> bool:
+        """Whether the page is best paid first in any currency, at chosen seniorities: then
+        each seniority is read from its part of the seniority and salary index."""
+        data = self.cleaned_data()
+        return bool(data.get("seniority")) and (
+            self.sort_order == Sort.SALARY and not data.get("currency")
+        )
 
     def choices_on_rows(self) -> bool:
         """Whether checking the choices on the rows the other filters match costs less than

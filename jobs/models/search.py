@@ -100,6 +100,15 @@ class SearchRow(models.Model):
                 F("job").desc(),
                 name="searchrow_currency_salary",
             ),
+            # Best paid first at one seniority: pay rises with seniority, so a walk of the whole
+            # salary order passes over the better paid levels before it meets a junior's pay.
+            models.Index(
+                "seniority",
+                F("salary_max_eur").desc(nulls_last=True),
+                F("published_at").desc(),
+                F("job").desc(),
+                name="searchrow_seniority_salary",
+            ),
         ]
 
     def __str__(self):

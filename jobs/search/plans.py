@@ -81,7 +81,19 @@ class PageReading:
             salary = self.in_order(
                 F(pay), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
             )
-            return rows.order_by(salary[0], "-published_at", "-job_id")
+            ordering = (salary[0], "-published_at", "-job_id")
+            seniorities = self.cleaned_data().get("seniority") or []
+            if self.walks and len(seniorities) > 1 and self.seniority_by_salary():
+                # The best paid of each seniority from its part of the seniority and salary
+                # index, then the best of those: one walk of the salary order would pass over
+                # the better paid levels first.
+                parts = [
+                    rows.filter(seniority=seniority).order_by(*ordering).values("job_id")[:needed]
+                    for seniority in seniorities
+                ]
+                best = parts[0].union(*parts[1:], all=True)
+                return SearchRow.objects.filter(job_id__in=best).order_by(*ordering)
+            return rows.order_by(*ordering)
         return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
 
     def in_order(self, key, needed: int, field, *, nulls_last=False, few=0) -> tuple:
@@ -92,9 +104,17 @@ class PageReading:
             board = max(self.board_rows, self.expected_total)  # the planner's figure may lag
             currency = self.cleaned_data().get("currency")
             if currency and field is BigIntegerField:
-                # Best paid first in one currency walks that currency's part of the index.
+                # Best paid first in one currency walks that currency's part of the index...
                 share = tag_shares().get(SearchRow.tag("currency", currency), 1.0)
                 board = max(round(board * share), self.expected_total)
+            elif field is BigIntegerField and self.seniority_by_salary():
+                # ... and at chosen seniorities, their parts.
+                shares = tag_shares()
+                share = sum(
+                    shares.get(SearchRow.tag("seniority", seniority), 1.0)
+                    for seniority in self.cleaned_data()["seniority"]
+                )
+                board = max(round(board * min(share, 1.0)), self.expected_total)
             walked = needed * board / max(self.expected_total, 1)
             # A sort reads the rows the indexes find: all matches, or those of the filters
             # other than the choices when the choices are checked on rows.

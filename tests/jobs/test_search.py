@@ -315,6 +315,40 @@ def test_both_ways_of_finding_the_newest_matches_give_the_same_page(
     assert page() == ["Support", "Kafka lead", "Remote Go", "Kafka engineer"]
 
 
+@pytest.mark.parametrize("walk_budget", [0, 10**9], ids=["sorted", "walked-per-seniority"])
+def test_best_paid_first_at_chosen_seniorities_whichever_way_the_page_is_read(
+    client, monkeypatch, walk_budget
+):
+    """Pay rises with seniority, so best paid first at "intern or mid" reads each seniority's
+    part of the salary order; pages must be those of sorting every match."""
+    monkeypatch.setattr("jobs.search.plans.WALK_BUDGET_ROWS", walk_budget)
+    monkeypatch.setattr("jobs.search.plans.SORT_ALL_UP_TO", 0)
+    pay = {"senior": range(200_000, 210_000, 1000), "mid": range(50_000, 76_000, 1000)}
+    pay["intern"] = range(40_500, 65_500, 1000)
+    expected = []
+    for seniority, salaries in pay.items():
+        for salary in salaries:
+            title = f"{seniority} {salary}"
+            PublishedJobFactory(
+                title=title,
+                seniority=seniority,
+                salary_max=salary,
+                salary_currency="EUR",
+                salary_period="year",
+            )
+            if seniority != "senior":
+                expected.append((salary, title))
+    best_first = [title for _, title in sorted(expected, key=lambda pair: -pair[0])]
+
+    def page(number, **params):
+        params = {"sort": "salary", "page": number, **params}
+        return [job.title for job in client.get(reverse("jobs:job_list"), params).context["jobs"]]
+
+    both = {"seniority": ["intern", "mid"]}
+    assert page(1, **both) + page(2, **both) + page(3, **both) == best_first
+    assert page(1, seniority="mid") == [title for title in best_first if "mid" in title][:20]
+
+
 def test_a_hyphenated_word_finds_jobs_however_they_write_it():
     PublishedJobFactory(title="Web developer", description="We render pages server side.")
     PublishedJobFactory(title="API developer", description="Server-side code in Go.")
