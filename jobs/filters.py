@@ -22,7 +22,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from careerboard.models import REFERENCE_CURRENCY, Skill
+from careerboard.models import REFERENCE_CURRENCY, Skill, skills_by_id
 from jobs.locations import country_code, location_condition, read_place_wish, searched_country
 from jobs.models import Company, Job, Location, SearchRow
 from jobs.search import sampling
@@ -49,10 +49,26 @@ CURRENCIES = [
 
 
 class SkillSlugsField(forms.ModelMultipleChoiceField):
-    """Skill slugs; an empty value (``?skill=``) means no skill filter, not a bad skill."""
+    """Skill slugs; an empty value (``?skill=``) means no skill filter, not a bad skill.
+
+    Checked against the worker's copy of the skills (careerboard/caching.py), not a query: the
+    search form gives the skills as a list, in the skills' own order.
+    """
 
     def clean(self, value):
         return super().clean([slug for slug in value or [] if slug])
+
+    def _check_values(self, value):
+        visible = {skill.slug: skill for skill in skills_by_id().values() if not skill.is_hidden}
+        for slug in value:
+            if slug not in visible:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": slug},
+                )
+        chosen = {visible[slug] for slug in value}
+        return sorted(chosen, key=lambda skill: (skill.sort_order, skill.name))
 
 
 @extend_schema_field(OpenApiTypes.STR)
