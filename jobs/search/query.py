@@ -6,6 +6,7 @@ from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db import transaction
 from django.db.models import BooleanField, F, Func
 
+from careerboard.caching import KNOWN_WORDS_COPY, worker_copy
 from careerboard.db_routers import read_connection
 
 SEARCH_CONFIG = "english"
@@ -14,6 +15,8 @@ TRAILING_WORD = re.compile(r"(?:^|\s)([^\W_]{2,})$")
 WORD = re.compile(r"[^\W_][\w+#.-]*")
 MAX_CORRECTED_WORDS = 6
 SIMILARITY_THRESHOLD = 0.2
+# Whole-word answers a worker keeps (is_known_word): a few hundred words make most searches.
+KNOWN_WORDS_KEPT = 10_000
 # A hyphen inside a word ("server-side"): searched as the word's parts, however a job spells it.
 INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 
@@ -73,8 +76,18 @@ def is_known_word(word: str, *, sample_percent: float) -> bool:
     """Whether some job has this whole word, or it is a word search ignores ("an").
 
     Looked for in that share of the rows' pages first, then in the GIN index (jobs migration
-    0010): a few milliseconds whether the word is common, rare or nowhere.
+    0010): a few milliseconds whether the word is common, rare or nowhere. Each worker keeps the
+    answers while public data stays as it was (careerboard/caching.py), up to KNOWN_WORDS_KEPT.
     """
+    answers = worker_copy(KNOWN_WORDS_COPY, dict)
+    if word not in answers:
+        if len(answers) >= KNOWN_WORDS_KEPT:
+            answers.clear()
+        answers[word] = _has_word(word, sample_percent)
+    return answers[word]
+
+
+def _has_word(word: str, sample_percent: float) -> bool:
     with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT jobs_has_word(%s::regconfig, %s, %s::real)",

@@ -149,6 +149,16 @@ def test_a_skill_renamed_in_the_admin_shows_on_every_page_at_once(visitor, rust,
     assert '<li class="tag">Rust language</li>' in text(visitor, reverse("jobs:job_list"))
 
 
+def test_a_word_searched_before_any_job_had_it_is_whole_once_one_has(visitor):
+    """Each worker remembers whether search knows a word; a new job's words count at once."""
+    PublishedJobFactory(title="JavaScript developer")
+    listing = reverse("jobs:job_list")
+    assert "JavaScript developer" in text(visitor, listing, q="java")  # as the start of a word
+    PublishedJobFactory(title="Java developer")
+    found = text(visitor, listing, q="java")
+    assert "Java developer" in found and "JavaScript developer" not in found
+
+
 def test_a_place_renamed_in_bulk_shows_on_every_page_at_once(visitor, rust_job):
     assert seen_on_every_page(visitor, rust_job, "Bombay")
     Location.objects.filter(city="Bombay").update(city="Mumbai")
