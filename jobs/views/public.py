@@ -324,8 +324,8 @@ class SkillListView(TemplateView):
 @cache_for_anonymous
 def skill_detail(request, slug):
     skill = get_object_or_404(Skill.objects.visible(), slug=slug)
-    counted = skill_job_counts()
-    open_jobs = counted.counts.get(skill.pk, 0)
+    market = skill_market(skill.pk)
+    open_jobs = market.open_jobs
     rows = SearchRow.objects.live().filter(skill_ids__contains=[skill.pk])
     jobs = Results(lambda needed: rows.order_by("-published_at", "-job_id"))
     # The count is known (or estimated, or a minute behind a passed expiry) already: the paginator
@@ -336,7 +336,6 @@ def skill_detail(request, slug):
         open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     resources = list(skill.resources.visible())
     roles = roles_needing(skill)
-    market = skill_market(skill.pk)
     together = Skill.objects.visible().in_bulk([pk for pk, _ in market.together])
     return render(
         request,
@@ -351,7 +350,7 @@ def skill_detail(request, slug):
             "resources": resources,
             "roles": roles,
             "open_jobs": open_jobs,
-            "counts_are_estimates": counted.is_estimate,
+            "counts_are_estimates": market.is_estimate,
             "canonical_url": canonical_url(request),
         },
     )
