@@ -71,27 +71,15 @@ class JobQuerySet(models.QuerySet):
         set on each job as if prefetched. The description is left in the database: a card does
         not show it, and at scale it is kilobytes per row.
         """
-        jobs = (
-            self.select_related("company")
-            .defer("description")
-            .annotate(
-                card_place_ids=RawSQL(CARD_PLACES_SQL, ()), card_skills=RawSQL(CARD_SKILLS_SQL, ())
-            )
+        return self.with_page_data().defer("description")
+
+    def with_page_data(self):
+        """A job's own page: the card data and the description, in one query as well."""
+        jobs = self.select_related("company").annotate(
+            card_place_ids=RawSQL(CARD_PLACES_SQL, ()), card_skills=RawSQL(CARD_SKILLS_SQL, ())
         )
         jobs._iterable_class = CardDataIterable
         return jobs
-
-    def with_page_data(self):
-        """A job's own page: the card data and the description."""
-        return self.select_related("company").prefetch_related(
-            "locations",
-            models.Prefetch(
-                "job_skills",
-                queryset=JobSkill.objects.select_related("skill").order_by(
-                    "-is_required", "skill__name"
-                ),
-            ),
-        )
 
 
 class CardDataIterable(ModelIterable):

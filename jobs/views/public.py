@@ -5,7 +5,18 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -16,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from careerboard.caching import cache_for_anonymous
 from careerboard.guide import roles_needing
+from careerboard.markdown import html_text
 from careerboard.models import Skill, rates_note, skills_by_id
 from careerboard.seo import canonical_url
 from jobs import counters, services
@@ -236,11 +248,11 @@ def job_detail(request, pk, slug=""):
     if slug != job.slug:
         # Only after the visibility check: the redirect names the title.
         return redirect(job, permanent=True)
-    similar = similar_jobs(job)
+    jobs = [job, *similar_jobs(job)]
     # The visitor's fit to this job and its similar ones, in one batch of queries.
-    visitor = visitor_data(request, [job, *similar], detailed=True)
+    visitor = visitor_data(request, jobs, detailed=True)
     # The job's own facts are worked out as its cards' are, and shown by the same partial.
-    facts, *cards = job_cards(request, [job, *similar], visitor=visitor)
+    facts, *cards = job_cards(request, jobs, visitor=visitor)
     response = render(
         request,
         "jobs/job_detail.html",
@@ -251,6 +263,8 @@ def job_detail(request, pk, slug=""):
             "my_fit": visitor.get(job.pk),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
+            # Its link preview, from the description already rendered for the page.
+            "description_text": html_text(job.description_html),
             "canonical_url": settings.SITE_URL + job.get_absolute_url() if job.is_public else None,
         },
     )
@@ -258,24 +272,37 @@ def job_detail(request, pk, slug=""):
     return response
 
 
-def similar_jobs(job: Job, limit=4):
-    """Recent open jobs that share the most skills with this one."""
+class SharedElements(Func):
+    """How many distinct elements two arrays have in common."""
+
+    # (SELECT count(DISTINCT element) FROM unnest(a) AS element WHERE element = ANY(b))
+    arg_joiner = ") AS element WHERE element = ANY("
+    template = "(SELECT count(DISTINCT element) FROM unnest(%(expressions)s))"
+    output_field = IntegerField()
+
+
+def similar_jobs(job: Job, limit=4) -> list[Job]:
+    """Of the newest open jobs that share a skill with this one, those that share the most,
+    then those of the same seniority, then the newest."""
     if not job.skill_ids:
         return []
-    candidates = list(
+    newest = (
         Job.objects.published()
         .filter(skill_ids__overlap=job.skill_ids)
         .exclude(pk=job.pk)
         .order_by("-published_at", "-id")
-        .values_list("id", "skill_ids", "seniority")[:60]
+        .values("id")[:60]
     )
-    wanted = set(job.skill_ids)
-    candidates.sort(
-        key=lambda row: (len(wanted & set(row[1])), row[2] == job.seniority), reverse=True
+    wanted = Value(job.skill_ids, output_field=ArrayField(BigIntegerField()))
+    return list(
+        Job.objects.filter(pk__in=newest)
+        .with_card_data()
+        .annotate(
+            shared_skills=SharedElements(F("skill_ids"), wanted),
+            same_seniority=ExpressionWrapper(Q(seniority=job.seniority), BooleanField()),
+        )
+        .order_by("-shared_skills", "-same_seniority", "-published_at", "-id")[:limit]
     )
-    ids = [row[0] for row in candidates[:limit]]
-    jobs = Job.objects.with_card_data().in_bulk(ids)
-    return [jobs[pk] for pk in ids]
 
 
 @method_decorator(cache_for_anonymous, name="dispatch")
