@@ -236,8 +236,11 @@ def count_job_views(view):
 @cache_for_anonymous
 def job_detail(request, pk, slug=""):
     job = get_object_or_404(Job.objects.with_page_data(), pk=pk)
-    is_member = request.user.is_authenticated and (
-        request.user.is_staff or job.company.members.filter(pk=request.user.pk).exists()
+    # Only a job the public cannot see asks whether its visitor manages it (or moderates).
+    is_member = (
+        not job.is_public
+        and request.user.is_authenticated
+        and (request.user.is_staff or job.company.members.filter(pk=request.user.pk).exists())
     )
     if not job.is_public and not is_member:
         # A job that was public says it has gone; one that never was does not exist.
