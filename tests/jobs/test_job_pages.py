@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from careerboard.markdown import markdown_text
 from profiles.models import Profile, ProfileSkill
-from tests.factories import ExpiredJobFactory, PublishedJobFactory, SeekerFactory, SkillFactory
+from tests.factories import (
+    AdminFactory,
+    ExpiredJobFactory,
+    PendingJobFactory,
+    PublishedJobFactory,
+    SeekerFactory,
+    SkillFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +63,31 @@ def test_the_link_preview_is_the_description_as_plain_text(client):
     preview = markdown_text(description)[:199]
     assert preview.startswith("The role You build fast pages & tests. one two")
     assert f'<meta property="og:description" content="{preview.replace("&", "&amp;")}…">' in html
+
+
+PREVIEW = "<strong>Preview.</strong>"
+
+
+@pytest.mark.parametrize("factory", [PendingJobFactory, ExpiredJobFactory])
+def test_its_members_and_moderators_preview_a_job_the_public_cannot_see(
+    client, company, member, factory
+):
+    job = factory(company=company, title="Hidden role")
+    assert client.get(job.get_absolute_url()).status_code in (404, 410)
+    for user in (SeekerFactory(), member, AdminFactory()):
+        client.force_login(user)
+        response = client.get(job.get_absolute_url())
+        may_preview = user == member or user.is_staff
+        assert (response.status_code == 200) == may_preview
+        assert (PREVIEW in response.content.decode()) == may_preview
+
+
+def test_a_member_sees_a_public_job_as_everyone_does(client, company, member):
+    job = PublishedJobFactory(company=company, title="Open role")
+    client.force_login(member)
+    html = client.get(job.get_absolute_url()).content.decode()
+    assert "Open role" in html
+    assert PREVIEW not in html
 
 
 def board_of(n: int):
