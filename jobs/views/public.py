@@ -366,13 +366,17 @@ def skill_detail(request, slug):
         open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     resources = list(skill.resources.visible())
     roles = roles_needing(skill)
-    together = Skill.objects.visible().in_bulk([pk for pk, _ in market.together])
+    skills = skills_by_id()
     return render(
         request,
         "jobs/skill_detail.html",
         {
             "skill": skill,
-            "together": [(together[pk], n) for pk, n in market.together if pk in together],
+            "together": [
+                (skills[pk], n)
+                for pk, n in market.together
+                if pk in skills and not skills[pk].is_hidden
+            ],
             "market": market,
             "page": page,
             "jobs": page.object_list,
