@@ -41,6 +41,7 @@ from jobs.models import (
     Company,
     Job,
     SearchRow,
+    attach_card_data,
 )
 from jobs.pagination import MAX_BROWSABLE_RESULTS, PAGE_SIZE, KnownCountPaginator
 from jobs.search.plans import RANK_CANDIDATES, Results, Sort
@@ -235,7 +236,7 @@ def count_job_views(view):
 @count_job_views
 @cache_for_anonymous
 def job_detail(request, pk, slug=""):
-    job = get_object_or_404(Job.objects.with_page_data(), pk=pk)
+    job = get_object_or_404(Job.objects.with_card_ids(), pk=pk)
     # Only a job the public cannot see asks whether its visitor manages it (or moderates).
     is_member = (
         not job.is_public
@@ -252,6 +253,8 @@ def job_detail(request, pk, slug=""):
         # Only after the visibility check: the redirect names the title.
         return redirect(job, permanent=True)
     jobs = [job, *similar_jobs(job)]
+    # Their places and skills, named once for all of them.
+    attach_card_data(jobs)
     # The visitor's fit to this job and its similar ones, in one batch of queries.
     visitor = visitor_data(request, jobs, detailed=True)
     # The job's own facts are worked out as its cards' are, and shown by the same partial.
@@ -286,7 +289,7 @@ class SharedElements(Func):
 
 def similar_jobs(job: Job, limit=4) -> list[Job]:
     """Of the newest open jobs that share a skill with this one, those that share the most,
-    then those of the same seniority, then the newest."""
+    then those of the same seniority, then the newest; their places and skills not yet named."""
     if not job.skill_ids:
         return []
     newest = (
@@ -299,7 +302,8 @@ def similar_jobs(job: Job, limit=4) -> list[Job]:
     wanted = Value(job.skill_ids, output_field=ArrayField(BigIntegerField()))
     return list(
         Job.objects.filter(pk__in=newest)
-        .with_card_data()
+        .with_card_ids()
+        .defer("description")
         .annotate(
             shared_skills=SharedElements(F("skill_ids"), wanted),
             same_seniority=ExpressionWrapper(Q(seniority=job.seniority), BooleanField()),

@@ -107,9 +107,9 @@ def test_the_job_page_reads_the_same_few_queries_whatever_it_shows(
 ):
     job = board_of(similar)
     # The job with its company and the ids of its places and skills, and the similar jobs
-    # likewise, each naming their skills and places from the worker's copies (read afresh for
-    # each in tests, which turn caches off).
-    with django_assert_max_num_queries(5):
+    # likewise; then their skills and places, named once for all of them from the worker's
+    # copies (which tests read afresh: they turn caches off).
+    with django_assert_max_num_queries(4):
         response = client.get(job.get_absolute_url())
     assert len(response.context["cards"]) == min(similar, 4)
 
@@ -121,8 +121,8 @@ def test_a_seekers_job_page_keeps_a_fixed_query_count(client, django_assert_max_
     for skill in job.skills.all()[:2]:
         ProfileSkill.objects.create(profile=profile, skill=skill, level=3)
     client.force_login(seeker)
-    # The public page's five, then the session, the user and what the seeker's fit needs.
-    with django_assert_max_num_queries(14):
+    # The public page's four, then the session, the user and what the seeker's fit needs.
+    with django_assert_max_num_queries(13):
         response = client.get(job.get_absolute_url())
     assert response.context["my_fit"]["seeker"]
     assert len(response.context["cards"]) == 4
