@@ -40,4 +40,9 @@ def render_markdown(text: str) -> str:
 
 def markdown_text(text: str) -> str:
     """Markdown as plain text on one line, for link previews: no markup, no entities."""
-    return " ".join(html.unescape(strip_tags(render_markdown(text))).split())
+    return html_text(render_markdown(text))
+
+
+def html_text(rendered: str) -> str:
+    """What render_markdown() gave, as markdown_text() gives it, without rendering it again."""
+    return " ".join(html.unescape(strip_tags(rendered)).split())

@@ -11,7 +11,6 @@ marked as estimates; either way they are kept until public data changes (careerb
 
 from dataclasses import dataclass, field
 
-from django.db.models import Aggregate, Count, F, FloatField, Func
 from django.http import QueryDict
 
 from careerboard.caching import (
@@ -24,7 +23,7 @@ from careerboard.db_routers import read_connection
 from careerboard.models import CareerRole, SalaryFigure, Skill
 from jobs.filters import JobFilterSet
 from jobs.models import Job, SearchRow
-from jobs.search.sampling import run_sampled, sample_percent, sampled_sql
+from jobs.search.sampling import sample_percent, sampled_sql
 
 Level = SalaryFigure.Level
 # A job's seniority, in the steps the career pages (and the documents' figures) use.
@@ -38,6 +37,8 @@ LEVEL_OF_SENIORITY = {
 TOP_SKILLS = 10
 TOP_SKILLS_PER_LEVEL = 8
 CURRENCIES_SHOWN = 3
+CURRENCIES_PER_SKILL = 2
+TOGETHER_SHOWN = 8
 
 
 @dataclass(frozen=True)
@@ -250,73 +251,65 @@ def _count(roles: list[CareerRole]) -> RoleJobCounts:
     )
 
 
-def advertised_pay(matching, percent: float | None, currencies: int = 3) -> list[AdvertisedPay]:
-    """Quartiles of the yearly midpoints advertised by these jobs, for their main currencies."""
-    scale = 100.0 / percent if percent else 1.0
-    midpoint = (F("salary_min_annual") + F("salary_max_annual")) / 2.0
-    rows = run_sampled(
-        matching.filter(salary_min_annual__isnull=False, salary_max_annual__isnull=False)
-        .order_by()
-        .values("salary_currency")
-        .annotate(
-            jobs=Count("job_id"),
-            low=Percentile(midpoint, fraction=0.25),
-            median=Percentile(midpoint, fraction=0.5),
-            high=Percentile(midpoint, fraction=0.75),
-        )
-        .order_by("-jobs", "salary_currency")[:currencies],
-        percent,
-    )
-    return [
-        AdvertisedPay(
-            currency=row["salary_currency"],
-            jobs=round(row["jobs"] * scale),
-            low=round(row["low"]),
-            median=round(row["median"]),
-            high=round(row["high"]),
-        )
-        for row in rows
-    ]
-
-
 @dataclass(frozen=True)
 class SkillMarket:
+    open_jobs: int  # asking for the skill, as the skill list counts them
     together: list[tuple[int, int]]  # (skill id, open jobs asking for both)
     pay: list[AdvertisedPay]
     is_estimate: bool
 
 
 def skill_market(skill_id: int) -> SkillMarket:
-    """Skills that open jobs ask for together with this one, and what those jobs pay."""
+    """Open jobs asking for this skill, the skills they ask for with it, and what they pay."""
     return remembered(SKILL_MARKET_PREFIX, skill_id, lambda: _skill_market(skill_id))
 
 
+SKILL_FIGURES_SQL = """
+WITH s AS MATERIALIZED (
+    SELECT salary_currency AS currency, (salary_min_annual + salary_max_annual) / 2.0 AS midpoint,
+           skill_ids
+    FROM ({matching}) AS matching
+)
+SELECT 'jobs', NULL, count(*)::float8, NULL::float8, NULL::float8, NULL::float8 FROM s
+UNION ALL
+(SELECT 'together', other::text, count(*), NULL, NULL, NULL
+ FROM s, unnest(s.skill_ids) AS other WHERE other <> %s
+ GROUP BY other ORDER BY count(*) DESC, other LIMIT %s)
+UNION ALL
+(SELECT 'pay', currency, count(*),
+        percentile_cont(0.25) WITHIN GROUP (ORDER BY midpoint),
+        percentile_cont(0.5) WITHIN GROUP (ORDER BY midpoint),
+        percentile_cont(0.75) WITHIN GROUP (ORDER BY midpoint)
+ FROM s WHERE midpoint IS NOT NULL GROUP BY currency ORDER BY count(*) DESC, currency LIMIT %s)
+"""
+
+
 def _skill_market(skill_id: int) -> SkillMarket:
+    """The count, the skills asked for together and the pay in one pass over the skill's rows
+    (over the sample of pages the skill list counts, on a large board): one read of the table's
+    pages instead of one per figure."""
     percent = sample_percent(5)
     scale = 100.0 / percent if percent else 1.0
-    matching = SearchRow.objects.live().filter(skill_ids__contains=[skill_id])
-    together = run_sampled(
-        matching.order_by()
-        .annotate(other=Func(F("skill_ids"), function="unnest"))
-        .values("other")
-        .annotate(n=Count("*"))
-        .order_by("-n", "other")[:9],
-        percent,
+    sql, params = (
+        SearchRow.objects.live()
+        .filter(skill_ids__contains=[skill_id])
+        .order_by()
+        .values("salary_currency", "salary_min_annual", "salary_max_annual", "skill_ids")
+        .query.sql_with_params()
     )
+    statement = SKILL_FIGURES_SQL.format(matching=sampled_sql(sql, percent))
+    with read_connection().cursor() as cursor:
+        cursor.execute(statement, [*params, skill_id, TOGETHER_SHOWN, CURRENCIES_PER_SKILL])
+        rows = cursor.fetchall()
+    figures = {"jobs": [], "together": [], "pay": []}
+    for kind, *values in rows:
+        figures[kind].append(values)
     return SkillMarket(
-        together=[
-            (row["other"], round(row["n"] * scale)) for row in together if row["other"] != skill_id
-        ][:8],
-        pay=advertised_pay(matching, percent, currencies=2),
+        open_jobs=round(figures["jobs"][0][1] * scale),
+        together=[(int(other), round(n * scale)) for other, n, *_ in figures["together"]],
+        pay=[
+            AdvertisedPay(currency, round(n * scale), round(low), round(median), round(high))
+            for currency, n, low, median, high in figures["pay"]
+        ],
         is_estimate=percent is not None,
     )
-
-
-class Percentile(Aggregate):
-    """percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression, *, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), output_field=FloatField(), **extra)

@@ -31,6 +31,7 @@ from jobs.models.postings import (
     Location,
     Workplace,
     annualised,
+    attach_card_data,
 )
 from jobs.models.search import (
     SearchRow,
@@ -67,5 +68,6 @@ __all__ = [
     "SearchTerm",
     "Workplace",
     "annualised",
+    "attach_card_data",
     "private_storage",
 ]

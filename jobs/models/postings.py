@@ -71,26 +71,20 @@ class JobQuerySet(models.QuerySet):
         set on each job as if prefetched. The description is left in the database: a card does
         not show it, and at scale it is kilobytes per row.
         """
-        jobs = (
-            self.select_related("company")
-            .defer("description")
-            .annotate(
-                card_place_ids=RawSQL(CARD_PLACES_SQL, ()), card_skills=RawSQL(CARD_SKILLS_SQL, ())
-            )
-        )
+        return self.with_page_data().defer("description")
+
+    def with_page_data(self):
+        """A job's own page: the card data and the description, in one query as well."""
+        jobs = self.with_card_ids()
         jobs._iterable_class = CardDataIterable
         return jobs
 
-    def with_page_data(self):
-        """A job's own page: the card data and the description."""
-        return self.select_related("company").prefetch_related(
-            "locations",
-            models.Prefetch(
-                "job_skills",
-                queryset=JobSkill.objects.select_related("skill").order_by(
-                    "-is_required", "skill__name"
-                ),
-            ),
+    def with_card_ids(self):
+        """Jobs, their companies and the ids of their places and skills: for a page that reads
+        its jobs in several queries and names their places and skills once for all of them
+        (`attach_card_data`)."""
+        return self.select_related("company").annotate(
+            card_place_ids=RawSQL(CARD_PLACES_SQL, ()), card_skills=RawSQL(CARD_SKILLS_SQL, ())
         )
 
 
@@ -100,20 +94,25 @@ class CardDataIterable(ModelIterable):
 
     def __iter__(self):
         jobs = list(super().__iter__())
-        places = places_by_id({pk for job in jobs for pk in job.card_place_ids})
-        skills = skills_by_id()
-        for job in jobs:
-            job_skills = []
-            for pk, skill_id, required in job.card_skills:
-                job_skill = JobSkill.from_db(
-                    job._state.db, None, (pk, job.pk, skill_id, bool(required))
-                )
-                job_skill._state.fields_cache.update(job=job, skill=skills[skill_id])
-                job_skills.append(job_skill)
-            job_skills.sort(key=lambda job_skill: (not job_skill.is_required, job_skill.skill.name))
-            as_prefetched(job, "job_skills", job_skills)
-            as_prefetched(job, "locations", [places[pk] for pk in job.card_place_ids])
+        attach_card_data(jobs)
         yield from jobs
+
+
+def attach_card_data(jobs: list["Job"]) -> None:
+    """Sets on jobs read `with_card_ids()` their places and skills, as if prefetched."""
+    places = places_by_id({pk for job in jobs for pk in job.card_place_ids})
+    skills = skills_by_id()
+    for job in jobs:
+        job_skills = []
+        for pk, skill_id, required in job.card_skills:
+            job_skill = JobSkill.from_db(
+                job._state.db, None, (pk, job.pk, skill_id, bool(required))
+            )
+            job_skill._state.fields_cache.update(job=job, skill=skills[skill_id])
+            job_skills.append(job_skill)
+        job_skills.sort(key=lambda job_skill: (not job_skill.is_required, job_skill.skill.name))
+        as_prefetched(job, "job_skills", job_skills)
+        as_prefetched(job, "locations", [places[pk] for pk in job.card_place_ids])
 
 
 def as_prefetched(instance: models.Model, relation: str, objects: list) -> None:

@@ -5,7 +5,18 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
@@ -16,6 +27,7 @@ from django_ratelimit.decorators import ratelimit
 
 from careerboard.caching import cache_for_anonymous
 from careerboard.guide import roles_needing
+from careerboard.markdown import html_text
 from careerboard.models import Skill, rates_note, skills_by_id
 from careerboard.seo import canonical_url
 from jobs import counters, services
@@ -29,6 +41,7 @@ from jobs.models import (
     Company,
     Job,
     SearchRow,
+    attach_card_data,
 )
 from jobs.pagination import MAX_BROWSABLE_RESULTS, PAGE_SIZE, KnownCountPaginator
 from jobs.search.plans import RANK_CANDIDATES, Results, Sort
@@ -223,9 +236,12 @@ def count_job_views(view):
 @count_job_views
 @cache_for_anonymous
 def job_detail(request, pk, slug=""):
-    job = get_object_or_404(Job.objects.with_page_data(), pk=pk)
-    is_member = request.user.is_authenticated and (
-        request.user.is_staff or job.company.members.filter(pk=request.user.pk).exists()
+    job = get_object_or_404(Job.objects.with_card_ids(), pk=pk)
+    # Only a job the public cannot see asks whether its visitor manages it (or moderates).
+    is_member = (
+        not job.is_public
+        and request.user.is_authenticated
+        and (request.user.is_staff or job.company.members.filter(pk=request.user.pk).exists())
     )
     if not job.is_public and not is_member:
         # A job that was public says it has gone; one that never was does not exist.
@@ -236,11 +252,13 @@ def job_detail(request, pk, slug=""):
     if slug != job.slug:
         # Only after the visibility check: the redirect names the title.
         return redirect(job, permanent=True)
-    similar = similar_jobs(job)
+    jobs = [job, *similar_jobs(job)]
+    # Their places and skills, named once for all of them.
+    attach_card_data(jobs)
     # The visitor's fit to this job and its similar ones, in one batch of queries.
-    visitor = visitor_data(request, [job, *similar], detailed=True)
+    visitor = visitor_data(request, jobs, detailed=True)
     # The job's own facts are worked out as its cards' are, and shown by the same partial.
-    facts, *cards = job_cards(request, [job, *similar], visitor=visitor)
+    facts, *cards = job_cards(request, jobs, visitor=visitor)
     response = render(
         request,
         "jobs/job_detail.html",
@@ -251,6 +269,8 @@ def job_detail(request, pk, slug=""):
             "my_fit": visitor.get(job.pk),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
+            # Its link preview, from the description already rendered for the page.
+            "description_text": html_text(job.description_html),
             "canonical_url": settings.SITE_URL + job.get_absolute_url() if job.is_public else None,
         },
     )
@@ -258,24 +278,38 @@ def job_detail(request, pk, slug=""):
     return response
 
 
-def similar_jobs(job: Job, limit=4):
-    """Recent open jobs that share the most skills with this one."""
+class SharedElements(Func):
+    """How many distinct elements two arrays have in common."""
+
+    # (SELECT count(DISTINCT element) FROM unnest(a) AS element WHERE element = ANY(b))
+    arg_joiner = ") AS element WHERE element = ANY("
+    template = "(SELECT count(DISTINCT element) FROM unnest(%(expressions)s))"
+    output_field = IntegerField()
+
+
+def similar_jobs(job: Job, limit=4) -> list[Job]:
+    """Of the newest open jobs that share a skill with this one, those that share the most,
+    then those of the same seniority, then the newest; their places and skills not yet named."""
     if not job.skill_ids:
         return []
-    candidates = list(
+    newest = (
         Job.objects.published()
         .filter(skill_ids__overlap=job.skill_ids)
         .exclude(pk=job.pk)
         .order_by("-published_at", "-id")
-        .values_list("id", "skill_ids", "seniority")[:60]
+        .values("id")[:60]
     )
-    wanted = set(job.skill_ids)
-    candidates.sort(
-        key=lambda row: (len(wanted & set(row[1])), row[2] == job.seniority), reverse=True
+    wanted = Value(job.skill_ids, output_field=ArrayField(BigIntegerField()))
+    return list(
+        Job.objects.filter(pk__in=newest)
+        .with_card_ids()
+        .defer("description")
+        .annotate(
+            shared_skills=SharedElements(F("skill_ids"), wanted),
+            same_seniority=ExpressionWrapper(Q(seniority=job.seniority), BooleanField()),
+        )
+        .order_by("-shared_skills", "-same_seniority", "-published_at", "-id")[:limit]
     )
-    ids = [row[0] for row in candidates[:limit]]
-    jobs = Job.objects.with_card_data().in_bulk(ids)
-    return [jobs[pk] for pk in ids]
 
 
 @method_decorator(cache_for_anonymous, name="dispatch")
@@ -324,8 +358,8 @@ class SkillListView(TemplateView):
 @cache_for_anonymous
 def skill_detail(request, slug):
     skill = get_object_or_404(Skill.objects.visible(), slug=slug)
-    counted = skill_job_counts()
-    open_jobs = counted.counts.get(skill.pk, 0)
+    market = skill_market(skill.pk)
+    open_jobs = market.open_jobs
     rows = SearchRow.objects.live().filter(skill_ids__contains=[skill.pk])
     jobs = Results(lambda needed: rows.order_by("-published_at", "-job_id"))
     # The count is known (or estimated, or a minute behind a passed expiry) already: the paginator
@@ -336,14 +370,17 @@ def skill_detail(request, slug):
         open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     resources = list(skill.resources.visible())
     roles = roles_needing(skill)
-    market = skill_market(skill.pk)
-    together = Skill.objects.visible().in_bulk([pk for pk, _ in market.together])
+    skills = skills_by_id()
     return render(
         request,
         "jobs/skill_detail.html",
         {
             "skill": skill,
-            "together": [(together[pk], n) for pk, n in market.together if pk in together],
+            "together": [
+                (skills[pk], n)
+                for pk, n in market.together
+                if pk in skills and not skills[pk].is_hidden
+            ],
             "market": market,
             "page": page,
             "jobs": page.object_list,
@@ -351,7 +388,7 @@ def skill_detail(request, slug):
             "resources": resources,
             "roles": roles,
             "open_jobs": open_jobs,
-            "counts_are_estimates": counted.is_estimate,
+            "counts_are_estimates": market.is_estimate,
             "canonical_url": canonical_url(request),
         },
     )

@@ -4,10 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db.models import Prefetch
 from django.urls import reverse
 
 from careerboard.models import Resource
-from jobs.models import Job
+from jobs.models import Job, JobSkill
 from profiles.models import Profile, ProfileSkill
 from tests.factories import PublishedJobFactory, SeekerFactory, SkillFactory
 
@@ -84,11 +85,11 @@ def test_a_seeker_sees_the_match_and_the_missing_skills_linked_and_the_job_page_
     ) in job_page
 
 
-def test_cards_read_places_and_skills_in_the_order_and_with_the_names_of_the_job_page(
+def test_cards_read_places_and_skills_in_the_order_and_with_the_names_a_prefetch_gives(
     django_assert_num_queries,
 ):
     """with_card_data reads ids beside each job instead of prefetching: the same places and
-    skills, in the same order, as the job page's prefetch gives."""
+    skills, in the same order, as a prefetch gives."""
     jobs = [
         PublishedJobFactory(
             places=["Paris, France", "Berlin, Germany", "Austin, Texas, United States"],
@@ -98,7 +99,19 @@ def test_cards_read_places_and_skills_in_the_order_and_with_the_names_of_the_job
         PublishedJobFactory(places=[], skills=[]),
     ]
     ids = [job.pk for job in jobs]
-    prefetched = Job.objects.with_page_data().in_bulk(ids)
+    prefetched = (
+        Job.objects.select_related("company")
+        .prefetch_related(
+            "locations",
+            Prefetch(
+                "job_skills",
+                queryset=JobSkill.objects.select_related("skill").order_by(
+                    "-is_required", "skill__name"
+                ),
+            ),
+        )
+        .in_bulk(ids)
+    )
     with django_assert_num_queries(3):  # the jobs, then the skills and the places they name
         read = Job.objects.with_card_data().in_bulk(ids)
         for pk, job in read.items():

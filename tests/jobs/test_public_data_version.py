@@ -206,3 +206,10 @@ def test_the_version_moves_once_the_change_commits():
         Job.objects.filter(pk=job.pk).update(title="Systems lead, platform")
         assert public_version() == before
     assert public_version() == before + 1
+
+
+def test_a_new_job_counts_on_its_skill_page_at_once(visitor, rust, rust_job):
+    url = reverse("skill_detail", args=["rust"])
+    assert "1 open job asking for Rust" in text(visitor, url)
+    PublishedJobFactory(title="Compiler engineer", skills=[rust])
+    assert "2 open jobs asking for Rust" in text(visitor, url)

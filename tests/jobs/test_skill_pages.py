@@ -79,3 +79,12 @@ def test_skill_page_shows_skills_asked_for_together_and_the_median_salary(client
     (eur,) = response.context["market"].pay
     assert (eur.currency, eur.median, eur.jobs) == ("EUR", 60_000, 2)
     assert "EUR 60,000 a year" in response.content.decode()
+
+
+def test_a_hidden_skill_is_not_shown_as_asked_for_together(client, board):
+    _, go = board
+    go.is_hidden = True
+    go.save()
+    response = client.get(reverse("skill_detail", args=["python"]))
+    assert response.context["together"] == []
+    assert reverse("skill_detail", args=["go"]) not in response.content.decode()
