@@ -67,32 +67,10 @@ def country_names(codes) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-@register.filter
-def bound_field(form, name):
-    """The form's field called `name`, for templates that hold the name in a variable."""
-    try:
-        return form[name]
-    except KeyError:
-        return None
-
-
 @register.simple_tag
 def page_numbers(page):
     """The page numbers around the current one, with `…` standing for the gaps."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-
-
-@register.simple_tag
-def skill_options(top_skills, selected):
-    """The skills to offer as filters: the most asked for, then any chosen ones not among them.
-
-    Yields (skill, count or None, checked).
-    """
-    chosen = {skill.slug for skill in selected or ()}
-    options = [(skill, count, skill.slug in chosen) for skill, count in top_skills]
-    shown = {skill.slug for skill, _count in top_skills}
-    options += [(skill, None, True) for skill in selected or () if skill.slug not in shown]
-    return options
 
 
 @register.filter

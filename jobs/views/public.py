@@ -102,7 +102,9 @@ def job_list(request):
             "cards": job_cards(request, page.object_list, rates=rates),
             "rates_note": rates_note(rates) if across_currencies else "",
             "counts": counts,
-            "facets": facet_table(filterset, stats),
+            "facets": facet_table(filterset, stats, estimate=is_estimate),
+            "skill_options": skill_facet(stats.top_skills, data.get("skill"), estimate=is_estimate),
+            "currency_options": currency_options(filterset.form),
             "active_filters": active_filter_count(filterset),
             "top_skills": stats.top_skills,
             "stats": stats,
@@ -179,31 +181,80 @@ def active_filter_count(filterset) -> int:
     return count
 
 
-def facet_table(filterset, stats):
-    """For the template: each facet's options with their counts and whether they are ticked."""
+def _count_text(count: int, estimate: bool) -> str:
+    return f"{'≈' if estimate else ''}{count:,}"
+
+
+def facet_table(filterset, stats, *, estimate: bool) -> list[dict]:
+    """For the template: each facet's options with their counts, ids and whether they are ticked,
+    worked out here so that the template only writes them out."""
     data = filterset.cleaned_data()
+    form = filterset.form
     table = []
     for facet in JobFilterSet.FACETS:
         chosen = data.get(facet) or []
         chosen = [chosen] if isinstance(chosen, str) else chosen
-        options = [
-            {
-                "value": value,
-                "label": label,
-                "count": stats.facets[facet][value],
-                "checked": value in chosen,
-            }
-            for value, label in filterset.facet_choices(facet)
-        ]
+        options = []
+        for number, (value, label) in enumerate(filterset.facet_choices(facet), start=1):
+            count = stats.facets[facet][value]
+            checked = value in chosen
+            options.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "id": f"f-{facet}-{number}",
+                    "count": _count_text(count, estimate),
+                    "checked": checked,
+                    "is_empty": not count and not checked and not estimate,
+                }
+            )
+        field = form[facet]
+        multiple = facet != "posted"
         table.append(
             {
                 "name": facet,
                 "label": filterset.filters[facet].label or facet.replace("_", " ").capitalize(),
-                "multiple": facet != "posted",
+                "multiple": multiple,
+                "input_type": "checkbox" if multiple else "radio",
+                "errors": field.errors,
+                "any_checked": not field.value(),
+                "any_label": getattr(field.field, "empty_label", None) or "Any",
                 "options": options,
             }
         )
     return table
+
+
+def skill_facet(top_skills, selected, *, estimate: bool) -> list[dict]:
+    """The skills to offer as filters: the most asked for, with their counts, then any chosen
+    ones not among them (without a count)."""
+    chosen = {skill.slug for skill in selected or ()}
+    options = [
+        {
+            "slug": skill.slug,
+            "name": skill.name,
+            "count": _count_text(count, estimate),
+            "checked": skill.slug in chosen,
+        }
+        for skill, count in top_skills
+    ]
+    shown = {skill.slug for skill, _count in top_skills}
+    options += [
+        {"slug": skill.slug, "name": skill.name, "count": "", "checked": True}
+        for skill in selected or ()
+        if skill.slug not in shown
+    ]
+    return options
+
+
+def currency_options(form) -> list[dict]:
+    """The currency filter's choices, the chosen one (or "any", when none is) selected."""
+    value = form["currency"].value()
+    chosen = "" if value is None else str(value)
+    return [
+        {"value": str(code), "label": label, "selected": str(code) == chosen}
+        for code, label in form.fields["currency"].choices
+    ]
 
 
 def count_job_views(view):
