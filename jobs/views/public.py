@@ -18,6 +18,7 @@ from careerboard.caching import cache_for_anonymous
 from careerboard.guide import roles_needing
 from careerboard.models import Skill, rates_note
 from careerboard.seo import canonical_url
+from careerboard.templatetags.board import page_numbers
 from jobs import counters, services
 from jobs.cards import exchange_rates, job_cards, visitor_data
 from jobs.filters import JobFilterSet
@@ -84,6 +85,7 @@ def job_list(request):
     where, place_note = _place_words(filterset.cleaned_data().get("location") or "", total)
     params = request.GET.copy()
     params.pop("page", None)
+    query_params = params.urlencode()
     counts = {"total": total, "is_estimate": is_estimate}
     # Which rates "any currency" compares salaries at, named (with their day) only when a salary
     # sort or filter compares across currencies; the filter's own help stays general.
@@ -113,7 +115,10 @@ def job_list(request):
             "place_note": place_note,
             "suggestion": suggestion,
             "suggestion_params": _with(params, q=suggestion) if suggestion else "",
-            "query_params": params.urlencode(),
+            "query_params": query_params,
+            "keywords": filterset.form["q"].value(),
+            "page_url": f"?{query_params}&page=" if query_params else "?page=",
+            "page_links": page_links(page),
             "sort": filterset.sort_order,
             "canonical_url": canonical_url(request, params=SEARCH_FILTERS),
         },
@@ -179,6 +184,18 @@ def active_filter_count(filterset) -> int:
             continue
         count += len(value) if isinstance(value, list | tuple | QuerySet) else 1
     return count
+
+
+def page_links(page) -> list[dict]:
+    """The pagination's numbers around the current page, a gap standing for those left out."""
+    return [
+        {
+            "number": number,
+            "current": number == page.number,
+            "gap": number == page.paginator.ELLIPSIS,
+        }
+        for number in page_numbers(page)
+    ]
 
 
 def _count_text(count: int, estimate: bool) -> str:
