@@ -55,6 +55,10 @@ class Card:
     company_url: str
     logo: Logo
     places: str
+    # The display names of the job's choices, read once here rather than by the template.
+    workplace_label: str
+    employment_type_label: str
+    seniority_label: str
     salary: str
     # "about EUR 28,000 a year" for pay in another currency, and the rate it was converted at.
     salary_in_euros: str
@@ -152,6 +156,9 @@ def _card(
         company_url=urls[1],
         logo=logo,
         places=places,
+        workplace_label=job.get_workplace_display(),
+        employment_type_label=job.get_employment_type_display(),
+        seniority_label=job.get_seniority_display(),
         salary=salary_range(job),
         salary_in_euros=in_euros,
         salary_rate=rate,

@@ -162,7 +162,7 @@ def visitor_card_data(request, jobs: list[Job], detailed: bool) -> dict[int, dic
 
     def application(pk: int) -> dict:
         if pk not in applied:
-            return {}
+            return {"applied_on": ""}
         sent = timezone.localtime(applied[pk])
         return {
             "applied_on": dateformat.format(sent, "j F Y"),

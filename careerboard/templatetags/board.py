@@ -1,8 +1,11 @@
-"""Presentation filters for the board's pages: salaries, dates, countries and search controls."""
+"""Presentation filters for the board's pages: salaries, dates, countries and search controls, and
+a tag that writes a partial out in place."""
 
 from datetime import timedelta
 
 from django import template
+from django.template import Engine
+from django.template.base import token_kwargs
 from django.utils import timezone
 from django.utils.timesince import timesince
 from django_countries import countries
@@ -67,32 +70,10 @@ def country_names(codes) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-@register.filter
-def bound_field(form, name):
-    """The form's field called `name`, for templates that hold the name in a variable."""
-    try:
-        return form[name]
-    except KeyError:
-        return None
-
-
 @register.simple_tag
 def page_numbers(page):
     """The page numbers around the current one, with `…` standing for the gaps."""
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-
-
-@register.simple_tag
-def skill_options(top_skills, selected):
-    """The skills to offer as filters: the most asked for, then any chosen ones not among them.
-
-    Yields (skill, count or None, checked).
-    """
-    chosen = {skill.slug for skill in selected or ()}
-    options = [(skill, count, skill.slug in chosen) for skill, count in top_skills]
-    shown = {skill.slug for skill, _count in top_skills}
-    options += [(skill, None, True) for skill in selected or () if skill.slug not in shown]
-    return options
 
 
 @register.filter
@@ -105,3 +86,35 @@ def required_skills(job) -> list:
 def optional_skills(job) -> list:
     """The skills a job would like but does not require, from its prefetched `job_skills`."""
     return [job_skill.skill for job_skill in job.job_skills.all() if not job_skill.is_required]
+
+
+class InPlaceNode(template.Node):
+    def __init__(self, nodelist, extra_context):
+        self.nodelist = nodelist
+        self.extra_context = extra_context
+
+    def render(self, context):
+        values = {name: value.resolve(context) for name, value in self.extra_context.items()}
+        with context.push(**values):
+            return self.nodelist.render(context)
+
+
+@register.tag
+def in_place(parser, token):
+    """`{% in_place "jobs/_job_facts.html" salary_class="job-card-salary" %}`: the partial rendered
+    as if its markup were written here, in this context with these names added.
+
+    The partial is read once, when the template holding the tag is compiled, where `{% include %}`
+    finds and renders it on every use, which in a loop over twenty cards costs as much as the
+    cards' own markup. For partials without blocks; the name must be a quoted string.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes a quoted template name")
+    extra_context = token_kwargs(bits[2:], parser)
+    if len(extra_context) != len(bits) - 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes name=value pairs after the name")
+    loader = parser.origin.loader
+    engine = loader.engine if loader else Engine.get_default()
+    partial = engine.get_template(bits[1][1:-1])
+    return InPlaceNode(partial.nodelist, extra_context)

@@ -65,6 +65,9 @@ def _preview(form: JobForm, company: Company) -> dict:
         "facts": {
             "job": job,
             "places": "; ".join(data.get("places", [])),
+            "workplace_label": job.get_workplace_display(),
+            "employment_type_label": job.get_employment_type_display(),
+            "seniority_label": job.get_seniority_display(),
             "salary": salary_range(job),
         },
         "locations": data.get("places", []),

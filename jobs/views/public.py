@@ -30,6 +30,7 @@ from careerboard.guide import roles_needing
 from careerboard.markdown import html_text
 from careerboard.models import Skill, rates_note, skills_by_id
 from careerboard.seo import canonical_url
+from careerboard.templatetags.board import page_numbers
 from jobs import counters, services
 from jobs.cards import exchange_rates, job_cards, visitor_data
 from jobs.filters import JobFilterSet
@@ -98,6 +99,7 @@ def job_list(request):
     where, place_note = _place_words(filterset.cleaned_data().get("location") or "", total)
     params = request.GET.copy()
     params.pop("page", None)
+    query_params = params.urlencode()
     counts = {"total": total, "is_estimate": is_estimate}
     # Which rates "any currency" compares salaries at, named (with their day) only when a salary
     # sort or filter compares across currencies; the filter's own help stays general.
@@ -116,7 +118,9 @@ def job_list(request):
             "cards": job_cards(request, page.object_list, rates=rates),
             "rates_note": rates_note(rates) if across_currencies else "",
             "counts": counts,
-            "facets": facet_table(filterset, stats),
+            "facets": facet_table(filterset, stats, estimate=is_estimate),
+            "skill_options": skill_facet(stats.top_skills, data.get("skill"), estimate=is_estimate),
+            "currency_options": currency_options(filterset.form),
             "active_filters": active_filter_count(filterset),
             "top_skills": stats.top_skills,
             "stats": stats,
@@ -125,7 +129,10 @@ def job_list(request):
             "place_note": place_note,
             "suggestion": suggestion,
             "suggestion_params": _with(params, q=suggestion) if suggestion else "",
-            "query_params": params.urlencode(),
+            "query_params": query_params,
+            "keywords": filterset.form["q"].value(),
+            "page_url": f"?{query_params}&page=" if query_params else "?page=",
+            "page_links": page_links(page),
             "sort": filterset.sort_order,
             "canonical_url": canonical_url(request, params=SEARCH_FILTERS),
         },
@@ -193,31 +200,92 @@ def active_filter_count(filterset) -> int:
     return count
 
 
-def facet_table(filterset, stats):
-    """For the template: each facet's options with their counts and whether they are ticked."""
+def page_links(page) -> list[dict]:
+    """The pagination's numbers around the current page, a gap standing for those left out."""
+    return [
+        {
+            "number": number,
+            "current": number == page.number,
+            "gap": number == page.paginator.ELLIPSIS,
+        }
+        for number in page_numbers(page)
+    ]
+
+
+def _count_text(count: int, estimate: bool) -> str:
+    return f"{'≈' if estimate else ''}{count:,}"
+
+
+def facet_table(filterset, stats, *, estimate: bool) -> list[dict]:
+    """For the template: each facet's options with their counts, ids and whether they are ticked,
+    worked out here so that the template only writes them out."""
     data = filterset.cleaned_data()
+    form = filterset.form
     table = []
     for facet in JobFilterSet.FACETS:
         chosen = data.get(facet) or []
         chosen = [chosen] if isinstance(chosen, str) else chosen
-        options = [
-            {
-                "value": value,
-                "label": label,
-                "count": stats.facets[facet][value],
-                "checked": value in chosen,
-            }
-            for value, label in filterset.facet_choices(facet)
-        ]
+        options = []
+        for number, (value, label) in enumerate(filterset.facet_choices(facet), start=1):
+            count = stats.facets[facet][value]
+            checked = value in chosen
+            options.append(
+                {
+                    "value": value,
+                    "label": label,
+                    "id": f"f-{facet}-{number}",
+                    "count": _count_text(count, estimate),
+                    "checked": checked,
+                    "is_empty": not count and not checked and not estimate,
+                }
+            )
+        field = form[facet]
+        multiple = facet != "posted"
         table.append(
             {
                 "name": facet,
                 "label": filterset.filters[facet].label or facet.replace("_", " ").capitalize(),
-                "multiple": facet != "posted",
+                "multiple": multiple,
+                "input_type": "checkbox" if multiple else "radio",
+                "errors": field.errors,
+                "any_checked": not field.value(),
+                "any_label": getattr(field.field, "empty_label", None) or "Any",
                 "options": options,
             }
         )
     return table
+
+
+def skill_facet(top_skills, selected, *, estimate: bool) -> list[dict]:
+    """The skills to offer as filters: the most asked for, with their counts, then any chosen
+    ones not among them (without a count)."""
+    chosen = {skill.slug for skill in selected or ()}
+    options = [
+        {
+            "slug": skill.slug,
+            "name": skill.name,
+            "count": _count_text(count, estimate),
+            "checked": skill.slug in chosen,
+        }
+        for skill, count in top_skills
+    ]
+    shown = {skill.slug for skill, _count in top_skills}
+    options += [
+        {"slug": skill.slug, "name": skill.name, "count": "", "checked": True}
+        for skill in selected or ()
+        if skill.slug not in shown
+    ]
+    return options
+
+
+def currency_options(form) -> list[dict]:
+    """The currency filter's choices, the chosen one (or "any", when none is) selected."""
+    value = form["currency"].value()
+    chosen = "" if value is None else str(value)
+    return [
+        {"value": str(code), "label": label, "selected": str(code) == chosen}
+        for code, label in form.fields["currency"].choices
+    ]
 
 
 def count_job_views(view):
