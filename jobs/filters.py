@@ -112,7 +112,9 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         decimal_places=0,
         help_text="In the currency chosen; with any currency, in euros, every salary converted.",
     )
-    currency = django_filters.ChoiceFilter(choices=CURRENCIES, empty_label="Any currency")
+    currency = django_filters.ChoiceFilter(
+        label="Currency", choices=CURRENCIES, empty_label="Any currency"
+    )
     skill = SkillSlugFilter(
         label="Skills (all required)",
         queryset=Skill.objects.visible(),

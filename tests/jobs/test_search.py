@@ -220,6 +220,9 @@ def test_bad_parameters_are_reported_and_never_crash(client, params, field_with_
     errors = response.context["form"].errors
     if field_with_error:
         assert field_with_error in errors
+        # The box at the top names the field by a label a person can read.
+        label = str(response.context["form"][field_with_error].label)
+        assert "invalid" not in label and label in response.content.decode()
     else:
         assert not errors
 
