@@ -92,7 +92,16 @@ class PageReading:
                     for seniority in seniorities
                 ]
                 best = parts[0].union(*parts[1:], all=True)
-                return SearchRow.objects.filter(job_id__in=best).order_by(*ordering)
+                # Each part's order matches its index, so the planner walks it unforced; forced,
+                # it costs every other step as disabled and picks them blindly. The few rows
+                # found are sorted, as an expression no index answers, so that the salary order
+                # is not walked again to meet them.
+                self.walks = False
+                few_sorted = ExpressionWrapper(F(pay) + Value(0), output_field=BigIntegerField())
+                by_pay = OrderBy(few_sorted, descending=True, nulls_last=True)
+                return SearchRow.objects.filter(job_id__in=best).order_by(
+                    by_pay, "-published_at", "-job_id"
+                )
             return rows.order_by(*ordering)
         return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
 
