@@ -1,10 +1,11 @@
 """How a search page is read: ordered index walk or sort, chosen from the sampled counts; the
 jobs of the chosen rows are then fetched by id."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.postgres.search import SearchRank
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BigIntegerField,
     DateTimeField,
@@ -37,6 +38,15 @@ NEIGHBOURS_PER_SCATTERED_READ = 4
 # Dates are not tied to what people search for that way.
 SORT_ALL_UP_TO = 5000
 
+# Best paid first is walked on the sample's guess that pay is unrelated to the filters, and
+# often it is not (an intern's pay is low, a lead's high). A walk in euros therefore reads at
+# most this many times the rows it was expected to read, and at least SALARY_WALK_MIN_ROWS;
+# if the page is not full by then, the matches are found and sorted instead.
+SALARY_WALK_OVERRUN = 2
+SALARY_WALK_MIN_ROWS = 2_000
+# The order of the euro salary index (searchrow_salary_eur), for the bounded walk's SQL.
+SALARY_EUR_ORDER = '"salary_max_eur" DESC NULLS LAST, "published_at" DESC, "job_id" DESC'
+
 # A first page of results, on the site (20) or in the API (50).
 FIRST_PAGE_ROWS = 50
 
@@ -56,10 +66,14 @@ class PageReading:
         """The results in order, bound or not (an unbound search lists every open job)."""
         if self.is_surely_empty():
             return Results(lambda needed: SearchRow.objects.none())
-        return Results(self.ordered_rows, walks=lambda: self.walks)
+        self.salary_walk = None
+        return Results(
+            self.ordered_rows, walks=lambda: self.walks, salary_walk=lambda: self.salary_walk
+        )
 
     def ordered_rows(self, needed: int):
         """The matching rows in the page's order, read in the way that suits `needed` rows."""
+        self.salary_walk = None
         rows = self.matching_rows()
         order = self.sort_order
         if order == Sort.RELEVANCE:
@@ -102,6 +116,21 @@ class PageReading:
                 return SearchRow.objects.filter(job_id__in=best).order_by(
                     by_pay, "-published_at", "-job_id"
                 )
+            if self.walks and pay == "salary_max_eur" and not seniorities:
+                self.walks = False  # the bound takes the place of forcing the walk
+                self.salary_walk = SalaryWalk(
+                    bound=max(SALARY_WALK_MIN_ROWS, round(SALARY_WALK_OVERRUN * self.walk_rows)),
+                    sorted_rows=rows.order_by(
+                        OrderBy(
+                            ExpressionWrapper(F(pay) + Value(0), output_field=BigIntegerField()),
+                            descending=True,
+                            nulls_last=True,
+                        ),
+                        "-published_at",
+                        "-job_id",
+                    ),
+                    expected=self.expected_total or 0,
+                )
             return rows.order_by(*ordering)
         return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
 
@@ -139,6 +168,7 @@ class PageReading:
                 # The planner underrates how many rows a word matches and would rather build
                 # bitmaps of them all; the sample says the walk is cheaper (see Results).
                 self.walks = True
+                self.walk_rows = walked
         return (OrderBy(key, descending=True, nulls_last=nulls_last or None), F("job_id").desc())
 
     def is_surely_empty(self) -> bool:
@@ -154,15 +184,18 @@ class Results:
     them; the page's jobs and what a card shows are then fetched by id, in bulk.
     """
 
-    def __init__(self, ordered_rows, *, walks=lambda: False):
+    def __init__(self, ordered_rows, *, walks=lambda: False, salary_walk=lambda: None):
         self.ordered_rows = ordered_rows
         self.walks = walks
+        self.salary_walk = salary_walk
 
     def __getitem__(self, item: slice) -> list[Job]:
         if not isinstance(item, slice):
             return self[item : item + 1][0]
         rows = self.ordered_rows(needed=item.stop or FIRST_PAGE_ROWS)
-        ids = self._ids(rows.values_list("job_id", flat=True)[item])
+        query = rows.values_list("job_id", flat=True)[item]
+        walk = self.salary_walk()
+        ids = self._ids(query) if walk is None else walk.ids(query, item)
         jobs = Job.objects.with_card_data().in_bulk(ids)
         return [jobs[pk] for pk in ids if pk in jobs]
 
@@ -177,3 +210,31 @@ class Results:
             # The ordered index is then the only way left to read the rows.
             cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off")
             return list(query)
+
+
+@dataclass
+class SalaryWalk:
+    """Best paid first in euros, walked for at most `bound` rows of the salary order, then, if
+    the page is not full and more matches are expected, found and sorted (`sorted_rows`)."""
+
+    bound: int
+    sorted_rows: object
+    expected: int
+
+    def ids(self, query, item: slice) -> list[int]:
+        sql, params = query.query.sql_with_params()
+        table = connection.ops.quote_name(SearchRow._meta.db_table)
+        if sql.count(f"FROM {table}") != 1:
+            raise ValueError("A bounded walk needs exactly one reference to the search rows.")
+        # The salary order's first rows, in that order, as the table the page's query reads:
+        # the filters then check them one by one and the limit stops the walk early.
+        first = f"SELECT * FROM {table} ORDER BY {SALARY_EUR_ORDER} LIMIT {int(self.bound)}"
+        sql = sql.replace(f"FROM {table}", f"FROM ({first}) AS {table}")
+        with read_connection().cursor() as cursor:
+            cursor.execute(sql, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        start = item.start or 0
+        wanted = None if item.stop is None else item.stop - start
+        if wanted is not None and len(ids) < wanted and start + len(ids) < self.expected:
+            ids = list(self.sorted_rows.values_list("job_id", flat=True)[item])
+        return ids

@@ -363,6 +363,40 @@ def test_best_paid_first_at_chosen_seniorities_whichever_way_the_page_is_read(
     assert page(1, seniority="mid") == [title for title in best_first if "mid" in title][:20]
 
 
+@pytest.mark.parametrize("bound", [1, 10**6], ids=["walk-cut-short", "walk-to-the-end"])
+def test_best_paid_internships_whether_the_walk_finds_them_or_is_cut_short(
+    client, monkeypatch, bound
+):
+    """Interns are paid least, so best paid first walks past everyone else before it meets
+    them; a walk cut short by its bound gives way to sorting the matches, same page."""
+    monkeypatch.setattr("jobs.search.plans.WALK_BUDGET_ROWS", 10**9)
+    monkeypatch.setattr("jobs.search.plans.SORT_ALL_UP_TO", 0)
+    monkeypatch.setattr("jobs.search.plans.SALARY_WALK_MIN_ROWS", bound)
+    monkeypatch.setattr("jobs.search.plans.SALARY_WALK_OVERRUN", 0)
+    for salary in range(100_000, 130_000, 1000):
+        PublishedJobFactory(
+            title=f"Engineer {salary}",
+            salary_max=salary,
+            salary_currency="EUR",
+            salary_period="year",
+        )
+    for salary in range(20_500, 45_500, 1000):
+        PublishedJobFactory(
+            title=f"Intern {salary}",
+            employment_type="internship",
+            salary_max=salary,
+            salary_currency="EUR",
+            salary_period="year",
+        )
+    interns = [f"Intern {salary}" for salary in range(44_500, 20_000, -1000)]
+
+    def page(number):
+        params = {"employment_type": "internship", "sort": "salary", "page": number}
+        return [job.title for job in client.get(reverse("jobs:job_list"), params).context["jobs"]]
+
+    assert page(1) + page(2) == interns
+
+
 def test_a_hyphenated_word_finds_jobs_however_they_write_it():
     PublishedJobFactory(title="Web developer", description="We render pages server side.")
     PublishedJobFactory(title="API developer", description="Server-side code in Go.")
