@@ -22,7 +22,7 @@ from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from careerboard.models import REFERENCE_CURRENCY, Skill, skills_by_id
+from careerboard.models import REFERENCE_CURRENCY, Skill, visible_skills_by_id
 from jobs.locations import country_code, location_condition, read_place_wish, searched_country
 from jobs.models import Company, Job, Location, SearchRow
 from jobs.search import sampling
@@ -59,7 +59,7 @@ class SkillSlugsField(forms.ModelMultipleChoiceField):
         return super().clean([slug for slug in value or [] if slug])
 
     def _check_values(self, value):
-        visible = {skill.slug: skill for skill in skills_by_id().values() if not skill.is_hidden}
+        visible = {skill.slug: skill for skill in visible_skills_by_id().values()}
         for slug in value:
             if slug not in visible:
                 raise forms.ValidationError(

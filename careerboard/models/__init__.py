@@ -25,6 +25,7 @@ from careerboard.models.curated import (
     SourceDocument,
     SourceDocumentQuerySet,
     skills_by_id,
+    visible_skills_by_id,
 )
 from careerboard.models.figures import (
     ANNUAL_FACTORS,
@@ -71,6 +72,7 @@ __all__ = [
     "SourceDocument",
     "SourceDocumentQuerySet",
     "skills_by_id",
+    "visible_skills_by_id",
     "User",
     "rates_note",
     "yearly_in_euros",

@@ -168,3 +168,8 @@ def skills_by_id() -> dict[int, Skill]:
     """Every skill, hidden ones too, by id; a worker keeps them while public data stays as it
     was (careerboard/caching.py), so cards and counts name skills without a query."""
     return worker_copy(SKILLS_COPY, Skill.objects.in_bulk)
+
+
+def visible_skills_by_id() -> dict[int, Skill]:
+    """The skills pages may show (as `Skill.objects.visible()`), from the worker's copy."""
+    return {pk: skill for pk, skill in skills_by_id().items() if not skill.is_hidden}

@@ -21,7 +21,7 @@ from careerboard.caching import (
     worker_estimate,
 )
 from careerboard.db_routers import read_connection
-from careerboard.models import Skill, skills_by_id
+from careerboard.models import Skill, visible_skills_by_id
 from jobs.models import SearchRow
 
 # Above this many search rows, counts come from a sample of the table's pages...
@@ -198,7 +198,7 @@ class Counted:
     top_skills: list[tuple[int, int]]  # (skill id, n)
 
     def scaled(self, scale: float, *, resolution: int, is_estimate=True) -> "SearchStats":
-        skills = {pk: skill for pk, skill in skills_by_id().items() if not skill.is_hidden}
+        skills = visible_skills_by_id()
         return SearchStats(
             total=round(self.total * scale),
             base=round(self.base * scale),

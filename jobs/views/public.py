@@ -28,7 +28,7 @@ from django_ratelimit.decorators import ratelimit
 from careerboard.caching import cache_for_anonymous
 from careerboard.guide import roles_needing
 from careerboard.markdown import html_text
-from careerboard.models import Skill, rates_note, skills_by_id
+from careerboard.models import Skill, rates_note, visible_skills_by_id
 from careerboard.seo import canonical_url
 from careerboard.templatetags.board import page_numbers
 from jobs import counters, services
@@ -58,9 +58,8 @@ def popular_skills(limit=16) -> list[tuple[Skill, int]]:
     """The skills most open jobs ask for."""
     counts = skill_job_counts().counts
     top = sorted(counts, key=lambda skill_id: (-counts[skill_id], skill_id))[: limit * 2]
-    skills = skills_by_id()
-    shown = [pk for pk in top if pk in skills and not skills[pk].is_hidden]
-    return [(skills[pk], counts[pk]) for pk in shown][:limit]
+    skills = visible_skills_by_id()
+    return [(skills[pk], counts[pk]) for pk in top if pk in skills][:limit]
 
 
 @cache_for_anonymous
@@ -438,17 +437,13 @@ def skill_detail(request, slug):
         open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
     resources = list(skill.resources.visible())
     roles = roles_needing(skill)
-    skills = skills_by_id()
+    skills = visible_skills_by_id()
     return render(
         request,
         "jobs/skill_detail.html",
         {
             "skill": skill,
-            "together": [
-                (skills[pk], n)
-                for pk, n in market.together
-                if pk in skills and not skills[pk].is_hidden
-            ],
+            "together": [(skills[pk], n) for pk, n in market.together if pk in skills],
             "market": market,
             "page": page,
             "jobs": page.object_list,
