@@ -66,7 +66,7 @@ class PageReading:
         """The results in order, bound or not (an unbound search lists every open job)."""
         if self.is_surely_empty():
             return Results(lambda needed: SearchRow.objects.none())
-        self.salary_walk = None
+        # ordered_rows() sets salary_walk for the page it is about to read.
         return Results(
             self.ordered_rows, walks=lambda: self.walks, salary_walk=lambda: self.salary_walk
         )
@@ -96,6 +96,11 @@ class PageReading:
                 F(pay), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
             )
             ordering = (salary[0], "-published_at", "-job_id")
+            sorted_by_pay = (
+                sorted_not_walked(F(pay), BigIntegerField, nulls_last=True),
+                "-published_at",
+                "-job_id",
+            )
             seniorities = self.cleaned_data().get("seniority") or []
             if self.walks and len(seniorities) > 1 and self.seniority_by_salary():
                 # The best paid of each seniority from its part of the seniority and salary
@@ -111,24 +116,12 @@ class PageReading:
                 # found are sorted, as an expression no index answers, so that the salary order
                 # is not walked again to meet them.
                 self.walks = False
-                few_sorted = ExpressionWrapper(F(pay) + Value(0), output_field=BigIntegerField())
-                by_pay = OrderBy(few_sorted, descending=True, nulls_last=True)
-                return SearchRow.objects.filter(job_id__in=best).order_by(
-                    by_pay, "-published_at", "-job_id"
-                )
+                return SearchRow.objects.filter(job_id__in=best).order_by(*sorted_by_pay)
             if self.walks and pay == "salary_max_eur" and not seniorities:
                 self.walks = False  # the bound takes the place of forcing the walk
                 self.salary_walk = SalaryWalk(
                     bound=max(SALARY_WALK_MIN_ROWS, round(SALARY_WALK_OVERRUN * self.walk_rows)),
-                    sorted_rows=rows.order_by(
-                        OrderBy(
-                            ExpressionWrapper(F(pay) + Value(0), output_field=BigIntegerField()),
-                            descending=True,
-                            nulls_last=True,
-                        ),
-                        "-published_at",
-                        "-job_id",
-                    ),
+                    sorted_rows=rows.order_by(*sorted_by_pay),
                     expected=self.expected_total or 0,
                 )
             return rows.order_by(*ordering)
@@ -162,8 +155,7 @@ class PageReading:
             if self.expected_total <= few or walked > min(
                 WALK_BUDGET_ROWS, NEIGHBOURS_PER_SCATTERED_READ * found
             ):
-                zero = Value(timedelta(0)) if field is DateTimeField else Value(0)
-                key = ExpressionWrapper(key + zero, output_field=field())
+                return (sorted_not_walked(key, field, nulls_last=nulls_last), F("job_id").desc())
             else:
                 # The planner underrates how many rows a word matches and would rather build
                 # bitmaps of them all; the sample says the walk is cheaper (see Results).
@@ -174,6 +166,14 @@ class PageReading:
     def is_surely_empty(self) -> bool:
         """Whether the counts found nothing and counted it exactly: then no page is read."""
         return self.total_is_exact and self.expected_total == 0
+
+
+def sorted_not_walked(key, field, *, nulls_last=False) -> OrderBy:
+    """`key` descending as an expression no index answers: the matches are found and sorted,
+    and no B-tree is walked for them."""
+    zero = Value(timedelta(0)) if field is DateTimeField else Value(0)
+    sortable = ExpressionWrapper(key + zero, output_field=field())
+    return OrderBy(sortable, descending=True, nulls_last=nulls_last or None)
 
 
 class Results:
