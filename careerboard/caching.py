@@ -59,7 +59,7 @@ FITS_PREFIX = "fits"
 RECOMMENDED_PREFIX = "recommended"
 JOB_CARDS_PREFIX = "job-cards"
 SEARCH_ROWS_KEY = "search-rows"
-SEARCH_TAG_SHARES_KEY = "search-tag-shares"
+SEARCH_ELEMENT_SHARES_KEY = "search-element-shares"
 # Each worker's copies of small tables (worker_copy).
 SKILLS_COPY = "skills"
 PLACES_COPY = "places"

@@ -13,9 +13,9 @@ from django.db.models import (
 )
 
 from careerboard.caching import (
+    SEARCH_ELEMENT_SHARES_KEY,
     SEARCH_ROWS_KEY,
     SEARCH_STATS_PREFIX,
-    SEARCH_TAG_SHARES_KEY,
     SKILL_JOB_COUNTS_PREFIX,
     remembered,
     worker_estimate,
@@ -294,20 +294,35 @@ def run_sampled(query, sample_percent: float | None) -> list[dict]:
 
 def tag_shares() -> dict[str, float]:
     """The share of search rows each choice tag is in, from the planner's statistics."""
-    return worker_estimate(SEARCH_TAG_SHARES_KEY, _read_tag_shares)
+    return _element_shares()["tags"]
 
 
-def _read_tag_shares() -> dict[str, float]:
+def skill_shares() -> dict[int, float]:
+    """The share of search rows each common skill is in, from the planner's statistics; a skill
+    not among them is rare."""
+    return _element_shares()["skill_ids"]
+
+
+def _element_shares() -> dict[str, dict]:
+    return worker_estimate(SEARCH_ELEMENT_SHARES_KEY, _read_element_shares)
+
+
+def _read_element_shares() -> dict[str, dict]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT most_common_elems::text::text[], most_common_elem_freqs
-            FROM pg_stats WHERE tablename = %s AND attname = 'tags'
+            SELECT attname, most_common_elems::text::text[], most_common_elem_freqs
+            FROM pg_stats WHERE tablename = %s AND attname IN ('tags', 'skill_ids')
             """,
             [SearchRow._meta.db_table],
         )
-        row = cursor.fetchone()
-    return dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+        read = {
+            column: dict(zip(elements or [], shares or [], strict=False))
+            for column, elements, shares in cursor.fetchall()
+        }
+    tags = read.get("tags", {})
+    skills = {int(skill_id): share for skill_id, share in read.get("skill_ids", {}).items()}
+    return {"tags": tags, "skill_ids": skills}
 
 
 def search_rows() -> int:
