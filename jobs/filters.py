@@ -69,7 +69,12 @@ class SkillSlugsField(forms.ModelMultipleChoiceField):
     """
 
     def clean(self, value):
-        return super().clean([slug for slug in value or [] if slug])
+        slugs = [slug for slug in value or [] if slug]
+        if not slugs and not self.required:
+            # A list, as when skills are chosen: the field's own empty queryset would be
+            # compiled into SQL each time a search asks whether a skill was chosen.
+            return []
+        return super().clean(slugs)
 
     def _check_values(self, value):
         visible = {skill.slug: skill for skill in visible_skills_by_id().values()}
