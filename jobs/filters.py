@@ -159,6 +159,8 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         self.base_estimate: int | None = None
         # Set by in_order() when the page is to be read by walking an ordered index.
         self.walks = False
+        # Set by first_ids() when counting read every match in the page's order.
+        self.first_matches: list[int] | None = None
 
     # Conditions, one per filter -------------------------------------------------------------
 

@@ -68,7 +68,10 @@ class PageReading:
             return Results(lambda needed: SearchRow.objects.none())
         # ordered_rows() sets salary_walk for the page it is about to read.
         return Results(
-            self.ordered_rows, walks=lambda: self.walks, salary_walk=lambda: self.salary_walk
+            self.ordered_rows,
+            walks=lambda: self.walks,
+            salary_walk=lambda: self.salary_walk,
+            first_matches=lambda: self.first_matches,
         )
 
     def ordered_rows(self, needed: int):
@@ -181,23 +184,37 @@ class Results:
     slice this.
 
     `ordered_rows(needed)` gives the rows in order, read in a way that suits fetching `needed` of
-    them; the page's jobs and what a card shows are then fetched by id, in bulk.
+    them; the page's jobs and what a card shows are then fetched by id, in bulk. When counting
+    the search already read every match in order (`first_matches()`, a list), the page is cut
+    from them.
     """
 
-    def __init__(self, ordered_rows, *, walks=lambda: False, salary_walk=lambda: None):
+    def __init__(
+        self,
+        ordered_rows,
+        *,
+        walks=lambda: False,
+        salary_walk=lambda: None,
+        first_matches=lambda: None,
+    ):
         self.ordered_rows = ordered_rows
         self.walks = walks
         self.salary_walk = salary_walk
+        self.first_matches = first_matches
 
     def __getitem__(self, item: slice) -> list[Job]:
         if not isinstance(item, slice):
             return self[item : item + 1][0]
+        first = self.first_matches()
+        ids = first[item] if first is not None else self._page_ids(item)
+        jobs = Job.objects.with_card_data().in_bulk(ids)
+        return [jobs[pk] for pk in ids if pk in jobs]
+
+    def _page_ids(self, item: slice) -> list[int]:
         rows = self.ordered_rows(needed=item.stop or FIRST_PAGE_ROWS)
         query = rows.values_list("job_id", flat=True)[item]
         walk = self.salary_walk()
-        ids = self._ids(query) if walk is None else walk.ids(query, item)
-        jobs = Job.objects.with_card_data().in_bulk(ids)
-        return [jobs[pk] for pk in ids if pk in jobs]
+        return self._ids(query) if walk is None else walk.ids(query, item)
 
     def __iter__(self):
         return iter(self[:])

@@ -77,15 +77,20 @@ class SampledCounts:
                 if sampled.total < MIN_SAMPLE_HITS:
                     # Common enough before the choice filters, rare after them (an internship
                     # for a senior): the total is counted, which is quick when it is small.
-                    stats.total, stats.total_is_exact = self.count_up_to(EXACT_COUNT_CAP)
-                    stats.total = max(stats.total, sampled.total)
+                    self.expected_total = stats.total
+                    found = self.first_ids(EXACT_COUNT_CAP)
+                    stats.total = max(len(found), sampled.total)
+                    stats.total_is_exact = len(found) < EXACT_COUNT_CAP
                 return stats
         return self.counted().scaled(1.0, resolution=1, is_estimate=False)
 
-    def count_up_to(self, cap: int) -> tuple[int, bool]:
-        """How many rows match, if at most `cap`; (cap, False) when there are more."""
-        found = self.matching_rows().values("job_id")[:cap].count()
-        return found, found < cap
+    def first_ids(self, cap: int) -> list[int]:
+        """The ids of the first `cap` matches in the page's order, counted for the total and kept
+        for this search's page (see Results), which is then cut from them rather than found
+        again by the same lookups."""
+        rows = self.ordered_rows(needed=cap)
+        self.first_matches = list(rows.values_list("job_id", flat=True)[:cap])
+        return self.first_matches
 
     def counted(self, *, sample_percent: float | None = None) -> "Counted":
         """Total, per-option and per-skill counts in one statement.
