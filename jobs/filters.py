@@ -254,26 +254,33 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
     def condition_skill(self, value):
         """Every skill chosen: a rare one looked up in the skills' GIN index, a common one
         (Python is in 40% of jobs) checked on the rows that the other filters find when that
-        reads less (see skill_on_rows)."""
-        looked_up, on_rows = [], []
-        for skill in value:
-            (on_rows if self.skill_on_rows(skill.pk) else looked_up).append(skill.pk)
+        reads less (see skills_on_rows)."""
+        ids = [skill.pk for skill in value]
+        on_rows = self.skills_on_rows(ids)
+        looked_up = [pk for pk in ids if pk not in on_rows]
         condition = Q(skill_ids__contains=looked_up) if looked_up else Q()
         if on_rows:
             condition &= Q(ArrayContains(unindexed("skill_ids"), on_rows))
         return condition
 
-    def skill_on_rows(self, skill_id: int) -> bool:
-        """Whether checking a skill on the rows the other filters match reads less than looking
-        it up. The sample counted the rows that match every filter but the choices, this skill
-        included (base_estimate); without it there are about that many over its share."""
-        if self.base_estimate is None:
-            return False
+    def skills_on_rows(self, ids: list[int]) -> list[int]:
+        """The skills that cost less to check on the rows the other filters match than to look
+        up. The sample counted the rows that match every filter but the choices, the skills
+        included (base_estimate); the other filters find about that many over the product of
+        the skills' shares. A skill too rare for the planner's statistics is looked up, and
+        makes every other one worth looking up too."""
+        if self.base_estimate is None or not ids:
+            return []
         checked = self.base_estimate * ROW_COST_IN_LOOKUPS
         if checked > self.board_rows:
-            return False  # not even a skill in every job would be worth checking on rows
-        share = skill_shares().get(skill_id, 0.0)
-        return share > 0.0 and checked / share <= self.board_rows * share
+            return []  # not even a skill in every job would be worth checking on rows
+        shares = skill_shares()
+        together = 1.0
+        for pk in ids:
+            together *= shares.get(pk, 0.0)
+        if together == 0.0:
+            return []
+        return [pk for pk in ids if checked / together <= self.board_rows * shares[pk]]
 
     def condition_posted(self, value):
         return Q(published_at__gte=self.now - timedelta(days=int(value)))
