@@ -15,8 +15,8 @@ from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.fields.array import ArrayContains
-from django.db.models import CharField, F, Func, Q
-from django.db.models.lookups import In
+from django.db.models import BigIntegerField, CharField, F, Func, Q
+from django.db.models.lookups import GreaterThanOrEqual, In
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django_countries import countries
@@ -29,13 +29,21 @@ from jobs.models import Company, Job, Location, SearchRow
 from jobs.search import sampling
 from jobs.search.plans import PageReading, Sort
 from jobs.search.query import build_search_query, document_matches, is_known_word
-from jobs.search.sampling import SampledCounts, is_empty, skill_shares, tag_shares
+from jobs.search.sampling import (
+    SampledCounts,
+    is_empty,
+    salary_share,
+    skill_shares,
+    tag_shares,
+)
 
 # Whether a word is common is seen in a sample of about this many rows (jobs.search).
 WORD_SAMPLE_ROWS = 1000
 # Reading a row to check it costs about as much as this many row ids out of a GIN lookup
 # (measured at 1,000,000 listings: 1.6 us against 0.15 us).
 ROW_COST_IN_LOOKUPS = 10
+# The lowest salary in euros, among the conditions weighed for checking on rows (on_rows).
+SALARY_FLOOR = "salary_min"
 
 POSTED_WITHIN = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
 CURRENCIES = [
@@ -50,7 +58,7 @@ CURRENCIES = [
 
 
 def unindexed(column: str) -> Func:
-    """`column` in a form no index answers (`column || <empty>`), for a condition that is
+    """`column` in a form no index answers (`column || ''`, `+ 0`), for a condition that is
     checked on the rows the other filters find rather than looked up: left to itself, the
     planner ANDs the ids of every row with that value into its bitmap, 300,000-400,000 of them
     for "senior" or Python at 1,000,000 listings, when a keyword has already found a few
@@ -58,6 +66,8 @@ def unindexed(column: str) -> Func:
     field = SearchRow._meta.get_field(column)
     if isinstance(field, ArrayField):
         return Func(F(column), template="(%(expressions)s || '{}')", output_field=field)
+    if isinstance(field, BigIntegerField):
+        return Func(F(column), template="(%(expressions)s + 0)", output_field=field)
     return Func(F(column), template="(%(expressions)s || '')", output_field=CharField())
 
 
@@ -244,6 +254,8 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         # In the currency chosen, or in euros with every currency converted.
         if self.cleaned_data().get("currency"):
             return Q(salary_max_annual__gte=int(value))
+        if SALARY_FLOOR in self.on_rows():
+            return Q(GreaterThanOrEqual(unindexed("salary_max_eur"), int(value)))
         return Q(salary_max_eur__gte=int(value))
 
     def condition_currency(self, value):
@@ -254,33 +266,49 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
     def condition_skill(self, value):
         """Every skill chosen: a rare one looked up in the skills' GIN index, a common one
         (Python is in 40% of jobs) checked on the rows that the other filters find when that
-        reads less (see skills_on_rows)."""
-        ids = [skill.pk for skill in value]
-        on_rows = self.skills_on_rows(ids)
-        looked_up = [pk for pk in ids if pk not in on_rows]
+        reads less (see on_rows)."""
+        on_rows = self.on_rows()
+        looked_up = [skill.pk for skill in value if skill.pk not in on_rows]
+        checked = [skill.pk for skill in value if skill.pk in on_rows]
         condition = Q(skill_ids__contains=looked_up) if looked_up else Q()
-        if on_rows:
-            condition &= Q(ArrayContains(unindexed("skill_ids"), on_rows))
+        if checked:
+            condition &= Q(ArrayContains(unindexed("skill_ids"), checked))
         return condition
 
-    def skills_on_rows(self, ids: list[int]) -> list[int]:
-        """The skills that cost less to check on the rows the other filters match than to look
-        up. The sample counted the rows that match every filter but the choices, the skills
-        included (base_estimate); the other filters find about that many over the product of
-        the skills' shares. A skill too rare for the planner's statistics is looked up, and
-        makes every other one worth looking up too."""
-        if self.base_estimate is None or not ids:
-            return []
-        checked = self.base_estimate * ROW_COST_IN_LOOKUPS
-        if checked > self.board_rows:
-            return []  # not even a skill in every job would be worth checking on rows
-        shares = skill_shares()
-        together = 1.0
-        for pk in ids:
-            together *= shares.get(pk, 0.0)
-        if together == 0.0:
-            return []
-        return [pk for pk in ids if checked / together <= self.board_rows * shares[pk]]
+    @cached_property
+    def _weighed(self) -> dict:
+        """The chosen skills and the lowest salary in euros, by their shares of the board."""
+        data = self.cleaned_data()
+        weighed = {}
+        if data.get("skill"):
+            shares = skill_shares()
+            weighed.update({skill.pk: shares.get(skill.pk, 0.0) for skill in data["skill"]})
+        if data.get("salary_min") is not None and not data.get("currency"):
+            weighed[SALARY_FLOOR] = salary_share(int(data["salary_min"]))
+        return weighed
+
+    def on_rows(self) -> set:
+        """Which of the chosen skills (by id), and whether the lowest salary in euros
+        (SALARY_FLOOR), cost less to check on the rows the other filters match than to look up.
+
+        The sample counted the rows that match every filter but the choices (base_estimate),
+        which is what a lookup of every condition leaves. Taken from the most common down, a
+        condition is checked on rows when the rows the lookups would then leave, read at
+        ROW_COST_IN_LOOKUPS ids each, are fewer than the ids its own lookup yields (the board
+        times its share, from the planner's statistics): Python (40% of jobs) with a keyword
+        that finds 25,000 jobs is checked on them, two skills of 3% each are looked up. A skill
+        too rare for the statistics is looked up.
+        """
+        if self.base_estimate is None:
+            return set()
+        if self.base_estimate * ROW_COST_IN_LOOKUPS > self.board_rows:
+            return set()  # not even a condition every job meets would be worth checking
+        left, checked = float(self.base_estimate), set()
+        for condition, share in sorted(self._weighed.items(), key=lambda item: -item[1]):
+            if share > 0.0 and left / share * ROW_COST_IN_LOOKUPS <= self.board_rows * share:
+                checked.add(condition)
+                left /= share
+        return checked
 
     def condition_posted(self, value):
         return Q(published_at__gte=self.now - timedelta(days=int(value)))

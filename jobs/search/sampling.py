@@ -2,6 +2,7 @@
 the total, the facet counts and the top skills; cached until public data changes."""
 
 import json
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -308,6 +309,28 @@ def skill_shares() -> dict[int, float]:
     return _element_shares()["skill_ids"]
 
 
+def salary_share(minimum: int) -> float:
+    """The share of search rows paid at least `minimum` euros a year, from the planner's
+    statistics (its most common values, then its histogram of the others)."""
+    pay = _element_shares()["salary_max_eur"]
+    if not pay:
+        return 1.0
+    share = sum(freq for value, freq in pay["common"] if value >= minimum)
+    bounds = pay["histogram"]
+    if len(bounds) > 1:
+        at = bisect_left(bounds, minimum)
+        if at == 0:
+            above = 1.0
+        elif at == len(bounds):
+            above = 0.0
+        else:
+            low, high = bounds[at - 1], bounds[at]
+            within = (high - minimum) / (high - low) if high > low else 0.0
+            above = (len(bounds) - 1 - at + within) / (len(bounds) - 1)
+        share += pay["others"] * above
+    return share
+
+
 def _element_shares() -> dict[str, dict]:
     return worker_estimate(SEARCH_ELEMENT_SHARES_KEY, _read_element_shares)
 
@@ -316,18 +339,34 @@ def _read_element_shares() -> dict[str, dict]:
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            SELECT attname, most_common_elems::text::text[], most_common_elem_freqs
-            FROM pg_stats WHERE tablename = %s AND attname IN ('tags', 'skill_ids')
+            SELECT attname, most_common_elems::text::text[], most_common_elem_freqs, null_frac,
+                   most_common_vals::text::text[], most_common_freqs,
+                   histogram_bounds::text::text[]
+            FROM pg_stats
+            WHERE tablename = %s AND attname IN ('tags', 'skill_ids', 'salary_max_eur')
             """,
             [SearchRow._meta.db_table],
         )
-        read = {
-            column: dict(zip(elements or [], shares or [], strict=False))
-            for column, elements, shares in cursor.fetchall()
+        read = {row[0]: row[1:] for row in cursor.fetchall()}
+    tags, skills, pay = read.get("tags"), read.get("skill_ids"), read.get("salary_max_eur")
+    salaries = {}
+    if pay:
+        _, _, null_frac, values, freqs, bounds = pay
+        common = [(int(value), freq) for value, freq in zip(values or [], freqs or [], strict=True)]
+        salaries = {
+            "common": common,
+            "others": max(0.0, 1.0 - null_frac - sum(freq for _, freq in common)),
+            "histogram": [int(bound) for bound in bounds or []],
         }
-    tags = read.get("tags", {})
-    skills = {int(skill_id): share for skill_id, share in read.get("skill_ids", {}).items()}
-    return {"tags": tags, "skill_ids": skills}
+    return {
+        "tags": dict(zip(tags[0] or [], tags[1] or [], strict=False)) if tags else {},
+        "skill_ids": (
+            {int(pk): share for pk, share in zip(skills[0] or [], skills[1] or [], strict=False)}
+            if skills
+            else {}
+        ),
+        "salary_max_eur": salaries,
+    }
 
 
 def search_rows() -> int:

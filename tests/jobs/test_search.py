@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.filters import JobFilterSet
+from jobs.filters import SALARY_FLOOR, JobFilterSet
 from jobs.services import search_terms_rebuild
 from tests.factories import (
     ClosedJobFactory,
@@ -575,15 +575,39 @@ def test_the_planner_knows_how_common_a_value_checked_on_rows_is():
     assert 20 <= plan["Plan Rows"] <= 40
 
 
-def test_a_skill_is_checked_on_rows_only_when_the_other_filters_leave_few(monkeypatch):
+def test_a_condition_is_checked_on_rows_only_when_the_other_filters_leave_few():
     """At 1,000,000 listings: Python (40% of jobs) with a keyword that finds 25,000 is checked
-    on those rows; two skills of 3% each, which together with a keyword leave 56 jobs, are
-    looked up (checking the keyword's 96,000 rows took 130 ms, the lookups 30 ms)."""
-    monkeypatch.setattr("jobs.filters.skill_shares", lambda: {1: 0.4, 50: 0.03, 51: 0.03})
+    on those rows; of two skills of 3% each, which with a keyword leave 56 jobs, one at most
+    (checking the keyword's 96,000 rows for both took 130 ms, looking them up 30 ms); a salary
+    floor half the board meets is checked on the rows a keyword and a skill leave."""
     filterset = JobFilterSet({})
     filterset.board_rows = 1_000_000
-    filterset.base_estimate = 10_000
-    assert filterset.skills_on_rows([1]) == [1]
-    filterset.base_estimate = 56
-    assert filterset.skills_on_rows([50, 51]) == []
-    assert filterset.skills_on_rows([1, 77]) == []  # 77 is too rare for the statistics
+
+    def checked(base, weighed):
+        filterset.base_estimate = base
+        filterset._weighed = weighed
+        return filterset.on_rows()
+
+    assert checked(10_000, {1: 0.4}) == {1}
+    assert checked(56, {50: 0.03, 51: 0.03}) == {50}
+    assert checked(10_000, {1: 0.4, 77: 0.0}) == {1}  # 77 is too rare for the statistics
+    assert checked(10_600, {SALARY_FLOOR: 0.5, 12: 0.083}) == {SALARY_FLOOR}
+    assert checked(200_000, {1: 0.4}) == set()
+
+
+@pytest.mark.parametrize("row_cost", [10**9, 0], ids=["looked-up", "checked-on-rows"])
+def test_a_salary_floor_finds_the_same_jobs_however_it_is_read(monkeypatch, row_cost):
+    monkeypatch.setattr("jobs.filters.ROW_COST_IN_LOOKUPS", row_cost)
+    monkeypatch.setattr("jobs.filters.salary_share", lambda minimum: 0.5)
+    for title, pay in [("Well paid", 90_000), ("Paid", 60_000), ("Unpaid", None)]:
+        PublishedJobFactory(
+            title=f"{title} engineer",
+            salary_min=pay,
+            salary_max=pay,
+            salary_currency="EUR" if pay else "",
+            salary_period="year" if pay else "",
+        )
+    filterset = JobFilterSet({"q": "engineer", "salary_min": "70000"})
+    filterset.stats()
+    assert [job.title for job in filterset.qs] == ["Well paid engineer"]
+    assert (SALARY_FLOOR in filterset.on_rows()) is (row_cost == 0)
