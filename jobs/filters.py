@@ -167,6 +167,8 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         self.total_is_exact = False
         # ... and how many rows match the filters other than the choices.
         self.base_estimate: int | None = None
+        # ... and the share of those posted within the window chosen, if one is.
+        self.window_share = 1.0
         # Set by in_order() when the page is to be read by walking an ordered index.
         self.walks = False
         # Set by first_ids() when counting read every match in the page's order.

@@ -137,7 +137,10 @@ class PageReading:
         if self.expected_total is not None:
             board = max(self.board_rows, self.expected_total)  # the planner's figure may lag
             currency = self.cleaned_data().get("currency")
-            if currency and field is BigIntegerField:
+            if field is DateTimeField:
+                # Newest first, "posted in the last day" walks that day's rows only.
+                board = max(round(board * self.window_share), self.expected_total)
+            elif currency and field is BigIntegerField:
                 # Best paid first in one currency walks that currency's part of the index...
                 share = tag_shares().get(SearchRow.tag("currency", currency), 1.0)
                 board = max(round(board * share), self.expected_total)

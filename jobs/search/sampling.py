@@ -55,6 +55,7 @@ class SampledCounts:
         self.expected_total = stats.total
         self.total_is_exact = not stats.is_estimate or stats.total_is_exact
         self.base_estimate = stats.base
+        self.window_share = stats.window_share
         return stats
 
     def _cache_identity(self) -> str:
@@ -108,11 +109,19 @@ class SampledCounts:
         }
         groups, top_skills = self._count_groups(chosen, sample_percent)
         total, facets = self._tally(groups, chosen)
+        base = sum(group[4] for group in groups)
+        window = chosen.get("posted")
+        in_window = (
+            sum(group[4] for group in groups if self._group_allows(group, "posted", window))
+            if window
+            else base
+        )
         return Counted(
-            base=sum(group[4] for group in groups),
+            base=base,
             total=total,
             facets=facets,
             top_skills=top_skills,
+            window_share=in_window / base if base else 1.0,
         )
 
     def _count_groups(
@@ -202,6 +211,7 @@ class Counted:
     total: int
     facets: dict[str, dict[str, int]]
     top_skills: list[tuple[int, int]]  # (skill id, n)
+    window_share: float = 1.0
 
     def scaled(self, scale: float, *, resolution: int, is_estimate=True) -> "SearchStats":
         skills = visible_skills_by_id()
@@ -217,6 +227,7 @@ class Counted:
             ],
             is_estimate=is_estimate,
             resolution=resolution,
+            window_share=self.window_share,
         )
 
 
@@ -261,6 +272,9 @@ class SearchStats:
     resolution: int
     # Whether the total was counted although the rest is estimated (few matches).
     total_is_exact: bool = False
+    # The share of the rows matching the filters other than the facets that were posted within
+    # the window chosen ("posted in the last day"), 1.0 without one.
+    window_share: float = 1.0
 
 
 def sample_percent(rows_factor: int = 1) -> float | None:

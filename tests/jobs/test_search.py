@@ -611,3 +611,20 @@ def test_a_salary_floor_finds_the_same_jobs_however_it_is_read(monkeypatch, row_
     filterset.stats()
     assert [job.title for job in filterset.qs] == ["Well paid engineer"]
     assert (SALARY_FLOOR in filterset.on_rows()) is (row_cost == 0)
+
+
+def test_newest_in_a_posted_window_walks_only_that_window(monkeypatch):
+    """ "Posted in the last day", newest first: the walk of the date order meets only that day's
+    rows, so it is chosen when the day's matches are dense, however large the board."""
+    monkeypatch.setattr("jobs.search.sampling.search_rows", lambda: 1000)
+    now = timezone.now()
+    for n in range(40):
+        PublishedJobFactory(title=f"Python today {n}", published_at=now - timedelta(minutes=n + 1))
+    for n in range(160):
+        PublishedJobFactory(title=f"Python earlier {n}", published_at=now - timedelta(days=3))
+    filterset = JobFilterSet({"q": "python", "posted": "1", "sort": "newest"})
+    filterset.stats()
+    page = [job.title for job in filterset.qs[:20]]
+    assert filterset.window_share == pytest.approx(0.2)
+    assert filterset.walks
+    assert page == [f"Python today {n}" for n in range(20)]
