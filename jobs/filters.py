@@ -13,9 +13,8 @@ from datetime import timedelta
 import django_filters
 from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.fields.array import ArrayContains
-from django.db.models import BigIntegerField, CharField, F, Func, Q
+from django.db.models import Q
 from django.db.models.lookups import GreaterThanOrEqual, In
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -27,7 +26,7 @@ from careerboard.models import REFERENCE_CURRENCY, Skill, visible_skills_by_id
 from jobs.locations import country_code, location_condition, read_place_wish, searched_country
 from jobs.models import Company, Job, Location, SearchRow
 from jobs.search import sampling
-from jobs.search.plans import PageReading, Sort
+from jobs.search.plans import PageReading, Sort, unindexed
 from jobs.search.query import build_search_query, document_matches, is_known_word
 from jobs.search.sampling import (
     SampledCounts,
@@ -55,20 +54,6 @@ CURRENCIES = [
     ("INR", "Indian rupees"),
     ("CHF", "Swiss francs"),
 ]
-
-
-def unindexed(column: str) -> Func:
-    """`column` in a form no index answers (`column || ''`, `+ 0`), for a condition that is
-    checked on the rows the other filters find rather than looked up: left to itself, the
-    planner ANDs the ids of every row with that value into its bitmap, 300,000-400,000 of them
-    for "senior" or Python at 1,000,000 listings, when a keyword has already found a few
-    thousand rows."""
-    field = SearchRow._meta.get_field(column)
-    if isinstance(field, ArrayField):
-        return Func(F(column), template="(%(expressions)s || '{}')", output_field=field)
-    if isinstance(field, BigIntegerField):
-        return Func(F(column), template="(%(expressions)s + 0)", output_field=field)
-    return Func(F(column), template="(%(expressions)s || '')", output_field=CharField())
 
 
 class SkillSlugsField(forms.ModelMultipleChoiceField):
