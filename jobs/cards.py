@@ -7,6 +7,8 @@ module calls once per page for all its jobs. Jobs never import the apps above it
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
+from functools import cache
 from typing import Any
 
 from django.urls import reverse
@@ -129,6 +131,8 @@ def job_cards(
     # once per worker while public data stays as it was).
     places: dict[int, str] = worker_copy(PLACE_NAMES_COPY, dict)
     logos: dict[int, Logo] = {}
+    # ... and often a posting day, written out once.
+    days: dict[date, str] = {}
     cards = []
     for job in jobs:
         names = []
@@ -140,31 +144,60 @@ def job_cards(
             logos[job.company_id] = company_logo(job.company)
         urls = (job_url(job.pk, job.slug), company_url(job.company.slug))
         cards.append(
-            _card(job, urls, logos[job.company_id], "; ".join(names), personal.get(job.pk), rates)
+            _card(
+                job,
+                urls,
+                logos[job.company_id],
+                "; ".join(names),
+                personal.get(job.pk),
+                rates,
+                days,
+            )
         )
     return cards
 
 
+@cache
+def choice_labels() -> dict[str, dict[str, str]]:
+    """What get_FOO_display() gives for each of a job's choices a card shows, read once per
+    worker rather than looked up for each card (the board is in English only)."""
+    return {
+        name: {value: str(label) for value, label in Job._meta.get_field(name).choices}
+        for name in ("workplace", "employment_type", "seniority")
+    }
+
+
 def _card(
-    job: Job, urls: tuple[str, str], logo: Logo, places: str, visitor: dict | None, rates: dict
+    job: Job,
+    urls: tuple[str, str],
+    logo: Logo,
+    places: str,
+    visitor: dict | None,
+    rates: dict,
+    days: dict[date, str],
 ) -> Card:
     published = timezone.localtime(job.published_at) if job.published_at else None
+    if published is not None and published.date() not in days:
+        days[published.date()] = dateformat.format(published, "j F Y")
     in_euros, rate = salary_in_euros(job, rates)
+    labels = choice_labels()
     return Card(
         job=job,
         url=urls[0],
         company_url=urls[1],
         logo=logo,
         places=places,
-        workplace_label=job.get_workplace_display(),
-        employment_type_label=job.get_employment_type_display(),
-        seniority_label=job.get_seniority_display(),
+        workplace_label=labels["workplace"].get(job.workplace, job.workplace),
+        employment_type_label=labels["employment_type"].get(
+            job.employment_type, job.employment_type
+        ),
+        seniority_label=labels["seniority"].get(job.seniority, job.seniority),
         salary=salary_range(job),
         salary_in_euros=in_euros,
         salary_rate=rate,
         required_skills=[js.skill.name for js in job.job_skills.all() if js.is_required],
         posted_iso=published.isoformat() if published else "",
-        posted_date=dateformat.format(published, "j F Y") if published else "",
+        posted_date=days[published.date()] if published else "",
         posted_ago=ago(job.published_at),
         visitor=visitor,
     )
