@@ -1,15 +1,17 @@
 """Job cards: what a card on the search page shows, worked out by the view for the whole page."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 from django.db.models import Prefetch
+from django.test import Client
 from django.urls import reverse
 
 from careerboard.models import Resource
 from jobs.models import Job, JobSkill
-from profiles.models import Profile, ProfileSkill
+from profiles.models import Profile, ProfileSkill, SavedJob
 from tests.factories import PublishedJobFactory, SeekerFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
@@ -83,6 +85,47 @@ def test_a_seeker_sees_the_match_and_the_missing_skills_linked_and_the_job_page_
         f'You lack 1 skill: <a href="{go.get_absolute_url()}">Go</a> (learn it with '
         '<a href="https://go.dev/tour" rel="noopener">A Tour of Go</a>)'
     ) in job_page
+
+
+def test_a_hostile_title_and_company_name_are_shown_as_text_on_every_page_of_cards(client):
+    job = PublishedJobFactory(
+        title='<script>alert("job")</script> engineer',
+        company__name="<b>Bold</b> & Co",
+        skills=[SkillFactory(name="Rust")],
+    )
+    pages = [
+        reverse("jobs:job_list"),
+        reverse("home"),
+        job.company.get_absolute_url(),
+        job.skills.first().get_absolute_url(),
+    ]
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html and "<b>Bold</b>" not in html, url
+        assert "&lt;script&gt;alert(" in html, url
+
+
+def test_the_save_button_of_a_card_posts_the_visitors_csrf_token_and_saves_the_job():
+    job = PublishedJobFactory(title="Platform engineer")
+    seeker = SeekerFactory()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(seeker)
+
+    page = browser.get(reverse("jobs:job_list")).content.decode()
+    card = page[page.index('<article class="job-card">') : page.index("</article>")]
+    form = re.search(
+        r'<form method="post" action="([^"]+)" class="save-form">(.*?)</form>', card, re.S
+    )
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.group(2)).group(1)
+    answer = browser.post(
+        form.group(1), {"csrfmiddlewaretoken": token, "next": job.get_absolute_url()}
+    )
+
+    assert answer.status_code == 302
+    assert SavedJob.objects.filter(user=seeker, job=job).exists()
+    forged = Client(enforce_csrf_checks=True)
+    forged.force_login(SeekerFactory())
+    assert forged.post(form.group(1), {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
 
 
 def test_cards_read_places_and_skills_in_the_order_and_with_the_names_a_prefetch_gives(
