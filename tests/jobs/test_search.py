@@ -267,6 +267,13 @@ def sampled_board(monkeypatch):
     monkeypatch.setattr("jobs.search.sampling.STATS_SAMPLE_ROWS", 1_000_000)
 
 
+def post_interns(count: int) -> None:
+    """`count` internships for interns: the common part of a board on which a senior's
+    internship is rare."""
+    for n in range(count):
+        PublishedJobFactory(title=f"Intern {n}", seniority="intern", employment_type="internship")
+
+
 class TestLargeBoard:
     """On a large board counts are sampled estimates, cached, and the page says so."""
 
@@ -441,10 +448,7 @@ class TestRareAfterChoiceFilters:
     @pytest.fixture
     def large_board(self, monkeypatch, sampled_board):
         monkeypatch.setattr("jobs.search.sampling.MIN_SAMPLE_HITS", 2)
-        for n in range(10):
-            PublishedJobFactory(
-                title=f"Intern {n}", seniority="intern", employment_type="internship"
-            )
+        post_interns(10)
 
     def test_none_found_is_said_exactly_and_no_page_is_read(self, client, large_board):
         params = {"employment_type": "internship", "seniority": "senior", "sort": "salary"}
@@ -473,10 +477,7 @@ class TestFewMatchesReadOnce:
     @pytest.fixture
     def board(self, monkeypatch, sampled_board):
         monkeypatch.setattr("jobs.search.sampling.MIN_SAMPLE_HITS", 30)
-        for n in range(40):
-            PublishedJobFactory(
-                title=f"Intern {n}", seniority="intern", employment_type="internship"
-            )
+        post_interns(40)
         now = timezone.now()
         for n in range(25):
             PublishedJobFactory(
