@@ -167,6 +167,12 @@ def choice_labels() -> dict[str, dict[str, str]]:
     }
 
 
+def choice_label(job: Job, name: str) -> str:
+    """`job.get_<name>_display()`, from choice_labels()."""
+    value = getattr(job, name)
+    return choice_labels()[name].get(value, value)
+
+
 def _card(
     job: Job,
     urls: tuple[str, str],
@@ -180,18 +186,15 @@ def _card(
     if published is not None and published.date() not in days:
         days[published.date()] = dateformat.format(published, "j F Y")
     in_euros, rate = salary_in_euros(job, rates)
-    labels = choice_labels()
     return Card(
         job=job,
         url=urls[0],
         company_url=urls[1],
         logo=logo,
         places=places,
-        workplace_label=labels["workplace"].get(job.workplace, job.workplace),
-        employment_type_label=labels["employment_type"].get(
-            job.employment_type, job.employment_type
-        ),
-        seniority_label=labels["seniority"].get(job.seniority, job.seniority),
+        workplace_label=choice_label(job, "workplace"),
+        employment_type_label=choice_label(job, "employment_type"),
+        seniority_label=choice_label(job, "seniority"),
         salary=salary_range(job),
         salary_in_euros=in_euros,
         salary_rate=rate,
