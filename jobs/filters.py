@@ -15,25 +15,33 @@ from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields.array import ArrayContains
 from django.db.models import Q
-from django.db.models.lookups import GreaterThanOrEqual, In
+from django.db.models.lookups import Exact, GreaterThanOrEqual, In
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django_countries import countries
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from careerboard.models import REFERENCE_CURRENCY, Skill, visible_skills_by_id
+from careerboard.models import REFERENCE_CURRENCY, ExchangeRate, Skill, visible_skills_by_id
 from jobs.locations import country_code, location_condition, read_place_wish, searched_country
 from jobs.models import Company, Job, Location, SearchRow
 from jobs.search import sampling
 from jobs.search.plans import PageReading, Sort, unindexed
-from jobs.search.query import build_search_query, document_matches, is_known_word
+from jobs.search.query import (
+    build_search_query,
+    document_matches,
+    is_known_word,
+    required_words,
+)
 from jobs.search.sampling import (
+    KEYWORDS,
     SampledCounts,
+    currency_salary_share,
     is_empty,
     salary_share,
     skill_shares,
     tag_shares,
+    word_shares,
 )
 
 # Whether a word is common is seen in a sample of about this many rows (jobs.search).
@@ -41,7 +49,8 @@ WORD_SAMPLE_ROWS = 1000
 # Reading a row to check it costs about as much as this many row ids out of a GIN lookup
 # (measured at 1,000,000 listings: 1.6 us against 0.15 us).
 ROW_COST_IN_LOOKUPS = 10
-# The lowest salary in euros, among the conditions weighed for checking on rows (on_rows).
+# The lowest salary (in the currency chosen, or in euros), among the conditions weighed for
+# checking on rows (on_rows).
 SALARY_FLOOR = "salary_min"
 
 POSTED_WITHIN = [("1", "Last 24 hours"), ("7", "Last 7 days"), ("30", "Last 30 days")]
@@ -150,8 +159,10 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         self.expected_total: int | None = None
         # ... and whether that figure is a count (then 0 means there is nothing to read)...
         self.total_is_exact = False
-        # ... and how many rows match the filters other than the choices.
+        # ... and how many rows match the filters other than the choices...
         self.base_estimate: int | None = None
+        # ... and other than the choices and the keywords, when a sample measured it.
+        self.keywordless_estimate: int | None = None
         # ... and the share of those posted within the window chosen, if one is.
         self.window_share = 1.0
         # Set by in_order() when the page is to be read by walking an ordered index.
@@ -162,8 +173,12 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
     # Conditions, one per filter -------------------------------------------------------------
 
     def condition_q(self, value):
+        """The words looked up in the documents' GIN index or, when they are common and the
+        other filters find few rows ("developer" in London), checked on those rows (on_rows)."""
         query = self.search_query
-        return Q(document_matches(query)) if query is not None else None
+        if query is None:
+            return None
+        return Q(document_matches(query, on_rows=KEYWORDS in self.on_rows()))
 
     def condition_location(self, value):
         """Jobs in the place typed, and in a country also the remote jobs open to applicants
@@ -238,16 +253,20 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         return self._tags("seniority", value)
 
     def condition_salary_min(self, value):
-        # In the currency chosen, or in euros with every currency converted.
-        if self.cleaned_data().get("currency"):
-            return Q(salary_max_annual__gte=int(value))
+        # In the currency chosen, or in euros with every currency converted; looked up in the
+        # currency and salary index or the euro salary index, or checked on rows (on_rows).
+        pay = "salary_max_annual" if self.cleaned_data().get("currency") else "salary_max_eur"
         if SALARY_FLOOR in self.on_rows():
-            return Q(GreaterThanOrEqual(unindexed("salary_max_eur"), int(value)))
-        return Q(salary_max_eur__gte=int(value))
+            return Q(GreaterThanOrEqual(unindexed(pay), int(value)))
+        return Q(**{f"{pay}__gte": int(value)})
 
     def condition_currency(self, value):
-        # Not a facet: it narrows the rows the choices are checked on, so it is always looked up
-        # (in the currency and salary index, which also orders one currency's pay).
+        # Not a facet: it narrows the rows the choices are checked on. Looked up in the currency
+        # and salary index (which also orders one currency's pay), with the salary floor in it,
+        # or checked on rows with that floor: looked up alone, it would yield every row paid in
+        # that currency.
+        if SALARY_FLOOR in self.on_rows():
+            return Q(Exact(unindexed("salary_currency"), value))
         return Q(salary_currency=value)
 
     def condition_skill(self, value):
@@ -264,23 +283,76 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
 
     @cached_property
     def _weighed(self) -> dict:
-        """The chosen skills and the lowest salary in euros, by their shares of the board."""
+        """The chosen skills and the lowest salary, by their shares of the board."""
         data = self.cleaned_data()
         weighed = {}
         if data.get("skill"):
             shares = skill_shares()
             weighed.update({skill.pk: shares.get(skill.pk, 0.0) for skill in data["skill"]})
-        if data.get("salary_min") is not None and not data.get("currency"):
-            weighed[SALARY_FLOOR] = salary_share(int(data["salary_min"]))
+        # Best paid first in one currency, the floor is always looked up: that currency's part
+        # of the currency and salary index is then walked or read.
+        in_one_currency = data.get("currency") and self.sort_order == Sort.SALARY
+        if self._salary_floor_share is not None and not in_one_currency:
+            weighed[SALARY_FLOOR] = self._salary_floor_share
         return weighed
 
+    @cached_property
+    def _salary_floor_share(self) -> float | None:
+        """The share of the board paid at least the salary floor a year in the currency chosen,
+        or in euros with every currency converted; None without a floor, or when the currency
+        has no rate."""
+        data = self.cleaned_data()
+        minimum, currency = data.get("salary_min"), data.get("currency")
+        if minimum is None:
+            return None
+        if not currency:
+            return salary_share(int(minimum))
+        per_euro = 1.0
+        if currency != REFERENCE_CURRENCY:
+            rate = ExchangeRate.objects.current().get(currency)
+            if rate is None:
+                return None
+            per_euro = float(rate.per_euro)
+        return currency_salary_share(currency, int(minimum) / per_euro)
+
+    def _keywords_on_rows(self) -> bool:
+        """Whether checking the keywords on the rows the other filters match (the sample
+        counted them) reads less than looking up their words.
+
+        Only for keywords that ask for every word: the index then reads about as many ids as
+        the rarest word has (it skips through the others' lists to them), the board times that
+        word's share from the planner's statistics; a word too rare for the statistics counts
+        as none. Checked on rows, the keywords no longer narrow the search, so the other
+        filters' lookups are counted against it too: with the words looked up, the planner can
+        leave those to be checked on the few rows the words find (a skill in 5% of jobs and pay
+        of at least 56,000 EUR, a third of them, with "api html")."""
+        if self.keywordless_estimate is None or self.search_query is None:
+            return False
+        if not self._word_shares:  # not keywords that ask for every word
+            return False
+        others = sum(self._weighed.values())
+        if SALARY_FLOOR not in self._weighed:
+            others += self._salary_floor_share or 0.0
+        checked = self.keywordless_estimate * ROW_COST_IN_LOOKUPS + self.board_rows * others
+        return checked <= self.board_rows * min(self._word_shares)
+
+    @cached_property
+    def _word_shares(self) -> list[float]:
+        """The share of the board that has each word of keywords asking for all of them; empty
+        for any other query (either word, not a word, a prefix)."""
+        shares = word_shares()
+        return [shares.get(word, 0.0) for word in required_words(self.search_query) or []]
+
     def on_rows(self) -> set:
-        """Which of the chosen skills (by id), and whether the lowest salary in euros
-        (SALARY_FLOOR), cost less to check on the rows the other filters match than to look up.
+        """Which of the chosen skills (by id), and whether the lowest salary (SALARY_FLOOR) and
+        the keywords (KEYWORDS), cost less to check on the rows the other filters match than
+        to look up.
 
         The sample counted the rows that match every filter but the choices (base_estimate),
-        which is what a lookup of every condition leaves. Taken from the most common down, a
-        condition is checked on rows when the rows the lookups would then leave, read at
+        which is what a lookup of every condition leaves, and those that match every filter but
+        the choices and the keywords: "developer" (43% of jobs) in London is checked on
+        London's jobs (_keywords_on_rows). Then, taken from the most common down, a condition
+        is checked on rows when the rows the lookups would then leave, read at
         ROW_COST_IN_LOOKUPS ids each, are fewer than the ids its own lookup yields (the board
         times its share, from the planner's statistics): Python (40% of jobs) with a keyword
         that finds 25,000 jobs is checked on them, two skills of 3% each are looked up. A skill
@@ -288,14 +360,32 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         """
         if self.base_estimate is None:
             return set()
-        if self.base_estimate * ROW_COST_IN_LOOKUPS > self.board_rows:
-            return set()  # not even a condition every job meets would be worth checking
-        left, checked = float(self.base_estimate), set()
-        for condition, share in sorted(self._weighed.items(), key=lambda item: -item[1]):
-            if share > 0.0 and left / share * ROW_COST_IN_LOOKUPS <= self.board_rows * share:
-                checked.add(condition)
-                left /= share
-        return checked
+        left, checked = float(self.base_estimate), []
+        if self._keywords_on_rows():
+            left, checked = float(self.keywordless_estimate), [KEYWORDS]
+        if left * ROW_COST_IN_LOOKUPS <= self.board_rows:
+            # Else not even a condition every job meets would be worth checking.
+            for condition, share in sorted(self._weighed.items(), key=lambda item: -item[1]):
+                if share > 0.0 and left / share * ROW_COST_IN_LOOKUPS <= self.board_rows * share:
+                    checked.append(condition)
+                    left /= share
+        if checked and not self._looked_up_besides(checked):
+            # Something must be looked up, or every row of the board is read: the rarest.
+            checked.pop()
+        return set(checked)
+
+    def _looked_up_besides(self, checked: list) -> bool:
+        """Whether a condition is looked up when those `checked` are not: a place, a company,
+        keywords, a skill, or pay in one currency with no floor weighed."""
+        data = self.cleaned_data()
+        pay = data.get("currency") or data.get("salary_min") is not None
+        return bool(
+            data.get("location")
+            or data.get("company")
+            or (pay and SALARY_FLOOR not in self._weighed)
+            or (self.search_query is not None and KEYWORDS not in checked)
+            or any(condition not in checked for condition in self._weighed)
+        )
 
     def condition_posted(self, value):
         return Q(published_at__gte=self.now - timedelta(days=int(value)))

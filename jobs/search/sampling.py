@@ -8,9 +8,12 @@ from datetime import timedelta
 
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Count,
+    ExpressionWrapper,
     F,
     Func,
+    Value,
 )
 
 from careerboard.caching import (
@@ -25,6 +28,8 @@ from careerboard.db_routers import read_connection
 from careerboard.models import Skill, visible_skills_by_id
 from jobs.models import SearchRow
 
+# The condition of the keywords among a search's conditions (JobFilterSet.conditions).
+KEYWORDS = "q"
 # Above this many search rows, counts come from a sample of the table's pages...
 EXACT_STATS_UP_TO = 50_000
 # ... of about this many rows ...
@@ -55,6 +60,7 @@ class SampledCounts:
         self.expected_total = stats.total
         self.total_is_exact = not stats.is_estimate or stats.total_is_exact
         self.base_estimate = stats.base
+        self.keywordless_estimate = stats.keywordless
         self.window_share = stats.window_share
         return stats
 
@@ -72,10 +78,11 @@ class SampledCounts:
         percent = sample_percent()
         if percent is not None:
             sampled = self.counted(sample_percent=percent)
+            scale = 100.0 / percent
             if sampled.base >= MIN_SAMPLE_HITS:
-                scale = 100.0 / percent
                 stats = sampled.scaled(scale, resolution=round(scale))
                 self.base_estimate = stats.base
+                self.keywordless_estimate = stats.keywordless
                 if sampled.total < MIN_SAMPLE_HITS:
                     # Common enough before the choice filters, rare after them (an internship
                     # for a senior): the total is counted, which is quick when it is small.
@@ -84,6 +91,15 @@ class SampledCounts:
                     stats.total = max(len(found), sampled.total)
                     stats.total_is_exact = len(found) < EXACT_COUNT_CAP
                 return stats
+            # Too few in the sample to scale: everything is counted, and the sample bounds how
+            # many rows the filters other than the choices leave, so that common conditions are
+            # checked on those rows rather than looked up (JobFilterSet.on_rows).
+            self.base_estimate = round(MIN_SAMPLE_HITS * scale)
+            if sampled.keywordless is not None:
+                self.keywordless_estimate = round(sampled.keywordless * scale)
+            stats = self.counted().scaled(1.0, resolution=1, is_estimate=False)
+            stats.keywordless = self.keywordless_estimate
+            return stats
         return self.counted().scaled(1.0, resolution=1, is_estimate=False)
 
     def first_ids(self, cap: int) -> list[int]:
@@ -107,7 +123,7 @@ class SampledCounts:
             for facet, value in self.cleaned_data().items()
             if facet in self.FACETS and not is_empty(value)
         }
-        groups, top_skills = self._count_groups(chosen, sample_percent)
+        groups, top_skills, keywordless = self._count_groups(chosen, sample_percent)
         total, facets = self._tally(groups, chosen)
         base = sum(group[4] for group in groups)
         window = chosen.get("posted")
@@ -122,17 +138,25 @@ class SampledCounts:
             facets=facets,
             top_skills=top_skills,
             window_share=in_window / base if base else 1.0,
+            keywordless=keywordless,
         )
 
     def _count_groups(
         self, chosen: dict, sample_percent: float | None
-    ) -> tuple[list[tuple], list[tuple[int, int]]]:
+    ) -> tuple[list[tuple], list[tuple[int, int]], int | None]:
         """The one statement: rows per combination of facet values (workplace, type, seniority,
-        posted window, count), and the top skills of the rows that match every chosen facet."""
+        posted window, count), the top skills of the rows that match every chosen facet, and,
+        over a sample with keywords, how many rows the filters other than the keywords and the
+        facets match (None otherwise): the rows a check of the keywords would read."""
         conditions = self.conditions()
+        keywords = conditions.pop(KEYWORDS, None) if sample_percent is not None else None
         base = SearchRow.objects.live().filter(
             *[condition for name, condition in conditions.items() if name not in self.FACETS]
         )
+        has_keywords = Value(True)
+        if keywords is not None:
+            has_keywords = ExpressionWrapper(keywords, output_field=BooleanField())
+        base = base.annotate(has_keywords=has_keywords)
         windows = [
             (int(days), self.now - timedelta(days=int(days)))
             for days, _ in self.facet_choices("posted")
@@ -140,10 +164,17 @@ class SampledCounts:
         posted = " ".join(f"WHEN published_at >= %s THEN {days}" for days, _ in windows)
         base_sql, params = (
             base.order_by()
-            .values("workplace", "employment_type", "seniority", "published_at", "skill_ids")
+            .values(
+                "workplace",
+                "employment_type",
+                "seniority",
+                "published_at",
+                "skill_ids",
+                "has_keywords",
+            )
             .query.sql_with_params()
         )
-        everything, args = [], []
+        everything, args = ["has_keywords"], []
         for facet, value in chosen.items():
             if facet == "posted":
                 everything.append("published_at >= %s")
@@ -154,20 +185,23 @@ class SampledCounts:
         sql = f"""
             WITH s AS MATERIALIZED ({sampled_sql(base_sql, sample_percent)})
             SELECT workplace, employment_type, seniority,
-                   CASE {posted} ELSE NULL END AS posted, count(*), NULL
-            FROM s GROUP BY 1, 2, 3, 4
+                   CASE {posted} ELSE NULL END AS posted, count(*), 'group'
+            FROM s WHERE has_keywords GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, n, skill_id FROM (
+            SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless' FROM s
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, n, skill_id::text FROM (
                 SELECT skill_id, count(*) AS n FROM s, unnest(s.skill_ids) AS skill_id
-                WHERE {" AND ".join(everything) or "true"}
+                WHERE {" AND ".join(everything)}
                 GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT %s) AS top
         """
         with read_connection().cursor() as cursor:
             cursor.execute(sql, [*params, *[moment for _, moment in windows], *args, TOP_SKILLS])
             rows = cursor.fetchall()
-        groups = [row for row in rows if row[5] is None]
-        top_skills = [(row[5], row[4]) for row in rows if row[5] is not None]
-        return groups, top_skills
+        groups = [row for row in rows if row[5] == "group"]
+        keywordless = next(row[4] for row in rows if row[5] == "keywordless")
+        top_skills = [(int(row[5]), row[4]) for row in rows if row[5].isdigit()]
+        return groups, top_skills, keywordless if keywords is not None else None
 
     def _group_allows(self, group: tuple, facet: str, value) -> bool:
         if facet == "posted":
@@ -212,6 +246,7 @@ class Counted:
     facets: dict[str, dict[str, int]]
     top_skills: list[tuple[int, int]]  # (skill id, n)
     window_share: float = 1.0
+    keywordless: int | None = None
 
     def scaled(self, scale: float, *, resolution: int, is_estimate=True) -> "SearchStats":
         skills = visible_skills_by_id()
@@ -228,6 +263,7 @@ class Counted:
             is_estimate=is_estimate,
             resolution=resolution,
             window_share=self.window_share,
+            keywordless=None if self.keywordless is None else round(self.keywordless * scale),
         )
 
 
@@ -275,6 +311,9 @@ class SearchStats:
     # The share of the rows matching the filters other than the facets that were posted within
     # the window chosen ("posted in the last day"), 1.0 without one.
     window_share: float = 1.0
+    # Sampled with keywords: how many rows match the filters other than the keywords and the
+    # facets, which is what checking the keywords on rows would read (JobFilterSet.on_rows).
+    keywordless: int | None = None
 
 
 def sample_percent(rows_factor: int = 1) -> float | None:
@@ -323,6 +362,12 @@ def skill_shares() -> dict[int, float]:
     return _element_shares()["skill_ids"]
 
 
+def word_shares() -> dict[str, float]:
+    """The share of search rows each common word (lexeme) is in, from the planner's statistics
+    of the documents; a word not among them is rare."""
+    return _element_shares()["document"]
+
+
 def salary_share(minimum: int) -> float:
     """The share of search rows paid at least `minimum` euros a year, from the planner's
     statistics (its most common values, then its histogram of the others)."""
@@ -345,6 +390,17 @@ def salary_share(minimum: int) -> float:
     return share
 
 
+def currency_salary_share(currency: str, minimum_in_euros: float) -> float:
+    """The share of search rows paid in `currency` at least `minimum_in_euros` a year: the
+    currency's share times the share of paid rows at least that well paid in euros, as if pay
+    in euros were spread alike in every currency."""
+    share = tag_shares().get(SearchRow.tag("currency", currency), 0.0)
+    paid = _element_shares()["salary_max_eur"].get("paid", 0.0)
+    if not paid:
+        return share
+    return share * min(1.0, salary_share(round(minimum_in_euros)) / paid)
+
+
 def _element_shares() -> dict[str, dict]:
     return worker_estimate(SEARCH_ELEMENT_SHARES_KEY, _read_element_shares)
 
@@ -357,17 +413,20 @@ def _read_element_shares() -> dict[str, dict]:
                    most_common_vals::text::text[], most_common_freqs,
                    histogram_bounds::text::text[]
             FROM pg_stats
-            WHERE tablename = %s AND attname IN ('tags', 'skill_ids', 'salary_max_eur')
+            WHERE tablename = %s
+              AND attname IN ('tags', 'skill_ids', 'salary_max_eur', 'document')
             """,
             [SearchRow._meta.db_table],
         )
         read = {row[0]: row[1:] for row in cursor.fetchall()}
     tags, skills, pay = read.get("tags"), read.get("skill_ids"), read.get("salary_max_eur")
+    words = read.get("document")
     salaries = {}
     if pay:
         _, _, null_frac, values, freqs, bounds = pay
         common = [(int(value), freq) for value, freq in zip(values or [], freqs or [], strict=True)]
         salaries = {
+            "paid": 1.0 - null_frac,
             "common": common,
             "others": max(0.0, 1.0 - null_frac - sum(freq for _, freq in common)),
             "histogram": [int(bound) for bound in bounds or []],
@@ -380,6 +439,7 @@ def _read_element_shares() -> dict[str, dict]:
             else {}
         ),
         "salary_max_eur": salaries,
+        "document": dict(zip(words[0] or [], words[1] or [], strict=False)) if words else {},
     }
 
 

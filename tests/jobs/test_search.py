@@ -8,7 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from jobs.filters import SALARY_FLOOR, JobFilterSet
+from jobs.filters import KEYWORDS, SALARY_FLOOR, JobFilterSet
+from jobs.search.query import build_search_query, required_words
 from jobs.services import search_terms_rebuild
 from tests.factories import (
     ClosedJobFactory,
@@ -581,7 +582,7 @@ def test_a_condition_is_checked_on_rows_only_when_the_other_filters_leave_few():
     on those rows; of two skills of 3% each, which with a keyword leave 56 jobs, one at most
     (checking the keyword's 96,000 rows for both took 130 ms, looking them up 30 ms); a salary
     floor half the board meets is checked on the rows a keyword and a skill leave."""
-    filterset = JobFilterSet({})
+    filterset = JobFilterSet({"q": "engineer"})
     filterset.board_rows = 1_000_000
 
     def checked(base, weighed):
@@ -594,6 +595,25 @@ def test_a_condition_is_checked_on_rows_only_when_the_other_filters_leave_few():
     assert checked(10_000, {1: 0.4, 77: 0.0}) == {1}  # 77 is too rare for the statistics
     assert checked(10_600, {SALARY_FLOOR: 0.5, 12: 0.083}) == {SALARY_FLOOR}
     assert checked(200_000, {1: 0.4}) == set()
+
+
+def test_one_condition_is_always_looked_up():
+    """Checking every condition on rows would read the whole board: the rarest checked is
+    looked up instead. Two skills alone (40% and 30% of jobs) that leave 1,000 jobs: Python is
+    checked on the rows of the other; "data" with Spring (3%) and pay of at least 154,000 EUR
+    (1%), which leave 40 jobs: the pay is looked up."""
+    filterset = JobFilterSet({"skill": ["python", "sql"]})
+    filterset.board_rows = 1_000_000
+    filterset.base_estimate = 1_000
+    filterset._weighed = {1: 0.4, 2: 0.3}
+    assert filterset.on_rows() == {1}
+
+    filterset = JobFilterSet({"q": "data"})
+    filterset.board_rows = 1_000_000
+    filterset.base_estimate, filterset.keywordless_estimate = 25, 40
+    filterset._word_shares = [0.6]
+    filterset._weighed = {15: 0.03, SALARY_FLOOR: 0.01}
+    assert filterset.on_rows() == {KEYWORDS, 15}
 
 
 @pytest.mark.parametrize("row_cost", [10**9, 0], ids=["looked-up", "checked-on-rows"])
@@ -612,6 +632,143 @@ def test_a_salary_floor_finds_the_same_jobs_however_it_is_read(monkeypatch, row_
     filterset.stats()
     assert [job.title for job in filterset.qs] == ["Well paid engineer"]
     assert (SALARY_FLOOR in filterset.on_rows()) is (row_cost == 0)
+
+
+@pytest.mark.parametrize("row_cost", [10**9, 0], ids=["looked-up", "checked-on-rows"])
+def test_a_salary_floor_in_one_currency_finds_the_same_jobs_however_it_is_read(
+    monkeypatch, exchange_rates, row_cost
+):
+    """The floor and the currency are looked up together in the currency and salary index, or
+    checked on rows together; best paid first in that currency always reads that index. The
+    floor is weighed at its value in euros (80,000 USD at 1.25 to the euro)."""
+    monkeypatch.setattr("jobs.filters.ROW_COST_IN_LOOKUPS", row_cost)
+    weighed = []
+
+    def currency_salary_share(currency, minimum):
+        weighed.append((currency, minimum))
+        return 0.3
+
+    monkeypatch.setattr("jobs.filters.currency_salary_share", currency_salary_share)
+    for title, pay, currency in [
+        ("Dollar lead", 150_000, "USD"),
+        ("Dollar engineer", 90_000, "USD"),
+        ("Dollar intern", 20_000, "USD"),
+        ("Euro engineer", 95_000, "EUR"),
+        ("Unpaid engineer", None, ""),
+    ]:
+        PublishedJobFactory(
+            title=title,
+            salary_min=pay,
+            salary_max=pay,
+            salary_currency=currency,
+            salary_period="year" if pay else "",
+        )
+
+    def read(**params):
+        filterset = JobFilterSet(params)
+        total = filterset.stats().total
+        return [job.title for job in filterset.qs], total, SALARY_FLOOR in filterset.on_rows()
+
+    floor = {"salary_min": "80000", "currency": "USD"}
+    # Alone, it is looked up however cheap rows are: else every row would be read.
+    assert read(**floor, sort="newest") == (["Dollar engineer", "Dollar lead"], 2, False)
+    assert read(q="engineer", **floor) == (["Dollar engineer"], 1, row_cost == 0)
+    assert read(**floor, sort="salary") == (["Dollar lead", "Dollar engineer"], 2, False)
+    if row_cost == 0:  # else the base is too large for anything to be weighed
+        assert set(weighed) == {("USD", 64_000)}
+
+
+@pytest.mark.parametrize("row_cost", [10**9, 0], ids=["looked-up", "checked-on-rows"])
+def test_keywords_find_the_same_jobs_however_they_are_read(monkeypatch, row_cost):
+    """Common words with a place: looked up in the documents' index, or checked on the jobs in
+    that place; either way the same jobs, in the same order, and the same counts."""
+    monkeypatch.setattr("jobs.filters.ROW_COST_IN_LOOKUPS", row_cost)
+    monkeypatch.setattr("jobs.filters.word_shares", lambda: {"senior": 0.4, "develop": 0.5})
+    # Counted over a sample, as on a large board, which here is every page.
+    monkeypatch.setattr("jobs.search.sampling.sample_percent", lambda rows_factor=1: 100.0)
+    now = timezone.now()
+    for n, (title, place) in enumerate(
+        [
+            ("Senior developer", "London, UK"),
+            ("Developer", "London, UK"),
+            ("Senior tester", "London, UK"),
+            ("Senior developer", "Berlin, Germany"),
+            ("Junior developer", "London, UK"),
+        ]
+    ):
+        PublishedJobFactory(
+            title=f"{title} {n}", places=[place], published_at=now - timedelta(hours=n + 1)
+        )
+
+    def read(**params):
+        filterset = JobFilterSet(params)
+        total = filterset.stats().total
+        return [job.title for job in filterset.qs], total, KEYWORDS in filterset.on_rows()
+
+    newest = {"location": "london", "sort": "newest"}
+    assert read(q="developer", **newest) == (
+        ["Senior developer 0", "Developer 1", "Junior developer 4"],
+        3,
+        row_cost == 0,
+    )
+    assert read(q="senior developers", **newest) == (["Senior developer 0"], 1, row_cost == 0)
+    sampled = JobFilterSet({"q": "developer", **newest})
+    sampled.stats()
+    assert (sampled.base_estimate, sampled.keywordless_estimate) == (3, 4)  # 4 in London
+    by_relevance, total, _ = read(q="developer", location="london")
+    assert (sorted(by_relevance), total) == (
+        ["Developer 1", "Junior developer 4", "Senior developer 0"],
+        3,
+    )
+    # "Either word" is always looked up.
+    assert read(q="tester or junior", **newest) == (
+        ["Senior tester 2", "Junior developer 4"],
+        2,
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("Senior developers", ["senior", "develop"]),
+        ('"server-side rendering" python', ["server", "side", "render", "python"]),
+        ("python or go", None),
+        ("python -java", None),
+        ("pyth", None),  # a prefix, while typing
+        ("the and", None),  # only words search ignores
+    ],
+)
+def test_a_query_is_weighed_for_checking_on_rows_only_when_it_wants_every_word(text, words):
+    query = build_search_query(text, is_known=lambda word: word != "pyth")
+    assert required_words(query) == words
+
+
+def test_common_keywords_are_checked_on_the_rows_the_other_filters_find():
+    """At 1,000,000 listings: "developer" (43% of jobs) is checked on London's 18,000 jobs
+    rather than its 430,000 ids looked up; "senior developer" (42% and 43%) on Berlin's 30,000,
+    not "api html" (30% and 10%) on the 15,000 a skill and pay leave: the index skips through
+    the ids of "api" to those of "html". Nor "developer" with Python (400,000 jobs), a word too
+    rare for the statistics, or keywords on a board too small to sample."""
+    filterset = JobFilterSet({"q": "developer", "location": "London"})
+    filterset.board_rows = 1_000_000
+
+    def checked(keywordless, word_shares):
+        filterset.base_estimate = 1_000
+        filterset.keywordless_estimate = keywordless
+        filterset._word_shares = word_shares
+        return filterset.on_rows()
+
+    assert checked(18_000, [0.43]) == {KEYWORDS}
+    assert checked(30_000, [0.42, 0.43]) == {KEYWORDS}
+    assert checked(15_000, [0.3, 0.1]) == set()
+    assert checked(None, [0.43]) == set()
+    assert checked(400_000, [0.43]) == set()
+    assert checked(3_000, [0.0]) == set()
+    # With the words checked on rows, a skill in 5% of jobs and pay a third of them meet would
+    # be looked up; with the words looked up, they are checked on the few rows those find.
+    filterset._weighed, filterset._salary_floor_share = {25: 0.05}, 0.32
+    assert checked(10_700, [0.41, 0.13]) == set()
 
 
 def test_newest_in_a_posted_window_walks_only_that_window(monkeypatch):
