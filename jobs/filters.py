@@ -255,7 +255,7 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
     def condition_salary_min(self, value):
         # In the currency chosen, or in euros with every currency converted; looked up in the
         # currency and salary index or the euro salary index, or checked on rows (on_rows).
-        pay = "salary_max_annual" if self.cleaned_data().get("currency") else "salary_max_eur"
+        pay = self.pay_column
         if SALARY_FLOOR in self.on_rows():
             return Q(GreaterThanOrEqual(unindexed(pay), int(value)))
         return Q(**{f"{pay}__gte": int(value)})

@@ -17,12 +17,13 @@ from django.db.models import (
 from careerboard.db_routers import read_connection
 from jobs.models import Job, SearchRow
 from jobs.search.query import AllWords
-from jobs.search.sampling import tag_shares
+from jobs.search.sampling import EXACT_COUNT_CAP, tag_shares
 
 # Relevance ranks only the newest matches, so a broad query never ranks the whole board...
 RANK_CANDIDATES = 500
-# ... but when the counts say there are few matches, it ranks them all, which costs little.
-RANK_ALL_UP_TO = 3000
+# ... but when the counts say there are few matches, it ranks them all, which costs little (as
+# many as are counted exactly, whose first page may come with the count: page_order()).
+RANK_ALL_UP_TO = EXACT_COUNT_CAP
 # Newest or best-paid first reads the date or salary index in order until it has the rows it
 # needs, which is quick when matches are common: about needed * board / matches rows. Rows lie
 # in date order, several to a page, while finding the matches through the filters' indexes
@@ -91,9 +92,7 @@ class PageReading:
                 .order_by(*by_rank)
             )
         if order == Sort.SALARY:
-            # In the currency chosen (its part of the currency and salary index), or in euros
-            # with every currency converted (the euro salary index).
-            pay = "salary_max_annual" if self.cleaned_data().get("currency") else "salary_max_eur"
+            pay = self.pay_column
             salary = self.in_order(
                 F(pay), needed, BigIntegerField, nulls_last=True, few=SORT_ALL_UP_TO
             )
@@ -128,6 +127,25 @@ class PageReading:
                 )
             return rows.order_by(*ordering)
         return rows.order_by(*self.in_order(F("published_at"), needed, DateTimeField))
+
+    @property
+    def pay_column(self) -> str:
+        """What salaries are sorted and filtered by: in the currency chosen (its part of the
+        currency and salary index), or in euros with every currency converted (the euro salary
+        index)."""
+        return "salary_max_annual" if self.cleaned_data().get("currency") else "salary_max_eur"
+
+    def page_order(self) -> tuple[dict, str]:
+        """The page's order for reading the first matches out of the counted rows
+        (SampledCounts.counted): the sort keys to annotate, and the SQL that orders by them as
+        ordered_rows() orders every match when they are few."""
+        if self.sort_order == Sort.RELEVANCE:
+            rank = SearchRank(F("document"), AllWords(self.search_query))
+            return {"rank": rank}, "rank DESC, published_at DESC, job_id DESC"
+        if self.sort_order == Sort.SALARY:
+            pay = F(self.pay_column)
+            return {"pay": pay}, "pay DESC NULLS LAST, published_at DESC, job_id DESC"
+        return {}, "published_at DESC, job_id DESC"
 
     def in_order(self, key, needed: int, field, *, nulls_last=False, few=0) -> tuple:
         """`key` descending, walking its index when that reads less than finding the matches

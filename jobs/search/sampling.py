@@ -96,8 +96,14 @@ class SampledCounts:
             # checked on those rows rather than looked up (JobFilterSet.on_rows).
             self.base_estimate = round(MIN_SAMPLE_HITS * scale)
             if sampled.keywordless is not None:
-                self.keywordless_estimate = round(sampled.keywordless * scale)
-            stats = self.counted().scaled(1.0, resolution=1, is_estimate=False)
+                seen = max(sampled.keywordless, MIN_SAMPLE_HITS)  # bounded alike when as few
+                self.keywordless_estimate = round(seen * scale)
+            # The same read also takes the first matches in the page's order, so that the page
+            # is cut from them rather than found again by the same lookups.
+            counted = self.counted(first=EXACT_COUNT_CAP)
+            if counted.total <= EXACT_COUNT_CAP:
+                self.first_matches = counted.first_ids
+            stats = counted.scaled(1.0, resolution=1, is_estimate=False)
             stats.keywordless = self.keywordless_estimate
             return stats
         return self.counted().scaled(1.0, resolution=1, is_estimate=False)
@@ -110,20 +116,22 @@ class SampledCounts:
         self.first_matches = list(rows.values_list("job_id", flat=True)[:cap])
         return self.first_matches
 
-    def counted(self, *, sample_percent: float | None = None) -> "Counted":
+    def counted(self, *, sample_percent: float | None = None, first: int = 0) -> "Counted":
         """Total, per-option and per-skill counts in one statement.
 
         The rows that match the filters other than the facets are read once (over a sample of the
         table's pages when asked to) and counted per combination of facet values, a few hundred
         groups at most; each option's count is then a sum over the groups its facets allow. The
-        skills are counted over the rows that match every filter.
+        skills are counted over the rows that match every filter. With `first`, the ids of that
+        many matches in the page's order come with them.
         """
         chosen = {
             facet: value
             for facet, value in self.cleaned_data().items()
             if facet in self.FACETS and not is_empty(value)
         }
-        groups, top_skills, keywordless = self._count_groups(chosen, sample_percent)
+        read = self._count_groups(chosen, sample_percent, first)
+        groups = read.groups
         total, facets = self._tally(groups, chosen)
         base = sum(group[4] for group in groups)
         window = chosen.get("posted")
@@ -136,18 +144,18 @@ class SampledCounts:
             base=base,
             total=total,
             facets=facets,
-            top_skills=top_skills,
+            top_skills=read.top_skills,
             window_share=in_window / base if base else 1.0,
-            keywordless=keywordless,
+            keywordless=read.keywordless,
+            first_ids=read.first_ids,
         )
 
-    def _count_groups(
-        self, chosen: dict, sample_percent: float | None
-    ) -> tuple[list[tuple], list[tuple[int, int]], int | None]:
+    def _count_groups(self, chosen: dict, sample_percent: float | None, first: int) -> "Read":
         """The one statement: rows per combination of facet values (workplace, type, seniority,
-        posted window, count), the top skills of the rows that match every chosen facet, and,
-        over a sample with keywords, how many rows the filters other than the keywords and the
-        facets match (None otherwise): the rows a check of the keywords would read."""
+        posted window, count), the top skills of the rows that match every chosen facet, over a
+        sample with keywords how many rows the filters other than the keywords and the facets
+        match (the rows a check of the keywords would read), and with `first` the ids of the
+        first matches in the page's order."""
         conditions = self.conditions()
         keywords = conditions.pop(KEYWORDS, None) if sample_percent is not None else None
         base = SearchRow.objects.live().filter(
@@ -157,23 +165,24 @@ class SampledCounts:
         if keywords is not None:
             has_keywords = ExpressionWrapper(keywords, output_field=BooleanField())
         base = base.annotate(has_keywords=has_keywords)
+        columns = [
+            "workplace",
+            "employment_type",
+            "seniority",
+            "published_at",
+            "skill_ids",
+            "has_keywords",
+        ]
+        if first:
+            keys, order = self.page_order()
+            base = base.annotate(**keys)
+            columns += ["job_id", *keys]
         windows = [
             (int(days), self.now - timedelta(days=int(days)))
             for days, _ in self.facet_choices("posted")
         ]
         posted = " ".join(f"WHEN published_at >= %s THEN {days}" for days, _ in windows)
-        base_sql, params = (
-            base.order_by()
-            .values(
-                "workplace",
-                "employment_type",
-                "seniority",
-                "published_at",
-                "skill_ids",
-                "has_keywords",
-            )
-            .query.sql_with_params()
-        )
+        base_sql, params = base.order_by().values(*columns).query.sql_with_params()
         everything, args = ["has_keywords"], []
         for facet, value in chosen.items():
             if facet == "posted":
@@ -182,26 +191,41 @@ class SampledCounts:
             else:
                 everything.append(f"{facet} = ANY(%s)")
                 args.append(list(value))
+        matching = " AND ".join(everything)
+        first_sql, first_args = "", []
+        if first:
+            first_sql = f"""
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, 'first',
+                   ARRAY(SELECT job_id FROM s WHERE {matching} ORDER BY {order} LIMIT %s)"""
+            first_args = [*args, first]
         sql = f"""
             WITH s AS MATERIALIZED ({sampled_sql(base_sql, sample_percent)})
             SELECT workplace, employment_type, seniority,
-                   CASE {posted} ELSE NULL END AS posted, count(*), 'group'
+                   CASE {posted} ELSE NULL END AS posted, count(*), 'group', NULL::bigint[]
             FROM s WHERE has_keywords GROUP BY 1, 2, 3, 4
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless' FROM s
+            SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless', NULL FROM s
             UNION ALL
-            SELECT NULL, NULL, NULL, NULL, n, skill_id::text FROM (
+            SELECT NULL, NULL, NULL, NULL, n, skill_id::text, NULL FROM (
                 SELECT skill_id, count(*) AS n FROM s, unnest(s.skill_ids) AS skill_id
-                WHERE {" AND ".join(everything)}
-                GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT %s) AS top
+                WHERE {matching}
+                GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT %s) AS top{first_sql}
         """
+        moments = [moment for _, moment in windows]
         with read_connection().cursor() as cursor:
-            cursor.execute(sql, [*params, *[moment for _, moment in windows], *args, TOP_SKILLS])
+            cursor.execute(sql, [*params, *moments, *args, TOP_SKILLS, *first_args])
             rows = cursor.fetchall()
-        groups = [row for row in rows if row[5] == "group"]
-        keywordless = next(row[4] for row in rows if row[5] == "keywordless")
-        top_skills = [(int(row[5]), row[4]) for row in rows if row[5].isdigit()]
-        return groups, top_skills, keywordless if keywords is not None else None
+        return Read(
+            groups=[row[:5] for row in rows if row[5] == "group"],
+            top_skills=[(int(row[5]), row[4]) for row in rows if row[5].isdigit()],
+            keywordless=(
+                next(row[4] for row in rows if row[5] == "keywordless")
+                if keywords is not None
+                else None
+            ),
+            first_ids=next((row[6] for row in rows if row[5] == "first"), None),
+        )
 
     def _group_allows(self, group: tuple, facet: str, value) -> bool:
         if facet == "posted":
@@ -240,6 +264,16 @@ TOP_SKILLS = 12
 
 
 @dataclass
+class Read:
+    """What the one statement of `SampledCounts._count_groups` read."""
+
+    groups: list[tuple]
+    top_skills: list[tuple[int, int]]
+    keywordless: int | None
+    first_ids: list[int] | None
+
+
+@dataclass
 class Counted:
     base: int
     total: int
@@ -247,6 +281,7 @@ class Counted:
     top_skills: list[tuple[int, int]]  # (skill id, n)
     window_share: float = 1.0
     keywordless: int | None = None
+    first_ids: list[int] | None = None
 
     def scaled(self, scale: float, *, resolution: int, is_estimate=True) -> "SearchStats":
         skills = visible_skills_by_id()

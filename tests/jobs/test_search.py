@@ -518,6 +518,58 @@ class TestFewMatchesReadOnce:
             assert pages[0][:3] == ["Senior intern 0", "Senior intern 1", "Senior intern 2"]
 
 
+class TestTooFewForTheSampleReadOnce:
+    """Too rare for the sample to see at all (a word in one city): the count reads every match
+    and, in the same statement, the first ones in the page's order; the page is cut from them."""
+
+    @pytest.fixture
+    def board(self, monkeypatch, sampled_board):
+        monkeypatch.setattr("jobs.search.sampling.MIN_SAMPLE_HITS", 100)
+        now = timezone.now()
+        for n in range(50):
+            pay = None if n % 5 == 0 else 1000 * (40 + (n * 7) % 30)
+            PublishedJobFactory(
+                title=f"Kotlin {'developer' if n % 3 else 'developer, Kotlin first'} {n}",
+                places=["Oslo, Norway" if n % 2 else "Bergen, Norway"],
+                published_at=now - timedelta(hours=n + 1),
+                salary_min=pay,
+                salary_max=pay,
+                salary_currency="EUR" if pay else "",
+                salary_period="year" if pay else "",
+            )
+
+    @pytest.mark.parametrize("sort", ["newest", "salary", "relevance"])
+    def test_each_page_comes_with_the_count(self, client, board, sort):
+        params = {"q": "kotlin", "location": "Oslo", "sort": sort}
+        pages = []
+        for page in ("1", "2"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(reverse("jobs:job_list"), {**params, "page": page})
+            assert response.context["counts"] == {"total": 25, "is_estimate": False}
+            reads = [
+                q["sql"]
+                for q in queries
+                if 'FROM "jobs_searchrow"' in q["sql"] and "MATERIALIZED" not in q["sql"]
+            ]
+            assert reads == []  # no read but the sample and the count
+            pages.append([job.title for job in response.context["jobs"]])
+        every = JobFilterSet(params)
+        every.stats()
+        every.first_matches = None  # read the way a page is read when nothing was kept
+        expected = [job.title for job in every.qs[:25]]
+        assert pages == [expected[:20], expected[20:]]
+        if sort == "newest":
+            assert expected[:2] == ["Kotlin developer 1", "Kotlin developer, Kotlin first 3"]
+
+    def test_what_the_sample_saw_too_few_of_is_bounded_not_taken_for_none(self, board):
+        """The 25 jobs in Oslo are too few for this sample (it needs 100): the rows a check of
+        the keywords would read are taken to be as many as it needs, never fewer, so that no
+        condition is checked on rows for a share the sample could not see."""
+        filterset = JobFilterSet({"q": "kotlin", "location": "Oslo"})
+        filterset.stats()
+        assert (filterset.base_estimate, filterset.keywordless_estimate) == (25, 100)
+
+
 def test_a_whole_known_word_is_not_read_as_the_start_of_longer_ones():
     PublishedJobFactory(title="JavaScript developer")
     PublishedJobFactory(title="Java developer")
