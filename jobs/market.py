@@ -23,7 +23,14 @@ from careerboard.db_routers import read_connection
 from careerboard.models import CareerRole, SalaryFigure, Skill
 from jobs.filters import JobFilterSet
 from jobs.models import Job, SearchRow
-from jobs.search.sampling import sample_percent, sampled_sql
+from jobs.search.sampling import (
+    MIN_SAMPLE_PERCENT,
+    sample_percent,
+    sampled_sql,
+    search_rows,
+    skill_job_counts,
+    skill_shares,
+)
 
 Level = SalaryFigure.Level
 # A job's seniority, in the steps the career pages (and the documents' figures) use.
@@ -39,6 +46,9 @@ TOP_SKILLS_PER_LEVEL = 8
 CURRENCIES_SHOWN = 3
 CURRENCIES_PER_SKILL = 2
 TOGETHER_SHOWN = 8
+# A skill's page reads about this many of its jobs for the skills asked for with it and their
+# pay: a common skill (Python, in 40% of jobs) reads fewer of the table's pages than a rare one.
+SKILL_FIGURES_ROWS = 2_000
 
 
 @dataclass(frozen=True)
@@ -285,10 +295,17 @@ UNION ALL
 
 
 def _skill_market(skill_id: int) -> SkillMarket:
-    """The count, the skills asked for together and the pay in one pass over the skill's rows
-    (over the sample of pages the skill list counts, on a large board): one read of the table's
-    pages instead of one per figure."""
-    percent = sample_percent(5)
+    """The count, the skills asked for together and the pay in one pass over the skill's rows:
+    one read of the table's pages instead of one per figure.
+
+    On a large board that read is a sample of the pages: those the skill list counts, or, for a
+    skill common enough to have about SKILL_FIGURES_ROWS jobs in fewer pages, those fewer; its
+    count is then the skill list's, so that both pages give the same figure."""
+    percent = listed = sample_percent(5)
+    share = skill_shares().get(skill_id, 0.0)
+    if percent is not None and share:
+        enough = 100.0 * SKILL_FIGURES_ROWS / (search_rows() * share)
+        percent = min(percent, max(enough, MIN_SAMPLE_PERCENT))
     scale = 100.0 / percent if percent else 1.0
     sql, params = (
         SearchRow.objects.live()
@@ -304,8 +321,11 @@ def _skill_market(skill_id: int) -> SkillMarket:
     figures = {"jobs": [], "together": [], "pay": []}
     for kind, *values in rows:
         figures[kind].append(values)
+    open_jobs = round(figures["jobs"][0][1] * scale)
+    if percent != listed:
+        open_jobs = skill_job_counts().counts.get(skill_id, open_jobs)
     return SkillMarket(
-        open_jobs=round(figures["jobs"][0][1] * scale),
+        open_jobs=open_jobs,
         together=[(int(other), round(n * scale)) for other, n, *_ in figures["together"]],
         pay=[
             AdvertisedPay(currency, round(n * scale), round(low), round(median), round(high))

@@ -38,6 +38,8 @@ STATS_SAMPLE_ROWS = 4_000
 MIN_SAMPLE_HITS = 3
 # ... and stops here: beyond it, the sample's estimate is good enough.
 EXACT_COUNT_CAP = 3000
+# A sample reads at least this share of the table's pages.
+MIN_SAMPLE_PERCENT = 0.05
 
 
 def is_empty(value) -> bool:
@@ -360,7 +362,7 @@ def sample_percent(rows_factor: int = 1) -> float | None:
     rows = search_rows()
     if rows <= EXACT_STATS_UP_TO:
         return None
-    return min(100.0, max(0.05, 100.0 * rows_wanted / rows))
+    return min(100.0, max(MIN_SAMPLE_PERCENT, 100.0 * rows_wanted / rows))
 
 
 def sampled_sql(sql: str, sample_percent: float | None) -> str:

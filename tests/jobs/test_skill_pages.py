@@ -1,6 +1,8 @@
 """Skill pages: counts of open jobs, the jobs themselves, hidden skills, fixed query counts."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ExpiredJobFactory, PublishedJobFactory, SkillFactory
@@ -34,6 +36,27 @@ def test_skill_page_lists_open_jobs_needing_the_skill(client, board):
     titles = {job.title for job in response.context["jobs"]}
     assert titles == {"Python role 0", "Python role 1", "Python role 2", "Go role"}
     assert "4 open jobs asking for Python" in response.content.decode()
+
+
+def test_a_common_skills_page_samples_fewer_pages_and_gives_the_lists_count(client, monkeypatch):
+    """On a large board a skill's figures come from a sample of the table's pages. Python, in
+    40% of jobs, has enough of them in 0.5% of the pages, fewer than the skill list counts
+    (here all of them); the page then gives the list's count, not an estimate of its own."""
+    python = SkillFactory(name="Python")
+    for n in range(30):
+        PublishedJobFactory(title=f"Python role {n}", skills=[python])
+    monkeypatch.setattr("jobs.search.sampling.search_rows", lambda: 1_000_000)
+    monkeypatch.setattr("jobs.search.sampling.STATS_SAMPLE_ROWS", 1_000_000)
+    monkeypatch.setattr("jobs.market.search_rows", lambda: 1_000_000)
+    monkeypatch.setattr("jobs.market.skill_shares", lambda: {python.pk: 0.4})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("skill_detail", args=["python"]))
+    figures = [q["sql"] for q in queries if "WITH s AS MATERIALIZED" in q["sql"]]
+    assert "TABLESAMPLE SYSTEM (0.5000)" in figures[0]
+    listed = client.get(reverse("skill_list")).context["categories"]
+    assert [skill.open_jobs for skills in listed.values() for skill in skills] == [30]
+    assert response.context["open_jobs"] == 30
+    assert "30 open jobs asking for Python" in response.content.decode()
 
 
 def test_a_hidden_skill_has_no_page(client, board):
