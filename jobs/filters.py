@@ -167,6 +167,10 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         self.window_share = 1.0
         # Set by in_order() when the page is to be read by walking an ordered index.
         self.walks = False
+        # Set from stats() on a large board: the best pay of the sampled matches, and how many
+        # matches each sampled one stands for.
+        self.sampled_pay: list[int] | None = None
+        self.sample_scale = 1
         # Set by first_ids() when counting read every match in the page's order.
         self.first_matches: list[int] | None = None
 

@@ -2,6 +2,7 @@
 jobs of the chosen rows are then fetched by id."""
 
 from dataclasses import dataclass
+from math import ceil, inf
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
@@ -17,7 +18,7 @@ from django.db.models import (
 from careerboard.db_routers import read_connection
 from jobs.models import Job, SearchRow
 from jobs.search.query import AllWords
-from jobs.search.sampling import EXACT_COUNT_CAP, tag_shares
+from jobs.search.sampling import EXACT_COUNT_CAP, SAMPLED_PAY_KEPT, salary_share, tag_shares
 
 # Relevance ranks only the newest matches, so a broad query never ranks the whole board...
 RANK_CANDIDATES = 500
@@ -170,6 +171,9 @@ class PageReading:
                 )
                 board = max(round(board * min(share, 1.0)), self.expected_total)
             walked = needed * board / max(self.expected_total, 1)
+            if field is BigIntegerField and not currency and not self.seniority_by_salary():
+                # Never shorter than that guess: a sampled match stands for hundreds.
+                walked = max(walked, self.salary_walk_rows(needed, walked))
             # A sort reads the rows the indexes find: all matches, or those of the filters
             # other than the choices when the choices are checked on rows.
             found = self.expected_total
@@ -185,6 +189,19 @@ class PageReading:
                 self.walks = True
                 self.walk_rows = walked
         return (OrderBy(key, descending=True, nulls_last=nulls_last or None), F("job_id").desc())
+
+    def salary_walk_rows(self, needed: int, evenly: float) -> float:
+        """How many rows of the euro salary order a walk reads to meet the `needed` best-paid
+        matches: down to the pay of the sampled match that stands for the last of them, the
+        board's share paid at least that much (an intern's pay is low, so the walk meets
+        interns far down). `evenly`, the guess that pay is unrelated to the filters, when the
+        sample kept too few; infinite when it saw fewer paid matches than that."""
+        if self.sampled_pay is None:
+            return evenly
+        nth = ceil(needed / max(self.sample_scale, 1)) - 1
+        if nth < len(self.sampled_pay):
+            return self.board_rows * salary_share(self.sampled_pay[nth])
+        return evenly if len(self.sampled_pay) >= SAMPLED_PAY_KEPT else inf
 
     def is_surely_empty(self) -> bool:
         """Whether the counts found nothing and counted it exactly: then no page is read."""

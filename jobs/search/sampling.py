@@ -40,6 +40,8 @@ MIN_SAMPLE_HITS = 3
 EXACT_COUNT_CAP = 3000
 # A sample reads at least this share of the table's pages.
 MIN_SAMPLE_PERCENT = 0.05
+# A sample keeps the pay of at most this many of its best-paid matches (PageReading.in_order).
+SAMPLED_PAY_KEPT = 200
 
 
 def is_empty(value) -> bool:
@@ -64,6 +66,8 @@ class SampledCounts:
         self.base_estimate = stats.base
         self.keywordless_estimate = stats.keywordless
         self.window_share = stats.window_share
+        self.sampled_pay = stats.sampled_pay
+        self.sample_scale = stats.resolution
         return stats
 
     def _cache_identity(self) -> str:
@@ -150,6 +154,7 @@ class SampledCounts:
             window_share=in_window / base if base else 1.0,
             keywordless=read.keywordless,
             first_ids=read.first_ids,
+            sampled_pay=read.sampled_pay,
         )
 
     def _count_groups(self, chosen: dict, sample_percent: float | None, first: int) -> "Read":
@@ -179,6 +184,8 @@ class SampledCounts:
             keys, order = self.page_order()
             base = base.annotate(**keys)
             columns += ["job_id", *keys]
+        if sample_percent is not None:
+            columns.append("salary_max_eur")
         windows = [
             (int(days), self.now - timedelta(days=int(days)))
             for days, _ in self.facet_choices("posted")
@@ -194,6 +201,15 @@ class SampledCounts:
                 everything.append(f"{facet} = ANY(%s)")
                 args.append(list(value))
         matching = " AND ".join(everything)
+        pay_sql, pay_args = "", []
+        if sample_percent is not None:
+            pay_sql = f"""
+            UNION ALL
+            SELECT NULL, NULL, NULL, NULL, NULL, 'pay',
+                   ARRAY(SELECT salary_max_eur FROM s
+                         WHERE {matching} AND salary_max_eur IS NOT NULL
+                         ORDER BY salary_max_eur DESC LIMIT %s)"""
+            pay_args = [*args, SAMPLED_PAY_KEPT]
         first_sql, first_args = "", []
         if first:
             first_sql = f"""
@@ -212,11 +228,11 @@ class SampledCounts:
             SELECT NULL, NULL, NULL, NULL, n, skill_id::text, NULL FROM (
                 SELECT skill_id, count(*) AS n FROM s, unnest(s.skill_ids) AS skill_id
                 WHERE {matching}
-                GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT %s) AS top{first_sql}
+                GROUP BY skill_id ORDER BY n DESC, skill_id LIMIT %s) AS top{pay_sql}{first_sql}
         """
         moments = [moment for _, moment in windows]
         with read_connection().cursor() as cursor:
-            cursor.execute(sql, [*params, *moments, *args, TOP_SKILLS, *first_args])
+            cursor.execute(sql, [*params, *moments, *args, TOP_SKILLS, *pay_args, *first_args])
             rows = cursor.fetchall()
         return Read(
             groups=[row[:5] for row in rows if row[5] == "group"],
@@ -227,6 +243,7 @@ class SampledCounts:
                 else None
             ),
             first_ids=next((row[6] for row in rows if row[5] == "first"), None),
+            sampled_pay=next((row[6] for row in rows if row[5] == "pay"), None),
         )
 
     def _group_allows(self, group: tuple, facet: str, value) -> bool:
@@ -273,6 +290,7 @@ class Read:
     top_skills: list[tuple[int, int]]
     keywordless: int | None
     first_ids: list[int] | None
+    sampled_pay: list[int] | None
 
 
 @dataclass
@@ -284,6 +302,7 @@ class Counted:
     window_share: float = 1.0
     keywordless: int | None = None
     first_ids: list[int] | None = None
+    sampled_pay: list[int] | None = None
 
     def scaled(self, scale: float, *, resolution: int, is_estimate=True) -> "SearchStats":
         skills = visible_skills_by_id()
@@ -301,6 +320,7 @@ class Counted:
             resolution=resolution,
             window_share=self.window_share,
             keywordless=None if self.keywordless is None else round(self.keywordless * scale),
+            sampled_pay=self.sampled_pay,
         )
 
 
@@ -351,6 +371,9 @@ class SearchStats:
     # Sampled with keywords: how many rows match the filters other than the keywords and the
     # facets, which is what checking the keywords on rows would read (JobFilterSet.on_rows).
     keywordless: int | None = None
+    # Sampled: the best yearly pay in euros of the sampled matches, best first (at most
+    # SAMPLED_PAY_KEPT), each standing for `resolution` matches of the board.
+    sampled_pay: list[int] | None = None
 
 
 def sample_percent(rows_factor: int = 1) -> float | None:

@@ -1,9 +1,11 @@
 """Job search: full text, ranking, every filter, facets, typos and bad input."""
 
 from datetime import timedelta
+from math import inf
 
 import pytest
 from django.db import connection
+from django.db.models import BigIntegerField, F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -821,6 +823,52 @@ def test_common_keywords_are_checked_on_the_rows_the_other_filters_find():
     # be looked up; with the words looked up, they are checked on the few rows those find.
     filterset._weighed, filterset._salary_floor_share = {25: 0.05}, 0.32
     assert checked(10_700, [0.41, 0.13]) == set()
+
+
+def test_a_sample_keeps_the_best_pay_of_its_matches(sampled_board):
+    for pay in (50_000, 90_000, 70_000, None):
+        PublishedJobFactory(
+            title="Engineer",
+            salary_min=pay,
+            salary_max=pay,
+            salary_currency="EUR" if pay else "",
+            salary_period="year" if pay else "",
+        )
+    PublishedJobFactory(
+        title="Accountant",
+        salary_min=200_000,
+        salary_max=200_000,
+        salary_currency="EUR",
+        salary_period="year",
+    )
+    filterset = JobFilterSet({"q": "engineer"})
+    filterset.stats()
+    assert filterset.sampled_pay == [90_000, 70_000, 50_000]
+
+
+def test_best_paid_first_walks_only_as_far_as_the_sampled_pay_allows(monkeypatch):
+    """At 1,000,000 listings 40,000 internships, best paid first, page 40: spread evenly over
+    the salary order, its 800 best paid would lie in the first 20,000 rows, a short walk. But
+    interns are paid least: the 4th best-paid sampled internship (each stands for 250) is paid
+    what 70% of the board earns at least, so the walk would read 700,000 rows, and the
+    internships are found and sorted instead."""
+    monkeypatch.setattr("jobs.search.plans.salary_share", lambda minimum: 0.7)
+    filterset = JobFilterSet({"employment_type": ["internship"], "sort": "salary"})
+    filterset.board_rows = 1_000_000
+    filterset.expected_total, filterset.base_estimate = 40_000, 1_000_000
+    filterset.sample_scale = 250
+
+    def walked(sampled_pay):
+        filterset.walks, filterset.sampled_pay = False, sampled_pay
+        filterset.in_order(F("salary_max_eur"), 800, BigIntegerField, nulls_last=True)
+        return filterset.walks, filterset.salary_walk_rows(800, 20_000)
+
+    assert walked(None) == (True, 20_000)  # no sample: spread evenly
+    assert walked([46_000, 45_500, 45_000, 44_000, 43_000]) == (False, 700_000)
+    assert walked([46_000, 45_500]) == (False, inf)  # fewer paid than the page needs
+    # The sample never makes a walk look shorter than the even spread does.
+    monkeypatch.setattr("jobs.search.plans.salary_share", lambda minimum: 0.001)
+    assert walked([46_000, 45_500, 45_000, 44_000, 43_000]) == (True, 1_000)
 
 
 def test_newest_in_a_posted_window_walks_only_that_window(monkeypatch):
