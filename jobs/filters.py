@@ -161,8 +161,10 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         self.total_is_exact = False
         # ... and how many rows match the filters other than the choices...
         self.base_estimate: int | None = None
-        # ... and other than the choices and the keywords, when a sample measured it.
+        # ... and other than the choices and the keywords, when a sample measured it, and of
+        # those how many have the choices.
         self.keywordless_estimate: int | None = None
+        self.keywordless_chosen_estimate: int | None = None
         # ... and the share of those posted within the window chosen, if one is.
         self.window_share = 1.0
         # Set by in_order() when the page is to be read by walking an ordered index.
@@ -228,7 +230,32 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         """
         if self.base_estimate is None:
             return False
-        return self.base_estimate * ROW_COST_IN_LOOKUPS <= self._looked_up_rows
+        rows = self.keywordless_estimate if KEYWORDS in self.on_rows() else self.base_estimate
+        return not self._choices_looked_up(rows)
+
+    def _choices_looked_up(self, rows: float) -> bool:
+        """Whether choices are chosen, and looking them up costs less than checking them on
+        `rows` rows."""
+        return bool(self._chosen_facets()) and rows * ROW_COST_IN_LOOKUPS > self._looked_up_rows
+
+    def _chosen_facets(self) -> list[str]:
+        data = self.cleaned_data()
+        return [
+            facet
+            for facet in ("workplace", "employment_type", "seniority")
+            if not is_empty(data.get(facet))
+        ]
+
+    @cached_property
+    def _choice_ids_share(self) -> float:
+        """The share of the board's row ids a lookup of the choices reads: about as many as the
+        rarest facet's options have (one GIN index answers them all and skips through the
+        others' lists)."""
+        data, shares = self.cleaned_data(), tag_shares()
+        return min(
+            sum(shares.get(SearchRow.tag(facet, value), 0.0) for value in data[facet])
+            for facet in self._chosen_facets()
+        )
 
     @cached_property
     def _looked_up_rows(self) -> float:
@@ -337,7 +364,13 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         others = sum(self._weighed.values())
         if SALARY_FLOOR not in self._weighed:
             others += self._salary_floor_share or 0.0
-        checked = self.keywordless_estimate * ROW_COST_IN_LOOKUPS + self.board_rows * others
+        rows = self.keywordless_estimate
+        if self._choices_looked_up(rows) and self.keywordless_chosen_estimate is not None:
+            # The choices looked up as well ("python" for remote internships): the check reads
+            # only the rows that have them, after their ids are looked up.
+            rows = self.keywordless_chosen_estimate
+            others += self._choice_ids_share
+        checked = rows * ROW_COST_IN_LOOKUPS + self.board_rows * others
         return checked <= self.board_rows * min(self._word_shares)
 
     @cached_property
@@ -389,6 +422,9 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
             or (pay and SALARY_FLOOR not in self._weighed)
             or (self.search_query is not None and KEYWORDS not in checked)
             or any(condition not in checked for condition in self._weighed)
+            or self._choices_looked_up(
+                self.keywordless_estimate if KEYWORDS in checked else self.base_estimate
+            )
         )
 
     def condition_posted(self, value):

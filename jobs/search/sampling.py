@@ -65,6 +65,7 @@ class SampledCounts:
         self.total_is_exact = not stats.is_estimate or stats.total_is_exact
         self.base_estimate = stats.base
         self.keywordless_estimate = stats.keywordless
+        self.keywordless_chosen_estimate = stats.keywordless_chosen
         self.window_share = stats.window_share
         self.sampled_pay = stats.sampled_pay
         self.sample_scale = stats.resolution
@@ -89,6 +90,7 @@ class SampledCounts:
                 stats = sampled.scaled(scale, resolution=round(scale))
                 self.base_estimate = stats.base
                 self.keywordless_estimate = stats.keywordless
+                self.keywordless_chosen_estimate = stats.keywordless_chosen
                 if sampled.total < MIN_SAMPLE_HITS:
                     # Common enough before the choice filters, rare after them (an internship
                     # for a senior): the total is counted, which is quick when it is small.
@@ -102,8 +104,11 @@ class SampledCounts:
             # checked on those rows rather than looked up (JobFilterSet.on_rows).
             self.base_estimate = round(MIN_SAMPLE_HITS * scale)
             if sampled.keywordless is not None:
-                seen = max(sampled.keywordless, MIN_SAMPLE_HITS)  # bounded alike when as few
+                # Bounded alike when as few.
+                seen = max(sampled.keywordless, MIN_SAMPLE_HITS)
                 self.keywordless_estimate = round(seen * scale)
+                seen = max(sampled.keywordless_chosen, MIN_SAMPLE_HITS)
+                self.keywordless_chosen_estimate = round(seen * scale)
             # The same read also takes the first matches in the page's order, so that the page
             # is cut from them rather than found again by the same lookups.
             counted = self.counted(first=EXACT_COUNT_CAP)
@@ -111,6 +116,7 @@ class SampledCounts:
                 self.first_matches = counted.first_ids
             stats = counted.scaled(1.0, resolution=1, is_estimate=False)
             stats.keywordless = self.keywordless_estimate
+            stats.keywordless_chosen = self.keywordless_chosen_estimate
             return stats
         return self.counted().scaled(1.0, resolution=1, is_estimate=False)
 
@@ -153,6 +159,7 @@ class SampledCounts:
             top_skills=read.top_skills,
             window_share=in_window / base if base else 1.0,
             keywordless=read.keywordless,
+            keywordless_chosen=read.keywordless_chosen,
             first_ids=read.first_ids,
             sampled_pay=read.sampled_pay,
         )
@@ -225,6 +232,9 @@ class SampledCounts:
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless', NULL FROM s
             UNION ALL
+            SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless chosen', NULL FROM s
+            WHERE {" AND ".join(everything[1:]) or "true"}
+            UNION ALL
             SELECT NULL, NULL, NULL, NULL, n, skill_id::text, NULL FROM (
                 SELECT skill_id, count(*) AS n FROM s, unnest(s.skill_ids) AS skill_id
                 WHERE {matching}
@@ -232,16 +242,16 @@ class SampledCounts:
         """
         moments = [moment for _, moment in windows]
         with read_connection().cursor() as cursor:
-            cursor.execute(sql, [*params, *moments, *args, TOP_SKILLS, *pay_args, *first_args])
+            cursor.execute(
+                sql, [*params, *moments, *args, *args, TOP_SKILLS, *pay_args, *first_args]
+            )
             rows = cursor.fetchall()
+        by_kind = {row[5]: row[4] for row in rows}
         return Read(
             groups=[row[:5] for row in rows if row[5] == "group"],
             top_skills=[(int(row[5]), row[4]) for row in rows if row[5].isdigit()],
-            keywordless=(
-                next(row[4] for row in rows if row[5] == "keywordless")
-                if keywords is not None
-                else None
-            ),
+            keywordless=by_kind["keywordless"] if keywords is not None else None,
+            keywordless_chosen=by_kind["keywordless chosen"] if keywords is not None else None,
             first_ids=next((row[6] for row in rows if row[5] == "first"), None),
             sampled_pay=next((row[6] for row in rows if row[5] == "pay"), None),
         )
@@ -289,6 +299,7 @@ class Read:
     groups: list[tuple]
     top_skills: list[tuple[int, int]]
     keywordless: int | None
+    keywordless_chosen: int | None
     first_ids: list[int] | None
     sampled_pay: list[int] | None
 
@@ -301,6 +312,7 @@ class Counted:
     top_skills: list[tuple[int, int]]  # (skill id, n)
     window_share: float = 1.0
     keywordless: int | None = None
+    keywordless_chosen: int | None = None
     first_ids: list[int] | None = None
     sampled_pay: list[int] | None = None
 
@@ -320,6 +332,9 @@ class Counted:
             resolution=resolution,
             window_share=self.window_share,
             keywordless=None if self.keywordless is None else round(self.keywordless * scale),
+            keywordless_chosen=(
+                None if self.keywordless_chosen is None else round(self.keywordless_chosen * scale)
+            ),
             sampled_pay=self.sampled_pay,
         )
 
@@ -371,6 +386,9 @@ class SearchStats:
     # Sampled with keywords: how many rows match the filters other than the keywords and the
     # facets, which is what checking the keywords on rows would read (JobFilterSet.on_rows).
     keywordless: int | None = None
+    # ... and of those, how many have the facets chosen: what a check of the keywords reads
+    # when the choices are looked up.
+    keywordless_chosen: int | None = None
     # Sampled: the best yearly pay in euros of the sampled matches, best first (at most
     # SAMPLED_PAY_KEPT), each standing for `resolution` matches of the board.
     sampled_pay: list[int] | None = None

@@ -651,6 +651,32 @@ def test_a_condition_is_checked_on_rows_only_when_the_other_filters_leave_few():
     assert checked(200_000, {1: 0.4}) == set()
 
 
+def test_common_keywords_are_checked_on_the_rows_rare_choices_find(monkeypatch):
+    """At 1,000,000 listings "python" (43% of jobs) for remote internships: the choices are
+    looked up (10,000 jobs, 4% of the board's ids for internships) and python is checked on
+    their rows, not its 430,000 ids looked up. Remote jobs alone are a quarter of the board:
+    python is looked up for them."""
+    monkeypatch.setattr(
+        "jobs.filters.tag_shares",
+        lambda: {"workplace:remote": 0.25, "seniority:intern": 0.04},
+    )
+
+    def checked(params, keywordless_chosen):
+        filterset = JobFilterSet({"q": "python", **params})
+        filterset.board_rows = 1_000_000
+        filterset.base_estimate = 430_000 * keywordless_chosen // 1_000_000
+        filterset.keywordless_estimate = 1_000_000
+        filterset.keywordless_chosen_estimate = keywordless_chosen
+        filterset._word_shares, filterset._weighed = [0.43], {}
+        return filterset.on_rows(), filterset.choices_on_rows()
+
+    assert checked({"workplace": ["remote"], "seniority": ["intern"]}, 10_000) == (
+        {KEYWORDS},
+        False,
+    )
+    assert checked({"workplace": ["remote"]}, 250_000) == (set(), False)
+
+
 def test_one_condition_is_always_looked_up():
     """Checking every condition on rows would read the whole board: the rarest checked is
     looked up instead. Two skills alone (40% and 30% of jobs) that leave 1,000 jobs: Python is
