@@ -9,6 +9,7 @@ none.
 """
 
 from datetime import timedelta
+from math import prod
 
 import django_filters
 from django import forms
@@ -230,44 +231,39 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         """
         if self.base_estimate is None:
             return False
-        rows = self.keywordless_estimate if KEYWORDS in self.on_rows() else self.base_estimate
-        return not self._choices_looked_up(rows)
+        return not self._choices_looked_up(self._rows_besides(self.on_rows()))
+
+    def _rows_besides(self, checked) -> float:
+        """How many rows the filters other than the choices leave, with these `checked` on
+        rows: without the keywords, when they are checked."""
+        return self.keywordless_estimate if KEYWORDS in checked else self.base_estimate
 
     def _choices_looked_up(self, rows: float) -> bool:
         """Whether choices are chosen, and looking them up costs less than checking them on
         `rows` rows."""
-        return bool(self._chosen_facets()) and rows * ROW_COST_IN_LOOKUPS > self._looked_up_rows
+        return bool(self._choice_shares) and rows * ROW_COST_IN_LOOKUPS > self._looked_up_rows
 
-    def _chosen_facets(self) -> list[str]:
-        data = self.cleaned_data()
-        return [
-            facet
+    @cached_property
+    def _choice_shares(self) -> dict[str, float]:
+        """Each chosen facet's share of the board: the sum of its chosen options' shares."""
+        data, shares = self.cleaned_data(), tag_shares()
+        return {
+            facet: min(1.0, sum(shares.get(SearchRow.tag(facet, value), 0.0) for value in chosen))
             for facet in ("workplace", "employment_type", "seniority")
-            if not is_empty(data.get(facet))
-        ]
+            if not is_empty(chosen := data.get(facet))
+        }
 
     @cached_property
     def _choice_ids_share(self) -> float:
         """The share of the board's row ids a lookup of the choices reads: about as many as the
         rarest facet's options have (one GIN index answers them all and skips through the
         others' lists)."""
-        data, shares = self.cleaned_data(), tag_shares()
-        return min(
-            sum(shares.get(SearchRow.tag(facet, value), 0.0) for value in data[facet])
-            for facet in self._chosen_facets()
-        )
+        return min(self._choice_shares.values())
 
     @cached_property
     def _looked_up_rows(self) -> float:
         """How many row ids a lookup of the chosen options yields (see choices_on_rows)."""
-        data, shares = self.cleaned_data(), tag_shares()
-        looked_up = float(self.board_rows)
-        for facet in ("workplace", "employment_type", "seniority"):
-            chosen = data.get(facet)
-            if not is_empty(chosen):
-                share = sum(shares.get(SearchRow.tag(facet, value), 0.0) for value in chosen)
-                looked_up *= min(1.0, share)
-        return looked_up
+        return self.board_rows * prod(self._choice_shares.values())
 
     @cached_property
     def board_rows(self) -> int:
@@ -422,9 +418,7 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
             or (pay and SALARY_FLOOR not in self._weighed)
             or (self.search_query is not None and KEYWORDS not in checked)
             or any(condition not in checked for condition in self._weighed)
-            or self._choices_looked_up(
-                self.keywordless_estimate if KEYWORDS in checked else self.base_estimate
-            )
+            or self._choices_looked_up(self._rows_besides(checked))
         )
 
     def condition_posted(self, value):

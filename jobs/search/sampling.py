@@ -199,15 +199,16 @@ class SampledCounts:
         ]
         posted = " ".join(f"WHEN published_at >= %s THEN {days}" for days, _ in windows)
         base_sql, params = base.order_by().values(*columns).query.sql_with_params()
-        everything, args = ["has_keywords"], []
+        facets, args = [], []
         for facet, value in chosen.items():
             if facet == "posted":
-                everything.append("published_at >= %s")
+                facets.append("published_at >= %s")
                 args.append(self.now - timedelta(days=int(value)))
             else:
-                everything.append(f"{facet} = ANY(%s)")
+                facets.append(f"{facet} = ANY(%s)")
                 args.append(list(value))
-        matching = " AND ".join(everything)
+        with_facets = " AND ".join(facets) or "true"
+        matching = f"has_keywords AND {with_facets}"
         pay_sql, pay_args = "", []
         if sample_percent is not None:
             pay_sql = f"""
@@ -233,7 +234,7 @@ class SampledCounts:
             SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless', NULL FROM s
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless chosen', NULL FROM s
-            WHERE {" AND ".join(everything[1:]) or "true"}
+            WHERE {with_facets}
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, n, skill_id::text, NULL FROM (
                 SELECT skill_id, count(*) AS n FROM s, unnest(s.skill_ids) AS skill_id
