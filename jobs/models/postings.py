@@ -117,10 +117,26 @@ def attach_card_data(jobs: list["Job"]) -> None:
 
 def as_prefetched(instance: models.Model, relation: str, objects: list) -> None:
     """Sets what `instance.<relation>.all()` gives, as prefetch_related would have."""
-    queryset = getattr(instance, relation).all()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True
-    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = queryset
+    rows = PrefetchedRows(instance, relation, objects)
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = rows
+
+
+class PrefetchedRows(models.QuerySet):
+    """A relation's rows, already read. Building the relation's own filtered query for each job
+    of a page cost more than reading the page; it is built only when a query is derived from the
+    rows (filter, order_by, ...), which then asks the database as it would after prefetch_related.
+    """
+
+    def __init__(self, instance: models.Model, relation: str, objects: list):
+        super().__init__(model=instance._meta.get_field(relation).related_model)
+        self._instance = instance
+        self._relation = relation
+        self._result_cache = objects
+        self._prefetch_done = True
+
+    def _chain(self):
+        manager = getattr(self._instance, self._relation)
+        return manager._apply_rel_filters(self.model._default_manager.get_queryset())._chain()
 
 
 def places_by_id(ids) -> dict[int, Location]:

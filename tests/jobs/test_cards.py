@@ -175,3 +175,19 @@ def test_cards_read_places_and_skills_in_the_order_and_with_the_names_a_prefetch
         "Ada",
         "Zig",
     ]
+
+
+def test_a_query_derived_from_card_data_asks_for_that_jobs_rows_only(django_assert_num_queries):
+    """Card data sets each job's places and skills without building their queries; one derived
+    from them (a filter, an order) must still be the job's own, as after a prefetch."""
+    python, go, zig = (SkillFactory(name=name) for name in ("Python", "Go", "Zig"))
+    job = PublishedJobFactory(places=["Paris, France"], skills=[python, go], skills__nice=[zig])
+    PublishedJobFactory(places=["Lyon, France", "Oslo, Norway"], skills=[python, zig])
+    read = Job.objects.with_card_data().get(pk=job.pk)
+    with django_assert_num_queries(0):
+        assert len(read.job_skills.all()) == 3
+        assert read.locations.count() == 1
+    with django_assert_num_queries(2):
+        required = read.job_skills.filter(is_required=True).order_by("skill__name")
+        assert [js.skill_id for js in required] == [go.pk, python.pk]
+        assert [str(place) for place in read.locations.order_by("city")] == ["Paris, France"]
