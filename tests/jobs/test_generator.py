@@ -109,3 +109,18 @@ def test_every_table_it_writes_is_analysed_for_the_planner(skills):
         analysed = {name for (name,) in cursor.fetchall()}
     assert {"jobs_company", "jobs_location", "jobs_job", "jobs_jobskill"} <= written
     assert written - analysed == set()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_tables_it_writes_are_vacuumed_as_well(skills):
+    """Autovacuum may be off or behind: the new pages are marked all-visible, so that index-only
+    scans need not read the table too."""
+    generate_jobs(count=40, seed=3, now=NOW)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, relpages, relallvisible FROM pg_class WHERE relname = ANY(%s)",
+            [["jobs_job", "jobs_jobskill", "jobs_searchrow"]],
+        )
+        pages = {name: (total, visible) for name, total, visible in cursor.fetchall()}
+    assert len(pages) == 3
+    assert all(total > 0 and visible == total for total, visible in pages.values()), pages
