@@ -168,8 +168,10 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         self.keywordless_chosen_estimate: int | None = None
         # ... and the share of those posted within the window chosen, if one is.
         self.window_share = 1.0
-        # Set by in_order() when the page is to be read by walking an ordered index.
+        # Set by in_order() when the page is to be read by walking an ordered index, with the
+        # rows a walk would read whether it is chosen or not.
         self.walks = False
+        self.walk_rows: float | None = None
         # Set from stats() on a large board: the best pay of the sampled matches, and how many
         # matches each sampled one stands for.
         self.sampled_pay: list[int] | None = None
@@ -406,6 +408,43 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
             # Something must be looked up, or every row of the board is read: the rarest.
             checked.pop()
         return set(checked)
+
+    def looked_up_ids(self) -> float:
+        """About how many row ids the lookups of this search yield, from the shares of what is
+        looked up: keywords asking for every word (their rarest word), skills (the rarest),
+        the choices and the salary floor. Places, companies and other keywords are not
+        counted: the figure errs low."""
+        on_rows = self.on_rows()
+        shares = []
+        if self.search_query is not None and KEYWORDS not in on_rows and self._word_shares:
+            shares.append(min(self._word_shares))
+        skills = [
+            share
+            for key, share in self._weighed.items()
+            if key != SALARY_FLOOR and key not in on_rows
+        ]
+        if skills:  # one lookup for them all, skipping through to the rarest one's rows
+            shares.append(min(skills))
+        if SALARY_FLOOR in self._weighed and SALARY_FLOOR not in on_rows:
+            shares.append(self._weighed[SALARY_FLOOR])
+        if self.base_estimate is not None and not self.choices_on_rows() and self._choice_shares:
+            shares.append(self._choice_ids_share)
+        return self.board_rows * sum(shares)
+
+    def sort_cost(self) -> float:
+        """What finding the matches costs, in row ids out of a lookup: the ids its lookups
+        yield, and the rows they leave, read one by one (ROW_COST_IN_LOOKUPS each)."""
+        return self.looked_up_ids() + self._rows_sorted() * ROW_COST_IN_LOOKUPS
+
+    def _rows_sorted(self) -> float:
+        """About how many rows finding the matches reads: those the lookups leave, on which
+        the other conditions are checked."""
+        on_rows = self.on_rows()
+        if self.choices_on_rows():
+            return self._rows_besides(on_rows)
+        if KEYWORDS in on_rows and self.keywordless_chosen_estimate is not None:
+            return self.keywordless_chosen_estimate
+        return self.expected_total or 0
 
     def _looked_up_besides(self, checked: list) -> bool:
         """Whether a condition is looked up when those `checked` are not: a place, a company,

@@ -5,7 +5,7 @@ from math import inf
 
 import pytest
 from django.db import connection
-from django.db.models import BigIntegerField, F
+from django.db.models import BigIntegerField, DateTimeField, F
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -912,3 +912,58 @@ def test_newest_in_a_posted_window_walks_only_that_window(monkeypatch):
     assert filterset.window_share == pytest.approx(0.2)
     assert filterset.walks
     assert page == [f"Python today {n}" for n in range(20)]
+
+
+@pytest.mark.parametrize(
+    "bound", [None, 2, 10**6], ids=["sorted", "walk-cut-short", "walk-finds-them"]
+)
+def test_the_newest_matches_are_the_same_whether_walked_first_or_not(client, monkeypatch, bound):
+    """Relevance's candidates and a page of the newest, from a bounded walk of the date order
+    or, when the walk meets too few of them, from the matches found and sorted: the page is the
+    same. Cut short after two rows, the walk has met one match, and the sort must supply all."""
+    monkeypatch.setattr("jobs.search.plans.WALK_BUDGET_ROWS", 0)  # in_order() sorts
+    monkeypatch.setattr("jobs.search.plans.RANK_ALL_UP_TO", 0)
+    monkeypatch.setattr("jobs.search.plans.RANK_CANDIDATES", 2)
+    monkeypatch.setattr(JobFilterSet, "date_walk_bound", lambda filterset: bound)
+    now = timezone.now()
+    PublishedJobFactory(title="Kafka engineer", published_at=now - timedelta(days=9))
+    PublishedJobFactory(title="Support", description="kafka", published_at=now - timedelta(days=1))
+    PublishedJobFactory(title="Kafka lead", published_at=now - timedelta(days=2))
+    PublishedJobFactory(title="Go lead", published_at=now - timedelta(hours=1))
+
+    def page(**params):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("jobs:job_list"), params)
+        walked = [query for query in queries.captured_queries if "WITH walked" in query["sql"]]
+        assert len(walked) == (0 if bound is None else 1)
+        return [job.title for job in response.context["jobs"]]
+
+    assert page(q="kafka") == ["Kafka lead", "Support"]
+    assert page(q="kafka", sort="newest") == ["Support", "Kafka lead", "Kafka engineer"]
+
+
+def test_relevance_walks_first_when_the_lookups_cost_more_than_the_walk(monkeypatch):
+    """At 1,000,000 listings, "java" (31% of jobs) for remote jobs (25%) asking for JavaScript
+    (12%) matches 8,400 jobs: its 500 newest lie about 60,000 rows down the date order, more than
+    four times the rows a sort reads, so in_order() sorts. But the sort's lookups yield 675,000
+    ids, and the 8,400 rows they leave are read one by one: more than a walk of twice that length
+    costs, so the walk is tried first, for at most 120,000 rows. "kafka" (1%) alone yields 10,000
+    ids: no walk is worth that."""
+    monkeypatch.setattr("jobs.filters.tag_shares", lambda: {"workplace:remote": 0.25})
+    filterset = JobFilterSet({"q": "java", "workplace": ["remote"]})
+    filterset.board_rows = 1_000_000
+    filterset.expected_total, filterset.base_estimate = 8_400, 33_600
+    filterset._word_shares, filterset._weighed = [0.306], {5: 0.119}
+    filterset.in_order(F("published_at"), 500, DateTimeField)
+    assert not filterset.walks
+    assert filterset.looked_up_ids() == pytest.approx(675_000)
+    assert filterset.sort_cost() == pytest.approx(675_000 + 84_000)
+    assert filterset.date_walk_bound() == 119_048
+
+    filterset = JobFilterSet({"q": "kafka"})
+    filterset.board_rows = 1_000_000
+    filterset.expected_total = filterset.base_estimate = 10_000
+    filterset._word_shares, filterset._weighed = [0.01], {}
+    filterset.in_order(F("published_at"), 500, DateTimeField)
+    assert not filterset.walks
+    assert filterset.date_walk_bound() is None
