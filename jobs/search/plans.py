@@ -6,7 +6,7 @@ from math import ceil, inf
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     BigIntegerField,
     DateTimeField,
@@ -19,7 +19,13 @@ from django.db.models.expressions import RawSQL
 from careerboard.db_routers import read_connection
 from jobs.models import Job, SearchRow
 from jobs.search.query import AllWords
-from jobs.search.sampling import EXACT_COUNT_CAP, SAMPLED_PAY_KEPT, salary_share, tag_shares
+from jobs.search.sampling import (
+    EXACT_COUNT_CAP,
+    SAMPLED_PAY_KEPT,
+    first_in_order_sql,
+    salary_share,
+    tag_shares,
+)
 
 # Relevance ranks only the newest matches, so a broad query never ranks the whole board...
 RANK_CANDIDATES = 500
@@ -272,13 +278,9 @@ def walked_first(rows, sorted_ids, bound: int, needed: int) -> RawSQL:
     most `bound` rows of the date order, or, when it finds fewer, from `sorted_ids` (the
     matches found and sorted), which is then read in the same statement and otherwise not at
     all."""
-    table = connection.ops.quote_name(SearchRow._meta.db_table)
     walk = rows.order_by("-published_at", "-job_id").values("job_id")[:needed]
     walk_sql, walk_params = walk.query.sql_with_params()
-    if walk_sql.count(f"FROM {table}") != 1:
-        raise ValueError("A bounded walk needs exactly one reference to the search rows.")
-    first = f"SELECT * FROM {table} ORDER BY {NEWEST_ORDER} LIMIT {int(bound)}"
-    walk_sql = walk_sql.replace(f"FROM {table}", f"FROM ({first}) AS {table}")
+    walk_sql = first_in_order_sql(walk_sql, NEWEST_ORDER, bound)
     sort_sql, sort_params = sorted_ids.query.sql_with_params()
     needed = int(needed)
     sql = f"""
@@ -357,13 +359,8 @@ class SalaryWalk:
 
     def ids(self, query, item: slice) -> list[int]:
         sql, params = query.query.sql_with_params()
-        table = connection.ops.quote_name(SearchRow._meta.db_table)
-        if sql.count(f"FROM {table}") != 1:
-            raise ValueError("A bounded walk needs exactly one reference to the search rows.")
-        # The salary order's first rows, in that order, as the table the page's query reads:
-        # the filters then check them one by one and the limit stops the walk early.
-        first = f"SELECT * FROM {table} ORDER BY {SALARY_EUR_ORDER} LIMIT {int(self.bound)}"
-        sql = sql.replace(f"FROM {table}", f"FROM ({first}) AS {table}")
+        # The salary order's first rows, in that order, as the table the page's query reads.
+        sql = first_in_order_sql(sql, SALARY_EUR_ORDER, self.bound)
         with read_connection().cursor() as cursor:
             cursor.execute(sql, params)
             ids = [row[0] for row in cursor.fetchall()]

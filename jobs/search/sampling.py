@@ -407,16 +407,30 @@ def sample_percent(rows_factor: int = 1) -> float | None:
     return min(100.0, max(MIN_SAMPLE_PERCENT, 100.0 * rows_wanted / rows))
 
 
+def rows_read_from(sql: str, source: str) -> str:
+    """A query over the search rows, made to read them from `source` (SQL that follows the
+    table's name in FROM: a sample clause, or ` AS` and the name after a subquery). Only for a
+    query that names the table once."""
+    table = connection.ops.quote_name(SearchRow._meta.db_table)
+    if sql.count(f"FROM {table}") != 1:
+        raise ValueError("The query must read the search rows exactly once.")
+    return sql.replace(f"FROM {table}", source.format(table=table))
+
+
+def first_in_order_sql(sql: str, order: str, bound: int) -> str:
+    """A query over the search rows, made to read only the first `bound` rows in `order` (an
+    index's order): its filters then check them one by one, and its limit stops the walk."""
+    first = f"SELECT * FROM {{table}} ORDER BY {order} LIMIT {int(bound)}"
+    return rows_read_from(sql, f"FROM ({first}) AS {{table}}")
+
+
 def sampled_sql(sql: str, sample_percent: float | None) -> str:
     """A query over the search rows, made to read only that share of the table's pages."""
     if sample_percent is None:
         return sql
-    table = f"FROM {connection.ops.quote_name(SearchRow._meta.db_table)}"
-    if sql.count(table) != 1:
-        raise ValueError("Sampling needs exactly one reference to the search rows.")
     # A fixed seed samples the same pages each time, so the figures do not flicker.
-    sampled = f"{table} TABLESAMPLE SYSTEM ({float(sample_percent):.4f}) REPEATABLE (0)"
-    return sql.replace(table, sampled)
+    sample = f"TABLESAMPLE SYSTEM ({float(sample_percent):.4f}) REPEATABLE (0)"
+    return rows_read_from(sql, f"FROM {{table}} {sample}")
 
 
 def run_sampled(query, sample_percent: float | None) -> list[dict]:
