@@ -129,7 +129,7 @@ class PageReading:
                 "-job_id",
             )
             seniorities = self.cleaned_data().get("seniority") or []
-            if self.walks and len(seniorities) > 1 and self.seniority_by_salary():
+            if self.walks and len(seniorities) > 1 and self.seniority_parts_read():
                 # The best paid of each seniority from its part of the seniority and salary
                 # index, then the best of those: one walk of the salary order would pass over
                 # the better paid levels first.
@@ -144,7 +144,7 @@ class PageReading:
                 # is not walked again to meet them.
                 self.walks = False
                 return SearchRow.objects.filter(job_id__in=best).order_by(*sorted_by_pay)
-            if self.walks and pay == "salary_max_eur" and not seniorities:
+            if self.walks and pay == "salary_max_eur" and not self.seniority_parts_read():
                 self.walks = False  # the bound takes the place of forcing the walk
                 self.salary_walk = SalaryWalk(
                     bound=max(SALARY_WALK_MIN_ROWS, round(SALARY_WALK_OVERRUN * self.walk_rows)),
@@ -195,7 +195,7 @@ class PageReading:
                 # Best paid first in one currency walks that currency's part of the index...
                 share = tag_shares().get(SearchRow.tag("currency", currency), 1.0)
                 board = max(round(board * share), self.expected_total)
-            elif field is BigIntegerField and self.seniority_by_salary():
+            elif field is BigIntegerField and self.seniority_parts_read():
                 # ... and at chosen seniorities, their parts.
                 shares = tag_shares()
                 share = sum(
@@ -204,7 +204,7 @@ class PageReading:
                 )
                 board = max(round(board * min(share, 1.0)), self.expected_total)
             walked = needed * board / max(self.expected_total, 1)
-            if field is BigIntegerField and not currency and not self.seniority_by_salary():
+            if field is BigIntegerField and not currency and not self.seniority_parts_read():
                 # Never shorter than that guess: a sampled match stands for hundreds.
                 walked = max(walked, self.salary_walk_rows(needed, walked))
             # A sort reads the rows the indexes find: all matches, or those of the filters

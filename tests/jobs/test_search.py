@@ -373,6 +373,61 @@ def test_best_paid_first_at_chosen_seniorities_whichever_way_the_page_is_read(
     assert page(1, seniority="mid") == [title for title in best_first if "mid" in title][:20]
 
 
+@pytest.mark.parametrize("row_cost", [10**9, 0], ids=["looked-up", "checked-on-rows"])
+def test_best_paid_first_at_one_seniority_and_a_workplace_however_it_is_read(
+    client, monkeypatch, row_cost
+):
+    """The seniority is read from its part of the seniority and salary index; the workplace
+    is looked up with it or checked on the rows it finds: the same page either way."""
+    monkeypatch.setattr("jobs.filters.ROW_COST_IN_LOOKUPS", row_cost)
+    for n, (seniority, workplace) in enumerate(
+        [("senior", "onsite"), ("senior", "remote"), ("junior", "onsite"), ("senior", "onsite")]
+    ):
+        PublishedJobFactory(
+            title=f"{seniority} {workplace} {n}",
+            seniority=seniority,
+            workplace=workplace,
+            salary_max=100_000 + 1000 * n,
+            salary_currency="EUR",
+            salary_period="year",
+        )
+    params = {"seniority": "senior", "workplace": "onsite", "sort": "salary"}
+    response = client.get(reverse("jobs:job_list"), params)
+    assert [job.title for job in response.context["jobs"]] == ["senior onsite 3", "senior onsite 0"]
+
+
+def test_the_choices_are_weighed_on_the_rows_of_the_day_and_seniority_indexes_find(
+    monkeypatch,
+):
+    """At 1,000,000 listings, best paid first (onsite is 40% of jobs, senior 25%):
+    - in the last day (4% of jobs, a range of the date index), the 10,000 senior jobs read from
+      the seniority and salary index have "onsite" checked on them, rather than its 400,000 ids
+      looked up;
+    - in a city (17,750 jobs), the seniority is checked on the city's rows too: its part of the
+      index is 250,000 rows, and the 2,500 matches are sorted however they are found;
+    - with 7,250 matches, a walk of the seniority's part may serve the page: it is read there.
+    Newest first, the day's choices are looked up (250,000 ids, the rarer facet's), which costs
+    less than checking them on the day's 40,000 rows."""
+    monkeypatch.setattr(
+        "jobs.filters.tag_shares",
+        lambda: {"workplace:onsite": 0.4, "seniority:senior": 0.25},
+    )
+
+    def read(base, expected, sort="salary", **params):
+        params = {"workplace": ["onsite"], "seniority": ["senior"], "sort": sort, **params}
+        filterset = JobFilterSet(params)
+        filterset.board_rows = 1_000_000
+        filterset.base_estimate, filterset.expected_total = base, expected
+        if params.get("posted"):
+            filterset.window_share = 0.04
+        return filterset.choices_on_rows(), filterset._indexed_seniority_share()
+
+    assert read(1_000_000, 3_750, posted="1") == (True, 0.25)
+    assert read(17_750, 2_500) == (True, None)
+    assert read(27_250, 7_250) == (True, 0.25)
+    assert read(1_000_000, 3_750, sort="newest", posted="1") == (False, None)
+
+
 @pytest.mark.parametrize("bound", [1, 10**6], ids=["walk-cut-short", "walk-to-the-end"])
 def test_best_paid_internships_whether_the_walk_finds_them_or_is_cut_short(
     client, monkeypatch, bound
