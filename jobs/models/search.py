@@ -79,8 +79,10 @@ class SearchRow(models.Model):
 
     class Meta:
         indexes = [
-            GinIndex(fields=["document"], name="searchrow_document"),
-            GinIndex(fields=["tags"], name="searchrow_tags"),
+            # Keywords and choices in one GIN index: a search for both reads the rarer's ids and
+            # skips through the other's to them, instead of ANDing two bitmaps ("agile" and
+            # remote: 10 ms against 100 ms at 1,000,000 listings, for 250,000 remote ids).
+            GinIndex(fields=["document", "tags"], name="searchrow_document_tags"),
             GinIndex(fields=["skill_ids"], name="searchrow_skills"),
             GinIndex(fields=["location_ids"], name="searchrow_places"),
             models.Index(F("published_at").desc(), F("job").desc(), name="searchrow_newest"),

@@ -1,5 +1,6 @@
 """Job search: full text, ranking, every filter, facets, typos and bad input."""
 
+import json
 from datetime import timedelta
 from math import inf
 
@@ -684,6 +685,23 @@ def test_the_planner_knows_how_common_a_value_checked_on_rows_is():
         )
         plan = cursor.fetchone()[0][0]["Plan"]
     assert 20 <= plan["Plan Rows"] <= 40
+
+
+def test_keywords_and_choices_are_looked_up_in_one_index_scan():
+    """Both in one GIN index: the scan reads the rarer's ids and skips through the other's to
+    them, rather than reading every id of a broad choice and ANDing two bitmaps."""
+    for n in range(30):
+        PublishedJobFactory(title=f"Agile job {n}", workplace="remote" if n % 3 else "onsite")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE jobs_searchrow")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN (FORMAT JSON) SELECT job_id FROM jobs_searchrow "
+            "WHERE document @@ 'agil'::tsquery AND tags && '{workplace:remote}'"
+        )
+        plan = json.dumps(cursor.fetchone()[0])
+    assert plan.count('"Bitmap Index Scan"') == 1
+    assert '"Index Name": "searchrow_document_tags"' in plan
 
 
 def test_a_condition_is_checked_on_rows_only_when_the_other_filters_leave_few():
