@@ -79,12 +79,13 @@ class SearchRow(models.Model):
 
     class Meta:
         indexes = [
-            # Keywords and choices in one GIN index: a search for both reads the rarer's ids and
-            # skips through the other's to them, instead of ANDing two bitmaps ("agile" and
-            # remote: 10 ms against 100 ms at 1,000,000 listings, for 250,000 remote ids).
-            GinIndex(fields=["document", "tags"], name="searchrow_document_tags"),
-            GinIndex(fields=["skill_ids"], name="searchrow_skills"),
-            GinIndex(fields=["location_ids"], name="searchrow_places"),
+            # Keywords, choices, skills and places in one GIN index: a search for several reads
+            # the rarest one's ids and skips through the others' to them, instead of ANDing a
+            # bitmap of each ("agile" and remote: 10 ms against 100 ms at 1,000,000 listings,
+            # for 250,000 remote ids). It is as large as one index for each, and as fast alone.
+            GinIndex(
+                fields=["document", "tags", "skill_ids", "location_ids"], name="searchrow_lookups"
+            ),
             models.Index(F("published_at").desc(), F("job").desc(), name="searchrow_newest"),
             # Best paid first in any currency: by the salary in euros.
             models.Index(

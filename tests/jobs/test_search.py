@@ -687,21 +687,25 @@ def test_the_planner_knows_how_common_a_value_checked_on_rows_is():
     assert 20 <= plan["Plan Rows"] <= 40
 
 
-def test_keywords_and_choices_are_looked_up_in_one_index_scan():
-    """Both in one GIN index: the scan reads the rarer's ids and skips through the other's to
-    them, rather than reading every id of a broad choice and ANDing two bitmaps."""
+def test_keywords_choices_skills_and_places_are_looked_up_in_one_index_scan():
+    """All in one GIN index: the scan reads the rarest one's ids and skips through the others'
+    to them, rather than reading every id of a broad choice or skill and ANDing the bitmaps."""
+    python = SkillFactory(name="Python")
     for n in range(30):
-        PublishedJobFactory(title=f"Agile job {n}", workplace="remote" if n % 3 else "onsite")
+        workplace = "remote" if n % 3 else "onsite"
+        PublishedJobFactory(title=f"Agile job {n}", workplace=workplace, skills=[python])
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE jobs_searchrow")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
-            "EXPLAIN (FORMAT JSON) SELECT job_id FROM jobs_searchrow "
-            "WHERE document @@ 'agil'::tsquery AND tags && '{workplace:remote}'"
+            "EXPLAIN (FORMAT JSON) SELECT job_id FROM jobs_searchrow WHERE document @@ "
+            "'agil'::tsquery AND tags && '{workplace:remote}' AND skill_ids @> %s::bigint[] "
+            "AND location_ids && %s::bigint[]",
+            [[python.pk], [1, 2]],
         )
         plan = json.dumps(cursor.fetchone()[0])
     assert plan.count('"Bitmap Index Scan"') == 1
-    assert '"Index Name": "searchrow_document_tags"' in plan
+    assert '"Index Name": "searchrow_lookups"' in plan
 
 
 def test_a_condition_is_checked_on_rows_only_when_the_other_filters_leave_few():
