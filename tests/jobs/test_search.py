@@ -754,6 +754,27 @@ def test_common_keywords_are_checked_on_the_rows_rare_choices_find(monkeypatch):
     assert checked({"workplace": ["remote"]}, 250_000) == (set(), False)
 
 
+def test_few_choices_are_looked_up_in_the_scan_of_keywords_or_a_place(monkeypatch):
+    """At 1,000,000 listings, a keyword that finds 20,000 jobs, for remote jobs (25%): remote
+    is looked up in the keyword's GIN scan, which skips through its list, rather than checked
+    on the keyword's rows; so in a city's scan. Onsite or remote (65%) is still checked on the
+    rows when they are few, and so is remote without keywords or a place."""
+    monkeypatch.setattr(
+        "jobs.filters.tag_shares", lambda: {"workplace:remote": 0.25, "workplace:onsite": 0.4}
+    )
+
+    def checked(**params):
+        filterset = JobFilterSet(params)
+        filterset.board_rows = 1_000_000
+        filterset.base_estimate = 20_000
+        return filterset.choices_on_rows()
+
+    assert checked(q="agile", workplace=["remote"]) is False
+    assert checked(location="Seoul", workplace=["remote"]) is False
+    assert checked(q="agile", workplace=["remote", "onsite"]) is True
+    assert checked(workplace=["remote"], posted="7") is True
+
+
 def test_one_condition_is_always_looked_up():
     """Checking every condition on rows would read the whole board: the rarest checked is
     looked up instead. Two skills alone (40% and 30% of jobs) that leave 1,000 jobs: Python is
