@@ -7,10 +7,18 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jobs', '0018_one_gin_index_for_keywords_and_choices'),
+        ('jobs', '0017_statistics_of_the_salary_floor_checked_on_rows'),
     ]
 
     operations = [
+        migrations.RemoveIndex(
+            model_name='searchrow',
+            name='searchrow_document',
+        ),
+        migrations.RemoveIndex(
+            model_name='searchrow',
+            name='searchrow_tags',
+        ),
         migrations.RemoveIndex(
             model_name='searchrow',
             name='searchrow_skills',
@@ -18,10 +26,6 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(
             model_name='searchrow',
             name='searchrow_places',
-        ),
-        migrations.RemoveIndex(
-            model_name='searchrow',
-            name='searchrow_document_tags',
         ),
         migrations.AddIndex(
             model_name='searchrow',
