@@ -88,6 +88,7 @@ class SampledCounts:
             scale = 100.0 / percent
             if sampled.base >= MIN_SAMPLE_HITS:
                 stats = sampled.scaled(scale, resolution=round(scale))
+                self.sample_scale = stats.resolution
                 self.base_estimate = stats.base
                 self.keywordless_estimate = stats.keywordless
                 self.keywordless_chosen_estimate = stats.keywordless_chosen

@@ -775,6 +775,76 @@ def test_few_choices_are_looked_up_in_the_scan_of_keywords_or_a_place(monkeypatc
     assert checked(workplace=["remote"], posted="7") is True
 
 
+def test_conditions_are_weighed_on_the_rows_the_choices_leave_when_those_are_looked_up(
+    monkeypatch,
+):
+    """At 1,000,000 listings, "analysis" (3% of jobs) for senior hybrid full-time jobs paid at
+    least 60,000 USD (24%): the keyword finds 7,250 such jobs before the choices, 1,000 with
+    them. The choices are looked up in the keyword's scan, so the pay is checked on the rows
+    that have them, not looked up (259,000 ids of the currency and salary index). Full-time
+    alone (79%) is checked on the keyword's rows, as the pay then is not. A sample that saw
+    none of the matches (each stands for 250) counts them as MIN_SAMPLE_HITS: the few rows
+    it would leave are not trusted. Skills are weighed on the rows before the choices."""
+    monkeypatch.setattr(
+        "jobs.filters.tag_shares",
+        lambda: {
+            "workplace:hybrid": 0.35,
+            "type:full_time": 0.79,
+            "type:internship": 0.04,
+            "seniority:senior": 0.3,
+        },
+    )
+
+    def checked(total, scale=1, **choices):
+        params = {"q": "analysis", "salary_min": "60000", "currency": "USD", **choices}
+        filterset = JobFilterSet(params)
+        filterset.board_rows = 1_000_000
+        filterset.base_estimate, filterset.expected_total = 7_250, total
+        filterset.sample_scale = scale
+        filterset._word_shares, filterset._salary_floor_share = [0.03], 0.24
+        return filterset.on_rows()
+
+    chosen = {"workplace": ["hybrid"], "employment_type": ["full_time"], "seniority": ["senior"]}
+    assert checked(1_000, **chosen) == {SALARY_FLOOR}
+    assert checked(5_700, employment_type=["full_time"]) == set()
+    # A sampled match for 250 jobs: the sample's 0 stands for up to 750, still worth checking.
+    assert checked(0, scale=250, **chosen) == {SALARY_FLOOR}
+    # For 2,000: up to 6,000, which the pay is checked on only if 25,000 rows read cost less
+    # than its 240,000 ids.
+    assert checked(0, scale=2_000, **chosen) == set()
+
+    # Skills are looked up in the choices' GIN scan, which skips through their lists: two
+    # (23% and 19% of jobs) with internships (4%), 36,000 jobs before the choice and 400 with
+    # it, are not checked on the rows of internships.
+    filterset = JobFilterSet({"employment_type": ["internship"]})
+    filterset.board_rows = 1_000_000
+    filterset.base_estimate, filterset.expected_total = 36_000, 400
+    filterset._weighed = {2: 0.23, 27: 0.19}
+    assert filterset.on_rows() == set()
+
+
+def test_a_floor_in_one_currency_is_weighed_best_paid_first_when_the_matches_are_sorted():
+    """Best paid first in one currency, the page walks that currency's part of the currency
+    and salary index when the matches are many, with the floor in the walk's index condition.
+    When they are few enough to be sorted however they are found (SORT_ALL_UP_TO), the floor
+    is weighed: "brightline" (2,600 jobs) paid at least 73,000 USD (22%) is checked on the
+    keyword's rows; before the total is counted exactly, the rows the other filters leave
+    bound it."""
+
+    def checked(base, total):
+        params = {"q": "brightline", "salary_min": "73000", "currency": "USD", "sort": "salary"}
+        filterset = JobFilterSet(params)
+        filterset.board_rows = 1_000_000
+        filterset.base_estimate, filterset.expected_total = base, total
+        filterset._word_shares, filterset._salary_floor_share = [0.0026], 0.22
+        return filterset.on_rows()
+
+    assert checked(600, 170) == {SALARY_FLOOR}
+    assert checked(600, None) == {SALARY_FLOOR}
+    assert checked(60_000, None) == set()
+    assert checked(9_000, 6_000) == set()
+
+
 def test_one_condition_is_always_looked_up():
     """Checking every condition on rows would read the whole board: the rarest checked is
     looked up instead. Two skills alone (40% and 30% of jobs) that leave 1,000 jobs: Python is
@@ -817,8 +887,9 @@ def test_a_salary_floor_in_one_currency_finds_the_same_jobs_however_it_is_read(
     monkeypatch, exchange_rates, row_cost
 ):
     """The floor and the currency are looked up together in the currency and salary index, or
-    checked on rows together; best paid first in that currency always reads that index. The
-    floor is weighed at its value in euros (80,000 USD at 1.25 to the euro)."""
+    checked on rows together; best paid first in that currency reads that index unless the
+    matches are few enough to sort. The floor is weighed at its value in euros (80,000 USD at
+    1.25 to the euro)."""
     monkeypatch.setattr("jobs.filters.ROW_COST_IN_LOOKUPS", row_cost)
     weighed = []
 
@@ -852,6 +923,7 @@ def test_a_salary_floor_in_one_currency_finds_the_same_jobs_however_it_is_read(
     assert read(**floor, sort="newest") == (["Dollar engineer", "Dollar lead"], 2, False)
     assert read(q="engineer", **floor) == (["Dollar engineer"], 1, row_cost == 0)
     assert read(**floor, sort="salary") == (["Dollar lead", "Dollar engineer"], 2, False)
+    assert read(q="engineer", **floor, sort="salary") == (["Dollar engineer"], 1, row_cost == 0)
     if row_cost == 0:  # else the base is too large for anything to be weighed
         assert set(weighed) == {("USD", 64_000)}
 
