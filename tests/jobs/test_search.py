@@ -725,6 +725,10 @@ def test_a_condition_is_checked_on_rows_only_when_the_other_filters_leave_few():
     assert checked(56, {50: 0.03, 51: 0.03}) == {50}
     assert checked(10_000, {1: 0.4, 77: 0.0}) == {1}  # 77 is too rare for the statistics
     assert checked(10_600, {SALARY_FLOOR: 0.5, 12: 0.083}) == {SALARY_FLOOR}
+    # The floor is weighed before the skills, which ride in the keyword's scan when looked up:
+    # pay in 18% of jobs is checked on 1,250 rows, not Java (23%), after which the floor
+    # would have been weighed on 5,400 rows and looked up.
+    assert checked(1_250, {2: 0.23, 15: 0.07, SALARY_FLOOR: 0.18}) == {SALARY_FLOOR}
     assert checked(200_000, {1: 0.4}) == set()
 
 
