@@ -183,8 +183,9 @@ class PageReading:
 
     def in_order(self, key, needed: int, field, *, nulls_last=False, few=0) -> tuple:
         """`key` descending, walking its index when that reads less than finding the matches
-        and sorting them (see WALK_BUDGET_ROWS) and there are more than `few`; else as an
-        expression no index answers, so that the matches are found and sorted."""
+        and sorting them (see WALK_BUDGET_ROWS; by date, also in the costs of
+        date_walk_bound()) and there are more than `few`; else as an expression no index
+        answers, so that the matches are found and sorted."""
         if self.expected_total is not None:
             board = max(self.board_rows, self.expected_total)  # the planner's figure may lag
             currency = self.cleaned_data().get("currency")
@@ -213,9 +214,13 @@ class PageReading:
             if self.base_estimate is not None and self.choices_on_rows():
                 found = self.base_estimate
             self.walk_rows = walked
-            if self.expected_total <= few or walked > min(
-                WALK_BUDGET_ROWS, NEIGHBOURS_PER_SCATTERED_READ * found
-            ):
+            too_far = walked > min(WALK_BUDGET_ROWS, NEIGHBOURS_PER_SCATTERED_READ * found)
+            if field is DateTimeField and not too_far:
+                # Each row walked is checked against every condition, keywords too, at about
+                # WALKED_ROW_COST_IN_LOOKUPS ids: no walk when the sort's lookups and the rows
+                # they leave cost less (sort_cost()).
+                too_far = walked * WALKED_ROW_COST_IN_LOOKUPS > self.sort_cost()
+            if self.expected_total <= few or too_far:
                 return (sorted_not_walked(key.name, nulls_last=nulls_last), F("job_id").desc())
             else:
                 # The planner underrates how many rows a word matches and would rather build
