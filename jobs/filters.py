@@ -26,7 +26,7 @@ from careerboard.models import REFERENCE_CURRENCY, ExchangeRate, Skill, visible_
 from jobs.locations import country_code, location_condition, read_place_wish, searched_country
 from jobs.models import Company, Job, Location, SearchRow
 from jobs.search import sampling
-from jobs.search.plans import SORT_ALL_UP_TO, PageReading, Sort, unindexed
+from jobs.search.plans import PageReading, Sort, unindexed
 from jobs.search.query import (
     build_search_query,
     document_matches,
@@ -250,8 +250,7 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         if len(seniorities) != 1 or not self.seniority_by_salary():
             return None
         share = self._facet_shares["seniority"]
-        sorted_anyway = self.expected_total is not None and self.expected_total <= SORT_ALL_UP_TO
-        if self.base_estimate is not None and sorted_anyway:
+        if self.base_estimate is not None and self.pay_sorted_anyway(self.expected_total):
             rows = self.base_estimate * self.window_share
             if rows * ROW_COST_IN_LOOKUPS <= self.board_rows * share:
                 return None
@@ -412,7 +411,7 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
             return False
         # Before the total is counted exactly, the rows the other filters leave bound it.
         matches = self.expected_total if self.expected_total is not None else self.base_estimate
-        return matches is None or matches > SORT_ALL_UP_TO
+        return not self.pay_sorted_anyway(matches)
 
     @cached_property
     def _salary_floor_share(self) -> float | None:
@@ -477,16 +476,16 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
         most common down (_weighing_order), a condition is checked on rows when the rows the
         lookups would then leave, read at ROW_COST_IN_LOOKUPS ids each, are fewer than the ids
         its own lookup yields (the board times its share, from the planner's statistics):
-        Python (40% of jobs) with a keyword
-        that finds 25,000 jobs is checked on them, two skills of 3% each are looked up. A skill
-        too rare for the statistics is looked up. The salary floor, looked up in a B-tree whose
-        ids are all read, is weighed on the rows that have the choices when those are looked
-        up (the sample's share): pay of at least 60,000 USD is checked on the 2,600 senior
-        hybrid full-time jobs that say "analysis", not weighed against all 30,000 of that
-        word's. Skills are not: looked up in the choices' GIN scan, they are skipped through
-        (internships asking for APIs and Java took 27 ms so, 62 ms checked on the 9,100
-        internship rows of the week that ask for one). Best paid first in one currency, the
-        floor is weighed only when the matches are sorted (_walks_currency_pay).
+        Python (40% of jobs) with a keyword that finds 25,000 jobs is checked on them, two
+        skills of 3% each are looked up. A skill too rare for the statistics is looked up. The
+        salary floor, looked up in a B-tree whose ids are all read, is weighed on the rows that
+        have the choices when those are looked up (the sample's share): pay of at least 60,000
+        USD is checked on the 2,600 senior hybrid full-time jobs that say "analysis", not
+        weighed against all 30,000 of that word's. Skills are not: looked up in the choices'
+        GIN scan, they are skipped through (internships asking for APIs and Java took 27 ms
+        so, 62 ms checked on the 9,100 internship rows of the week that ask for one). Best paid
+        first in one currency, the floor is weighed only when the matches are sorted
+        (_walks_currency_pay).
         """
         if self.base_estimate is None:
             return set()
@@ -574,7 +573,7 @@ class JobFilterSet(SampledCounts, PageReading, django_filters.FilterSet):
 
     def _looked_up_besides(self, checked: list) -> bool:
         """Whether a condition is looked up when those `checked` are not: a place, a company,
-        keywords, a skill, or pay in one currency with no floor weighed."""
+        keywords, a skill, or pay (a currency or a floor) with the floor not checked."""
         data = self.cleaned_data()
         pay = data.get("currency") or data.get("salary_min") is not None
         return bool(

@@ -228,6 +228,12 @@ class PageReading:
                 self.walks = True
         return (OrderBy(key, descending=True, nulls_last=nulls_last or None), F("job_id").desc())
 
+    @staticmethod
+    def pay_sorted_anyway(matches: int | None) -> bool:
+        """Whether best paid first finds and sorts this many matches however they are found,
+        walking no salary index (SORT_ALL_UP_TO); False when their number is not known."""
+        return matches is not None and matches <= SORT_ALL_UP_TO
+
     def date_walk_bound(self) -> int | None:
         """How many rows of the date order to walk for the newest matches before finding and
         sorting them (see DATE_WALK_OVERRUN); None when in_order() chose the walk outright, or
