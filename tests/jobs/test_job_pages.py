@@ -106,10 +106,11 @@ def test_the_job_page_reads_the_same_few_queries_whatever_it_shows(
     client, similar, django_assert_max_num_queries
 ):
     job = board_of(similar)
-    # The job with its company and the ids of its places and skills, and the similar jobs
-    # likewise; then their skills and places, named once for all of them from the worker's
-    # copies (which tests read afresh: they turn caches off).
-    with django_assert_max_num_queries(4):
+    # The job with its company and the ids of its places and skills; the skill ids of the
+    # newest jobs sharing a skill, to rank them; the chosen ones as the job was read; then their
+    # skills and places, named once for all of them from the worker's copies (which tests read
+    # afresh: they turn caches off).
+    with django_assert_max_num_queries(5):
         response = client.get(job.get_absolute_url())
     assert len(response.context["cards"]) == min(similar, 4)
 
@@ -121,8 +122,8 @@ def test_a_seekers_job_page_keeps_a_fixed_query_count(client, django_assert_max_
     for skill in job.skills.all()[:2]:
         ProfileSkill.objects.create(profile=profile, skill=skill, level=3)
     client.force_login(seeker)
-    # The public page's four, then the session, the user and what the seeker's fit needs.
-    with django_assert_max_num_queries(13):
+    # The public page's five, then the session, the user and what the seeker's fit needs.
+    with django_assert_max_num_queries(14):
         response = client.get(job.get_absolute_url())
     assert response.context["my_fit"]["seeker"]
     assert len(response.context["cards"]) == 4
