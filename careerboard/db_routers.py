@@ -96,6 +96,23 @@ def read_connection():
     return connections[read_database()]
 
 
+def read_rows(sql: str, params, *, settings: dict[str, object]) -> list[tuple]:
+    """The rows of a raw read query planned and run with these settings (`SET LOCAL`).
+
+    The settings and the query go as one string, which PostgreSQL runs as one transaction of
+    its own: the settings end with it, and no BEGIN or COMMIT waits for a round trip (about
+    0.4 ms each on a busy worker). Inside a transaction the settings last until it ends, as
+    any `SET LOCAL` does.
+    """
+    assignments = "".join(f"SET LOCAL {name} = %s; " for name in settings)
+    with read_connection().cursor() as cursor:
+        cursor.execute(assignments + sql, [*settings.values(), *params])
+        # The query's rows come after one empty result per setting.
+        for _ in settings:
+            cursor.nextset()
+        return cursor.fetchall()
+
+
 class PrimaryReplicaRouter:
     def db_for_read(self, model, **hints):
         return read_database()

@@ -6,7 +6,6 @@ from math import ceil, inf
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchRank
-from django.db import transaction
 from django.db.models import (
     BigIntegerField,
     DateTimeField,
@@ -16,7 +15,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
-from careerboard.db_routers import read_connection
+from careerboard.db_routers import read_connection, read_rows
 from jobs.models import Job, SearchRow
 from jobs.search.query import AllWords
 from jobs.search.sampling import (
@@ -309,6 +308,10 @@ def sorted_not_walked(column: str, *, nulls_last=False) -> OrderBy:
     return OrderBy(unindexed(column), descending=True, nulls_last=nulls_last or None)
 
 
+# The planner settings that leave the ordered index as the only way to read a walk's rows.
+WALK_ONLY = {"enable_bitmapscan": "off", "enable_seqscan": "off"}
+
+
 class Results:
     """Jobs in the order of their search rows, read a page at a time: paginators and the API
     slice this.
@@ -352,11 +355,12 @@ class Results:
     def _ids(self, query) -> list[int]:
         if not self.walks():
             return list(query)
-        reading = read_connection()
-        with transaction.atomic(using=reading.alias), reading.cursor() as cursor:
-            # The ordered index is then the only way left to read the rows.
-            cursor.execute("SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off")
-            return list(query)
+        sql, params = query.query.sql_with_params()
+        # The ordered index is then the only way left to read the rows.
+        rows = read_rows(
+            sql, params, settings={"enable_bitmapscan": "off", "enable_seqscan": "off"}
+        )
+        return [row[0] for row in rows]
 
 
 @dataclass

@@ -3,12 +3,11 @@
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchQueryField
-from django.db import transaction
 from django.db.models import BooleanField, F, Func
 from django.db.models.sql import Query
 
 from careerboard.caching import KNOWN_WORDS_COPY, worker_copy
-from careerboard.db_routers import read_connection
+from careerboard.db_routers import read_connection, read_rows
 
 SEARCH_CONFIG = "english"
 # A plain last word still being typed: letters and digits, not negated, not inside quotes.
@@ -138,27 +137,24 @@ def suggest_correction(text: str) -> str | None:
     words = WORD.findall(text.lower())[:MAX_CORRECTED_WORDS]
     if not words:
         return None
-    reading = read_connection()
-    with transaction.atomic(using=reading.alias), reading.cursor() as cursor:
+    rows = read_rows(
+        """
+        SELECT w.word, best.term
+        FROM unnest(%s::text[]) WITH ORDINALITY AS w(word, n)
+        LEFT JOIN LATERAL (
+            SELECT t.term FROM jobs_searchterm t
+            WHERE t.term %% w.word
+            ORDER BY t.term = w.word DESC, similarity(t.term, w.word) DESC,
+                     t.frequency DESC, t.term
+            LIMIT 1
+        ) AS best ON true
+        ORDER BY w.n
+        """,
+        [words],
         # Short words with swapped letters ("pyhton") share few trigrams; the default 0.3
         # threshold would miss them.
-        cursor.execute("SET LOCAL pg_trgm.similarity_threshold = %s", [SIMILARITY_THRESHOLD])
-        cursor.execute(
-            """
-            SELECT w.word, best.term
-            FROM unnest(%s::text[]) WITH ORDINALITY AS w(word, n)
-            LEFT JOIN LATERAL (
-                SELECT t.term FROM jobs_searchterm t
-                WHERE t.term %% w.word
-                ORDER BY t.term = w.word DESC, similarity(t.term, w.word) DESC,
-                         t.frequency DESC, t.term
-                LIMIT 1
-            ) AS best ON true
-            ORDER BY w.n
-            """,
-            [words],
-        )
-        rows = cursor.fetchall()
+        settings={"pg_trgm.similarity_threshold": SIMILARITY_THRESHOLD},
+    )
     corrected = [term or word for word, term in rows]
     if corrected == words:
         return None
