@@ -357,9 +357,7 @@ class Results:
             return list(query)
         sql, params = query.query.sql_with_params()
         # The ordered index is then the only way left to read the rows.
-        rows = read_rows(
-            sql, params, settings={"enable_bitmapscan": "off", "enable_seqscan": "off"}
-        )
+        rows = read_rows(sql, params, settings=WALK_ONLY)
         return [row[0] for row in rows]
 
 

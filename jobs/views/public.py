@@ -5,9 +5,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import (
-    QuerySet,
-)
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.decorators import method_decorator
