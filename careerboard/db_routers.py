@@ -24,6 +24,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db.backends.postgresql.base import ServerBindingCursor
+from django.db.backends.utils import CursorDebugWrapper
 
 from careerboard.replicas import choose_replica, mark_down
 
@@ -110,6 +112,47 @@ def read_rows(sql: str, params, *, settings: dict[str, object]) -> list[tuple]:
         # The query's rows come after one empty result per setting.
         for _ in settings:
             cursor.nextset()
+        return cursor.fetchall()
+
+
+class PreparedCursor(ServerBindingCursor):
+    """Sends its parameters apart from the query, which the server parses and plans once per
+    connection and then only runs; the rows come in binary."""
+
+    def execute(self, query, params=None, **kwargs):
+        return super().execute(query, params, prepare=True, binary=True)
+
+
+class PreparedDebugWrapper(CursorDebugWrapper):
+    """Logs a prepared query with its parameters in place (psycopg keeps no text of its own
+    for a query bound on the server), as Django logs a query it binds on the server."""
+
+    def execute(self, sql, params=None):
+        with self.debug_sql(self.db.ops.compose_sql(sql, params)):
+            return super(CursorDebugWrapper, self).execute(sql, params)
+
+
+def read_prepared(sql: str, params) -> list[tuple]:
+    """The rows of a raw read query whose text never changes, only its parameters.
+
+    Planning the query on each page cost more than running it (the job cards of a search page:
+    1.8 ms to plan, 2.2 ms to run); prepared, the server plans it once per connection. Through
+    Django's cursor wrapper, so the request's SQL timer and query counts see it. The text must
+    stay fixed: each distinct text is one more statement held on the server. The rows come in
+    binary, as psycopg loads each type (no jsonb: Django loads that as text).
+    """
+    connection = read_connection()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        raw = PreparedCursor(connection.connection)
+    if connection.queries_logged:
+        cursor = PreparedDebugWrapper(raw, connection)
+    else:
+        cursor = connection.make_cursor(raw)
+    with cursor:
+        cursor.execute(sql, params)
         return cursor.fetchall()
 
 

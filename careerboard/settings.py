@@ -137,6 +137,12 @@ DATABASES["default"]["OPTIONS"].setdefault(
         "DB_SESSION_OPTIONS", "-c jit=off -c work_mem=32MB -c max_parallel_workers_per_gather=0"
     ),
 )
+# The statements `read_prepared` runs (careerboard/db_routers.py) are prepared once per connection;
+# no other query reaches this threshold. DB_PREPARED_STATEMENTS=0 turns preparing off, for a
+# connection pooler that cannot keep prepared statements (PgBouncer before 1.21, or without
+# max_prepared_statements): those statements are then planned each time.
+if env_bool("DB_PREPARED_STATEMENTS", True):
+    DATABASES["default"]["OPTIONS"].setdefault("prepare_threshold", 2**31 - 1)
 
 # Streaming replicas (docs/operations.md, "Read replicas"): none by default. With some, the
 # reads of public pages, feeds, sitemaps and the anonymous API go to a healthy one

@@ -14,7 +14,7 @@ from careerboard.caching import FITS_PREFIX, JOB_CARDS_PREFIX, RECOMMENDED_PREFI
 from careerboard.db_routers import read_connection
 from careerboard.models import Resource, Skill
 from jobs.cards import reverse_each
-from jobs.models import Application, Job
+from jobs.models import Application, Job, jobs_for_cards
 from profiles.models import Profile, SavedJob
 from profiles.services import seeker_profile
 
@@ -246,7 +246,7 @@ def recommended_ids(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[
 def recommended_jobs(profile, *, limit: int = 20, offset: int = 0) -> list[tuple[Job, int]]:
     ranked = recommended_ids(profile, limit=limit, offset=offset)
     ids = [job_id for job_id, _ in ranked]
-    cards = remembered(JOB_CARDS_PREFIX, ids, lambda: Job.objects.with_card_data().in_bulk(ids))
+    cards = remembered(JOB_CARDS_PREFIX, ids, lambda: jobs_for_cards(ids))
     # Asked again (one index lookup): a job closed since the cards were kept leaves at once.
     still_open = set(Job.objects.published().filter(pk__in=ids).values_list("pk", flat=True))
     return [(cards[job_id], score) for job_id, score in ranked if job_id in still_open]

@@ -32,6 +32,8 @@ from jobs.models.postings import (
     Workplace,
     annualised,
     attach_card_data,
+    card_jobs,
+    jobs_for_cards,
 )
 from jobs.models.search import (
     SearchRow,
@@ -69,5 +71,7 @@ __all__ = [
     "Workplace",
     "annualised",
     "attach_card_data",
+    "card_jobs",
+    "jobs_for_cards",
     "private_storage",
 ]

@@ -1,6 +1,6 @@
 """Jobs and their places and skills, with `published()`, the one definition of public."""
 
-from functools import cached_property
+from functools import cache, cached_property
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from careerboard.caching import PLACES_COPY, worker_copy
+from careerboard.db_routers import read_database, read_prepared
 from careerboard.markdown import render_markdown
 from careerboard.models import ANNUAL_FACTORS, Period, Skill, skills_by_id
 from jobs.models.companies import Company
@@ -86,6 +87,62 @@ class JobQuerySet(models.QuerySet):
         return self.select_related("company").annotate(
             card_place_ids=RawSQL(CARD_PLACES_SQL, ()), card_skills=RawSQL(CARD_SKILLS_SQL, ())
         )
+
+
+# The largest id a bigint holds: an id beyond it (typed into a URL) is no job's.
+MAX_ID = 2**63 - 1
+
+
+def jobs_for_cards(ids: list[int]) -> dict[int, "Job"]:
+    """What `Job.objects.with_card_data().in_bulk(ids)` gives, read by one prepared statement.
+
+    Search pages read their cards by id this way: the statement's text never changes, so the
+    server plans it once per connection (careerboard/db_routers.py, read_prepared) and the ORM
+    does not build it again.
+    """
+    jobs = card_jobs(ids)
+    attach_card_data(list(jobs.values()))
+    return jobs
+
+
+def card_jobs(ids: list[int], *, description: bool = False) -> dict[int, "Job"]:
+    """Jobs read `with_card_ids()` (and so without their description unless asked), by one
+    prepared statement: their places and skills are then named by attach_card_data(), once for
+    all the jobs of a page read this way. The jobs and their companies are made with `from_db`,
+    as a query makes them."""
+    ids = [pk for pk in ids if 0 < pk <= MAX_ID]
+    if not ids:
+        return {}
+    sql, job_fields, company_fields = _card_statement(description)
+    alias = read_database()
+    split = len(job_fields)
+    jobs = {}
+    for row in read_prepared(sql, [ids]):
+        job = Job.from_db(alias, job_fields, row[:split])
+        job._state.fields_cache["company"] = Company.from_db(alias, company_fields, row[split:-2])
+        job.card_place_ids, job.card_skills = row[-2], row[-1]
+        jobs[job.pk] = job
+    return jobs
+
+
+@cache
+def _card_statement(description: bool) -> tuple[str, list[str], list[str]]:
+    """The SQL of jobs_for_cards(): each job's columns (the description only when asked), its
+    company's, and the ids of its places and skills; with the names of the fields read."""
+    job_fields = [
+        field for field in Job._meta.concrete_fields if description or field.name != "description"
+    ]
+    company_fields = list(Company._meta.concrete_fields)
+    columns = [f'jobs_job."{field.column}"' for field in job_fields]
+    columns += [f'jobs_company."{field.column}"' for field in company_fields]
+    sql = f"""SELECT {", ".join(columns)}, {CARD_PLACES_SQL}, {CARD_SKILLS_SQL}
+        FROM jobs_job JOIN jobs_company ON jobs_company.id = jobs_job.company_id
+        WHERE jobs_job.id = ANY(%s::bigint[])"""
+    return (
+        sql,
+        [field.attname for field in job_fields],
+        [field.attname for field in company_fields],
+    )
 
 
 class CardDataIterable(ModelIterable):

@@ -16,7 +16,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 
 from careerboard.db_routers import read_connection, read_rows
-from jobs.models import Job, SearchRow
+from jobs.models import Job, SearchRow, jobs_for_cards
 from jobs.search.query import AllWords
 from jobs.search.sampling import (
     EXACT_COUNT_CAP,
@@ -340,7 +340,7 @@ class Results:
             return self[item : item + 1][0]
         first = self.first_matches()
         ids = first[item] if first is not None else self._page_ids(item)
-        jobs = Job.objects.with_card_data().in_bulk(ids)
+        jobs = jobs_for_cards(ids)
         return [jobs[pk] for pk in ids if pk in jobs]
 
     def _page_ids(self, item: slice) -> list[int]:

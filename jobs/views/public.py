@@ -32,6 +32,7 @@ from jobs.models import (
     Job,
     SearchRow,
     attach_card_data,
+    card_jobs,
 )
 from jobs.pagination import MAX_BROWSABLE_RESULTS, PAGE_SIZE, KnownCountPaginator
 from jobs.search.plans import RANK_CANDIDATES, Results, Sort
@@ -292,7 +293,9 @@ def count_job_views(view):
 @count_job_views
 @cache_for_anonymous
 def job_detail(request, pk, slug=""):
-    job = get_object_or_404(Job.objects.with_card_ids(), pk=pk)
+    job = card_jobs([pk], description=True).get(pk)
+    if job is None:
+        raise Http404("No such job.")
     # Only a job the public cannot see asks whether its visitor manages it (or moderates).
     is_member = (
         not job.is_public
@@ -353,7 +356,7 @@ def similar_jobs(job: Job, limit=4) -> list[Job]:
     # A stable sort: among equals, the newest stay first.
     newest.sort(key=lambda row: (-len(wanted.intersection(row[1])), row[2] != job.seniority))
     ids = [pk for pk, _skills, _seniority in newest[:limit]]
-    found = Job.objects.with_card_ids().defer("description").in_bulk(ids)
+    found = card_jobs(ids)
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -3,7 +3,7 @@
 import pytest
 from django.db import connection
 
-from careerboard.db_routers import read_rows
+from careerboard.db_routers import read_prepared, read_rows
 
 
 def setting(name: str) -> str:
@@ -33,3 +33,36 @@ def test_a_query_that_fails_leaves_no_setting_behind():
         read_rows("SELECT 1 / 0", [], settings={"enable_seqscan": "off"})
     assert setting("enable_seqscan") == "on"
     assert read_rows("SELECT 2", [], settings={}) == [(2,)]
+
+
+@pytest.mark.django_db
+def test_a_prepared_read_is_planned_once_per_connection_and_counted(django_assert_num_queries):
+    sql = "SELECT %s::bigint[], %s::text, %s::timestamptz"
+    when = "2026-12-01T10:00:00+00:00"
+    with django_assert_num_queries(2):
+        first = read_prepared(sql, [[1, 2], "a", when])
+        second = read_prepared(sql, [[3], "b", when])
+    assert first[0][:2] == ([1, 2], "a") and second[0][:2] == ([3], "b")
+    assert first[0][2].isoformat() == when
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [row[0] for row in cursor.fetchall()]
+    assert statements.count("SELECT $1::bigint[], $2::text, $3::timestamptz") == 1, statements
+
+
+@pytest.mark.django_db
+def test_without_prepared_statements_a_prepared_read_is_planned_each_time():
+    """DB_PREPARED_STATEMENTS=0 (a pooler that cannot keep them): the same rows, nothing kept."""
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    connection.connection.prepare_threshold = None
+    try:
+        assert read_prepared("SELECT %s::int + 1", [41]) == [(42,)]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%$1::int + 1"],
+            )
+            assert cursor.fetchone()[0] == 0
+    finally:
+        connection.connection.prepare_threshold = threshold

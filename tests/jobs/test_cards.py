@@ -5,12 +5,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.db.models import Prefetch
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from careerboard.models import Resource
-from jobs.models import Job, JobSkill
+from jobs.models import Job, JobSkill, jobs_for_cards
 from profiles.models import Profile, ProfileSkill, SavedJob
 from tests.factories import PublishedJobFactory, SeekerFactory, SkillFactory
 
@@ -128,11 +130,18 @@ def test_the_save_button_of_a_card_posts_the_visitors_csrf_token_and_saves_the_j
     assert forged.post(form.group(1), {"csrfmiddlewaretoken": "x" * 64}).status_code == 403
 
 
+CARD_READERS = {
+    "with_card_data": lambda ids: Job.objects.with_card_data().in_bulk(ids),
+    "jobs_for_cards": jobs_for_cards,
+}
+
+
+@pytest.mark.parametrize("reader", CARD_READERS)
 def test_cards_read_places_and_skills_in_the_order_and_with_the_names_a_prefetch_gives(
-    django_assert_num_queries,
+    django_assert_num_queries, reader
 ):
-    """with_card_data reads ids beside each job instead of prefetching: the same places and
-    skills, in the same order, as a prefetch gives."""
+    """Cards read ids beside each job instead of prefetching: the same places and skills, in
+    the same order, as a prefetch gives."""
     jobs = [
         PublishedJobFactory(
             places=["Paris, France", "Berlin, Germany", "Austin, Texas, United States"],
@@ -156,7 +165,7 @@ def test_cards_read_places_and_skills_in_the_order_and_with_the_names_a_prefetch
         .in_bulk(ids)
     )
     with django_assert_num_queries(3):  # the jobs, then the skills and the places they name
-        read = Job.objects.with_card_data().in_bulk(ids)
+        read = CARD_READERS[reader](ids)
         for pk, job in read.items():
             expected = prefetched[pk]
             assert list(job.locations.all()) == list(expected.locations.all())
@@ -175,6 +184,39 @@ def test_cards_read_places_and_skills_in_the_order_and_with_the_names_a_prefetch
         "Ada",
         "Zig",
     ]
+
+
+def test_the_prepared_card_read_gives_what_the_queryset_gives(django_assert_num_queries):
+    """jobs_for_cards makes its jobs from one prepared statement: every field but the
+    description, the company's, and ids that are not jobs left out."""
+    jobs = [
+        PublishedJobFactory(places=["Paris, France"], skills=[SkillFactory(name="Rust")]),
+        PublishedJobFactory(salary_min=None, salary_max=None, places=[], skills=[]),
+    ]
+    ids = [jobs[1].pk, jobs[0].pk, 0]
+    expected = Job.objects.with_card_data().in_bulk(ids)
+    with CaptureQueriesContext(connection) as queries:
+        read = jobs_for_cards(ids)
+    # One statement for the jobs, their companies and the ids of their places and skills (the
+    # others read the public data version for the worker's copies of places and skills).
+    assert sum("FROM jobs_job" in query["sql"] for query in queries) == 1
+    assert not any(
+        "jobs_company" in query["sql"] and "FROM jobs_job" not in query["sql"] for query in queries
+    )
+    assert set(read) == {jobs[0].pk, jobs[1].pk}
+    for pk, job in read.items():
+        for field in Job._meta.concrete_fields:
+            if field.name != "description":
+                assert getattr(job, field.attname) == getattr(expected[pk], field.attname)
+        for field in job.company._meta.concrete_fields:
+            assert getattr(job.company, field.attname) == getattr(
+                expected[pk].company, field.attname
+            )
+        assert job.get_deferred_fields() == {"description"}
+        assert job.published_at.utcoffset() == timedelta(0)
+    with django_assert_num_queries(1):  # a description asked for is read, as when deferred
+        assert read[jobs[0].pk].description == jobs[0].description
+    assert jobs_for_cards([]) == {}
 
 
 def test_a_query_derived_from_card_data_asks_for_that_jobs_rows_only(django_assert_num_queries):

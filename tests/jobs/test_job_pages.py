@@ -127,3 +127,12 @@ def test_a_seekers_job_page_keeps_a_fixed_query_count(client, django_assert_max_
         response = client.get(job.get_absolute_url())
     assert response.context["my_fit"]["seeker"]
     assert len(response.context["cards"]) == 4
+
+
+@pytest.mark.parametrize("pk", ["0", "9223372036854775807", "9223372036854775808", "1" * 40])
+def test_a_job_number_that_no_job_has_is_not_found(client, pk):
+    """Ids are read by a prepared statement typed bigint: a number beyond it (typed into the
+    address) is no job's, and says so rather than failing."""
+    PublishedJobFactory()
+    response = client.get(f"/jobs/{pk}/some-title/")
+    assert response.status_code == 404
