@@ -226,16 +226,14 @@ class SampledCounts:
             SELECT NULL, NULL, NULL, NULL, NULL, 'first',
                    ARRAY(SELECT job_id FROM s WHERE {matching} ORDER BY {order} LIMIT %s)"""
             first_args = [*args, first]
+        # The groups of the rows without the keywords come too: summed, they count the rows a
+        # check of the keywords reads.
         sql = f"""
             WITH s AS MATERIALIZED ({sampled_sql(base_sql, sample_percent)})
             SELECT workplace, employment_type, seniority,
-                   CASE {posted} ELSE NULL END AS posted, count(*), 'group', NULL::bigint[]
-            FROM s WHERE has_keywords GROUP BY 1, 2, 3, 4
-            UNION ALL
-            SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless', NULL FROM s
-            UNION ALL
-            SELECT NULL, NULL, NULL, NULL, count(*), 'keywordless chosen', NULL FROM s
-            WHERE {with_facets}
+                   CASE {posted} ELSE NULL END AS posted, count(*),
+                   CASE WHEN has_keywords THEN 'group' ELSE 'other' END, NULL::bigint[]
+            FROM s GROUP BY 1, 2, 3, 4, 6
             UNION ALL
             SELECT NULL, NULL, NULL, NULL, n, skill_id::text, NULL FROM (
                 SELECT skill_id, count(*) AS n FROM s, unnest(s.skill_ids) AS skill_id
@@ -244,16 +242,22 @@ class SampledCounts:
         """
         moments = [moment for _, moment in windows]
         with read_connection().cursor() as cursor:
-            cursor.execute(
-                sql, [*params, *moments, *args, *args, TOP_SKILLS, *pay_args, *first_args]
-            )
+            cursor.execute(sql, [*params, *moments, *args, TOP_SKILLS, *pay_args, *first_args])
             rows = cursor.fetchall()
-        by_kind = {row[5]: row[4] for row in rows}
+        every = [row[:5] for row in rows if row[5] in ("group", "other")]
+        keywordless = keywordless_chosen = None
+        if keywords is not None:
+            keywordless = sum(group[4] for group in every)
+            keywordless_chosen = sum(
+                group[4]
+                for group in every
+                if all(self._group_allows(group, f, v) for f, v in chosen.items())
+            )
         return Read(
             groups=[row[:5] for row in rows if row[5] == "group"],
             top_skills=[(int(row[5]), row[4]) for row in rows if row[5].isdigit()],
-            keywordless=by_kind["keywordless"] if keywords is not None else None,
-            keywordless_chosen=by_kind["keywordless chosen"] if keywords is not None else None,
+            keywordless=keywordless,
+            keywordless_chosen=keywordless_chosen,
             first_ids=next((row[6] for row in rows if row[5] == "first"), None),
             sampled_pay=next((row[6] for row in rows if row[5] == "pay"), None),
         )

@@ -278,6 +278,29 @@ def post_interns(count: int) -> None:
         PublishedJobFactory(title=f"Intern {n}", seniority="intern", employment_type="internship")
 
 
+def test_a_sample_with_keywords_counts_the_rows_a_check_of_the_keywords_would_read(
+    sampled_board,
+):
+    """Over a sample with keywords, one pass counts the matches per facet and, without the
+    keywords, the rows the other filters leave: all of them, and those with the choices."""
+    for title, workplace, seniority in [
+        ("Rust developer", "remote", "senior"),
+        ("Rust developer", "onsite", "senior"),
+        ("Rust developer", "remote", "junior"),
+        ("Go developer", "remote", "senior"),
+        ("Go developer", "remote", "senior"),
+        ("Go developer", "onsite", "junior"),
+    ]:
+        PublishedJobFactory(title=title, workplace=workplace, seniority=seniority, places=[])
+    filterset = JobFilterSet({"q": "rust", "workplace": ["remote"], "seniority": ["senior"]})
+    stats = filterset.stats()
+    assert (stats.total, stats.base) == (1, 3)
+    assert stats.facets["workplace"]["remote"] == 1 and stats.facets["workplace"]["onsite"] == 1
+    assert stats.facets["seniority"]["junior"] == 1
+    # Without the keywords: six rows, three of them remote and senior.
+    assert (stats.keywordless, stats.keywordless_chosen) == (6, 3)
+
+
 class TestLargeBoard:
     """On a large board counts are sampled estimates, cached, and the page says so."""
 
