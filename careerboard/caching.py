@@ -13,9 +13,9 @@ request:
 - search counts, skill counts, role job counts, role and skill markets, and a seeker's
   recommendations and job fits (whose skills and preferences are part of the key), in "default".
 
-Small tables that most pages name (skills, places, exchange rates), and whether search knows a
-word, are kept in each worker's memory for the version they were read under (`worker_copy`),
-and dropped when it moves.
+Small tables that most pages name (skills, places, exchange rates), whether search knows a
+word, and the words PostgreSQL reads in a query, are kept in each worker's memory for the
+version they were read under (`worker_copy`), and dropped when it moves.
 
 Pages and figures live public_seconds() in Redis (settings.PAGE_CACHE_SECONDS; 0 turns them
 off), and a page up to WORKER_MEMORY_SECONDS more in a worker's memory. A new version makes
@@ -66,6 +66,7 @@ PLACES_COPY = "places"
 PLACE_NAMES_COPY = "place-names"
 EXCHANGE_RATES_COPY = "exchange-rates"
 KNOWN_WORDS_COPY = "known-words"
+QUERY_WORDS_COPY = "query-words"
 
 # The planner's estimates of the search table, which move slowly and are never shown.
 PLANNER_ESTIMATE_SECONDS = 600

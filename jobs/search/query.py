@@ -6,7 +6,7 @@ from django.contrib.postgres.search import SearchQuery, SearchQueryField
 from django.db.models import BooleanField, F, Func
 from django.db.models.sql import Query
 
-from careerboard.caching import KNOWN_WORDS_COPY, worker_copy
+from careerboard.caching import KNOWN_WORDS_COPY, QUERY_WORDS_COPY, worker_copy
 from careerboard.db_routers import read_connection, read_rows
 
 SEARCH_CONFIG = "english"
@@ -17,6 +17,9 @@ MAX_CORRECTED_WORDS = 6
 SIMILARITY_THRESHOLD = 0.2
 # Whole-word answers a worker keeps (is_known_word): a few hundred words make most searches.
 KNOWN_WORDS_KEPT = 10_000
+# Queries whose words a worker keeps (required_words): the same keywords come back with other
+# filters, sorts and pages.
+QUERY_WORDS_KEPT = 10_000
 # A hyphen inside a word ("server-side"): searched as the word's parts, however a job spells it.
 INNER_HYPHEN = re.compile(r"(?<=[^\W_])-(?=[^\W_])")
 
@@ -65,10 +68,21 @@ ALL_OF = re.compile(r"[\s&()]*")
 def required_words(query) -> list[str] | None:
     """The lexemes of a query that finds the rows having every one of them ("senior developer"),
     as PostgreSQL reads it; None when it asks for anything else (either word, not a word, a
-    prefix) or for nothing (only words search ignores)."""
+    prefix) or for nothing (only words search ignores). Each worker keeps the answers, as
+    is_known_word() does."""
     reading = read_connection()
     compiler = Query(None).get_compiler(connection=reading)
     sql, params = compiler.compile(AllWords(query).resolve_expression(compiler.query))
+    answers = worker_copy(QUERY_WORDS_COPY, dict)
+    key = (sql, *params)
+    if key not in answers:
+        if len(answers) >= QUERY_WORDS_KEPT:
+            answers.clear()
+        answers[key] = _query_words(reading, sql, params)
+    return answers[key]
+
+
+def _query_words(reading, sql: str, params) -> list[str] | None:
     with reading.cursor() as cursor:
         cursor.execute(f"SELECT ({sql})::text", params)
         text = cursor.fetchone()[0]

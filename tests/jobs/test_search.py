@@ -301,6 +301,26 @@ def test_a_sample_with_keywords_counts_the_rows_a_check_of_the_keywords_would_re
     assert (stats.keywordless, stats.keywordless_chosen) == (6, 3)
 
 
+def test_a_worker_reads_the_words_of_a_query_once(client, settings, sampled_board):
+    """Which words a query asks for all of, as PostgreSQL reads them, is kept by each worker
+    (in production) while public data stays as it was: the same keywords with another sort,
+    filter or page spare the round trip; other keywords are read."""
+    settings.PAGE_CACHE_SECONDS = 60
+    for n in range(3):
+        PublishedJobFactory(title=f"Senior Rust developer {n}", places=["Oslo, Norway"])
+
+    def word_reads(params) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("jobs:job_list"), params)
+        assert response.status_code == 200
+        return sum(query["sql"].startswith("SELECT (regexp_replace(") for query in queries)
+
+    assert word_reads({"q": "senior rust"}) == 1
+    assert word_reads({"q": "senior rust", "sort": "newest", "workplace": "remote"}) == 0
+    assert word_reads({"q": "senior rust", "page": "2"}) == 0
+    assert word_reads({"q": "rust developer"}) == 1
+
+
 class TestLargeBoard:
     """On a large board counts are sampled estimates, cached, and the page says so."""
 
