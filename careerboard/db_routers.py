@@ -119,7 +119,7 @@ class PreparedCursor(ServerBindingCursor):
     """Sends its parameters apart from the query, which the server parses and plans once per
     connection and then only runs; the rows come in binary."""
 
-    def execute(self, query, params=None, **kwargs):
+    def execute(self, query, params=None):
         return super().execute(query, params, prepare=True, binary=True)
 
 

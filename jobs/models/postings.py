@@ -76,17 +76,11 @@ class JobQuerySet(models.QuerySet):
 
     def with_page_data(self):
         """A job's own page: the card data and the description, in one query as well."""
-        jobs = self.with_card_ids()
-        jobs._iterable_class = CardDataIterable
-        return jobs
-
-    def with_card_ids(self):
-        """Jobs, their companies and the ids of their places and skills: for a page that reads
-        its jobs in several queries and names their places and skills once for all of them
-        (`attach_card_data`)."""
-        return self.select_related("company").annotate(
+        jobs = self.select_related("company").annotate(
             card_place_ids=RawSQL(CARD_PLACES_SQL, ()), card_skills=RawSQL(CARD_SKILLS_SQL, ())
         )
+        jobs._iterable_class = CardDataIterable
+        return jobs
 
 
 # The largest id a bigint holds: an id beyond it (typed into a URL) is no job's.
@@ -106,10 +100,10 @@ def jobs_for_cards(ids: list[int]) -> dict[int, "Job"]:
 
 
 def card_jobs(ids: list[int], *, description: bool = False) -> dict[int, "Job"]:
-    """Jobs read `with_card_ids()` (and so without their description unless asked), by one
-    prepared statement: their places and skills are then named by attach_card_data(), once for
-    all the jobs of a page read this way. The jobs and their companies are made with `from_db`,
-    as a query makes them."""
+    """Jobs with their companies and the ids of their places and skills (without their
+    description unless asked), by one prepared statement: their places and skills are then named
+    by attach_card_data(), once for all the jobs of a page read this way. The jobs and their
+    companies are made with `from_db`, as a query makes them."""
     ids = [pk for pk in ids if 0 < pk <= MAX_ID]
     if not ids:
         return {}
@@ -156,7 +150,8 @@ class CardDataIterable(ModelIterable):
 
 
 def attach_card_data(jobs: list["Job"]) -> None:
-    """Sets on jobs read `with_card_ids()` their places and skills, as if prefetched."""
+    """Sets on jobs read with the ids of their places and skills (`card_place_ids`,
+    `card_skills`) those places and skills, as if prefetched."""
     places = places_by_id({pk for job in jobs for pk in job.card_place_ids})
     skills = skills_by_id()
     for job in jobs:
