@@ -40,6 +40,7 @@ from run import (
     percentile,
     prepare_data,
     prewarm,
+    refresh_as_beat_does,
 )
 
 SEED = 7
@@ -308,7 +309,7 @@ def run_size(size: int, args) -> dict:
     env = env_for(database_url)
     redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
     manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "refresh_search_terms", "-v0")
+    refresh_as_beat_does(env)
     prewarm(database_url)
     rng = random.Random(SEED)
     vocab = Vocabulary(database_url)

@@ -108,6 +108,13 @@ def prepare_data(size: int, server_url: str) -> tuple[str, float | None]:
     return database_url, load_seconds
 
 
+def refresh_as_beat_does(env) -> None:
+    """What Celery beat keeps up to date on a board in service: the "did you mean" words and
+    the skill pages' market figures."""
+    manage(env, "refresh_search_terms", "-v0")
+    manage(env, "refresh_skill_markets", "-v0")
+
+
 def prewarm(database_url: str) -> None:
     """Read the jobs table and its indexes once, as a board in service has them in memory."""
     with psycopg.connect(database_url, autocommit=True) as connection:
@@ -398,7 +405,7 @@ def main():
         env = env_for(database_url)
         redis.Redis.from_url(BENCH_REDIS_URL).flushdb()
         manage(env, "collectstatic", "--noinput", "-v0")
-        manage(env, "refresh_search_terms", "-v0")
+        refresh_as_beat_does(env)
         prewarm(database_url)
         paths = sample_paths(database_url)
         if args.pages:

@@ -34,7 +34,16 @@ from pathlib import Path
 import psycopg
 import redis
 from long_tail import Vocabulary, compose, load_average, object_pages
-from run import BENCH_REDIS_URL, PYTHON, ROOT, Server, env_for, manage, percentile
+from run import (
+    BENCH_REDIS_URL,
+    PYTHON,
+    ROOT,
+    Server,
+    env_for,
+    manage,
+    percentile,
+    refresh_as_beat_does,
+)
 
 sys.path.insert(0, str(ROOT))
 from tests.careerboard.streaming import Cluster, free_port, postgres_bin  # noqa: E402
@@ -260,7 +269,7 @@ def build_board(cluster: BenchCluster, size: int) -> dict:
     manage(env, "generate_jobs", "--count", str(size), "--seed", "1")
     print(f"[{size:,}] generated in {time.perf_counter() - started:.0f} s")
     manage(env, "collectstatic", "--noinput", "-v0")
-    manage(env, "refresh_search_terms", "-v0")
+    refresh_as_beat_does(env)
     cluster.wait_for_replay()
     return env
 

@@ -24,6 +24,10 @@ expiry time has passed and before `expire_jobs` marks it expired. Other entries,
 
 - the planner's estimates of the search table's size and its tags' shares, in each worker's
   memory for PLANNER_ESTIMATE_SECONDS (`worker_estimate`);
+- on a board large enough to be sampled, each skill's pay and skills asked for together, stored
+  in PostgreSQL every settings.SKILL_MARKETS_REFRESH_SECONDS and shown for up to
+  skill_markets_max_age() (a job more or less moves such estimates by less than they show; the
+  skill's count and jobs stay those of the current version);
 - sessions (Django's cached_db engine), as long as the session cookie;
 - rate limits (django-ratelimit) and API throttles (DRF), as long as their windows;
 - view and apply-click counts (jobs/counters.py), under settings.COUNTERS_KEY_PREFIX, until
@@ -40,6 +44,7 @@ import hashlib
 import json
 import time
 from contextvars import ContextVar
+from datetime import timedelta
 from functools import wraps
 
 from django.conf import settings
@@ -70,11 +75,20 @@ QUERY_WORDS_COPY = "query-words"
 
 # The planner's estimates of the search table, which move slowly and are never shown.
 PLANNER_ESTIMATE_SECONDS = 600
+# A large board's skill pages show the pay and skills asked for together that Celery beat stores
+# every settings.SKILL_MARKETS_REFRESH_SECONDS (jobs.market.skill_markets_refresh); figures this
+# many refreshes old (beat stopped) are not shown, and each page works its own out instead.
+SKILL_MARKETS_KEPT_REFRESHES = 4
 # Each worker answers a page again from its own memory for up to this long
 # (careerboard/cache_backends.py).
 WORKER_MEMORY_SECONDS = 10
 # Cookies and headers that mean the request belongs to someone: their page is never shared.
 PERSONAL_HEADERS = ("Authorization",)
+
+
+def skill_markets_max_age() -> timedelta:
+    """How old stored skill figures may be and still be shown."""
+    return timedelta(seconds=SKILL_MARKETS_KEPT_REFRESHES * settings.SKILL_MARKETS_REFRESH_SECONDS)
 
 
 def public_seconds() -> int:

@@ -281,11 +281,17 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # Publishing from a request gives up fast: the outbox sweep sends what could not be queued.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+# How often a large board's skill figures are worked out again (careerboard/caching.py).
+SKILL_MARKETS_REFRESH_SECONDS = 15 * 60
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "careerboard.tasks.outbox_sweep", "schedule": 60.0},
     "expire-jobs": {"task": "jobs.tasks.expire_jobs", "schedule": 15 * 60.0},
     "flush-job-counters": {"task": "jobs.tasks.flush_job_counters", "schedule": 5 * 60.0},
     "refresh-search-terms": {"task": "jobs.tasks.refresh_search_terms", "schedule": 6 * 3600.0},
+    "refresh-skill-markets": {
+        "task": "jobs.tasks.refresh_skill_markets",
+        "schedule": float(SKILL_MARKETS_REFRESH_SECONDS),
+    },
     "send-application-digests": {
         "task": "jobs.tasks.send_application_digests",
         "schedule": 3600.0,

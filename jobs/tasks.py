@@ -5,6 +5,7 @@ from celery import shared_task
 
 from careerboard.locks import run_alone
 from jobs import counters
+from jobs.market import skill_markets_refresh
 from jobs.services import application_digests_send, jobs_expire, search_terms_rebuild
 
 
@@ -35,3 +36,9 @@ def refresh_search_terms() -> int | None:
 def send_application_digests() -> dict[str, int] | None:
     """E-mail each member who asked for a daily digest the applications of the last day."""
     return run_alone("application-digests", application_digests_send)
+
+
+@shared_task
+def refresh_skill_markets() -> int | None:
+    """Work out every skill's pay and skills asked for together, for a large board's skill pages."""
+    return run_alone("refresh-skill-markets", skill_markets_refresh)

@@ -40,7 +40,7 @@ from jobs.models.search import (
     SearchRowQuerySet,
     SearchTerm,
 )
-from jobs.models.stats import CounterFlush, JobDailyStats
+from jobs.models.stats import CounterFlush, JobDailyStats, SkillMarketFigures
 
 __all__ = [
     "Application",
@@ -68,6 +68,7 @@ __all__ = [
     "SearchRow",
     "SearchRowQuerySet",
     "SearchTerm",
+    "SkillMarketFigures",
     "Workplace",
     "annualised",
     "attach_card_data",

@@ -39,3 +39,24 @@ class CounterFlush(models.Model):
 
     def __str__(self):
         return f"Counter batch {self.token}"
+
+
+class SkillMarketFigures(models.Model):
+    """What the open jobs asking for a skill pay and the skills they ask for with it, as the
+    last pass over every skill's search rows found them (jobs.market.skill_markets_refresh): a
+    large board's skill pages read these instead of sampling the table for each visit."""
+
+    skill = models.OneToOneField(
+        "careerboard.Skill", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # [[skill id, open jobs asking for both], ...], most first.
+    together = models.JSONField(default=list)
+    # [[currency, jobs with a salary, 25th percentile, median, 75th percentile], ...], yearly.
+    pay = models.JSONField(default=list)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "skill market figures"
+
+    def __str__(self):
+        return f"Market figures of skill {self.skill_id} at {self.refreshed_at:%Y-%m-%d %H:%M}"

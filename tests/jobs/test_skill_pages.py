@@ -1,11 +1,19 @@
 """Skill pages: counts of open jobs, the jobs themselves, hidden skills, fixed query counts."""
 
+from dataclasses import astuple
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import ExpiredJobFactory, PublishedJobFactory, SkillFactory
+from careerboard.caching import skill_markets_max_age
+from jobs import services
+from jobs.market import _skill_market, skill_market, skill_markets_refresh
+from jobs.models import Job, SkillMarketFigures
+from tests.factories import AdminFactory, ExpiredJobFactory, PublishedJobFactory, SkillFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,16 +46,36 @@ def test_skill_page_lists_open_jobs_needing_the_skill(client, board):
     assert "4 open jobs asking for Python" in response.content.decode()
 
 
-def test_a_common_skills_page_samples_fewer_pages_and_gives_the_lists_count(client, monkeypatch):
-    """On a large board a skill's figures come from a sample of the table's pages. Python, in
-    40% of jobs, has enough of them in 0.5% of the pages, fewer than the skill list counts
-    (here all of them); the page then gives the list's count, not an estimate of its own."""
-    python = SkillFactory(name="Python")
-    for n in range(30):
-        PublishedJobFactory(title=f"Python role {n}", skills=[python])
+@pytest.fixture
+def sampled(monkeypatch):
+    """A board counted from a sample of its pages, as a large one is (the sample here being all
+    of them, so that its figures are known)."""
     monkeypatch.setattr("jobs.search.sampling.search_rows", lambda: 1_000_000)
     monkeypatch.setattr("jobs.search.sampling.STATS_SAMPLE_ROWS", 1_000_000)
     monkeypatch.setattr("jobs.market.search_rows", lambda: 1_000_000)
+
+
+def paid(skills, low, high, currency="EUR", **kwargs):
+    return PublishedJobFactory(
+        skills=skills,
+        salary_min=low,
+        salary_max=high,
+        salary_currency=currency,
+        salary_period="year",
+        **kwargs,
+    )
+
+
+def test_a_common_skills_page_samples_fewer_pages_and_gives_the_lists_count(
+    client, monkeypatch, sampled
+):
+    """On a large board with no stored figures, a skill's come from a sample of the table's
+    pages. Python, in 40% of jobs, has enough of them in 0.5% of the pages, fewer than the skill
+    list counts (here all of them); the page then gives the list's count, not an estimate of its
+    own."""
+    python = SkillFactory(name="Python")
+    for n in range(30):
+        PublishedJobFactory(title=f"Python role {n}", skills=[python])
     monkeypatch.setattr("jobs.market.skill_shares", lambda: {python.pk: 0.4})
     with CaptureQueriesContext(connection) as queries:
         response = client.get(reverse("skill_detail", args=["python"]))
@@ -111,3 +139,73 @@ def test_a_hidden_skill_is_not_shown_as_asked_for_together(client, board):
     response = client.get(reverse("skill_detail", args=["python"]))
     assert response.context["together"] == []
     assert reverse("skill_detail", args=["go"]) not in response.content.decode()
+
+
+def test_a_large_boards_skill_page_shows_stored_figures_beside_the_current_jobs(
+    client, board, sampled
+):
+    """Its pay and skills asked for together are those of the last refresh, read without a
+    pass over the rows; its count and its jobs are those of the moment."""
+    python, _ = board
+    paid([python], 40_000, 60_000)
+    skill_markets_refresh()
+    paid([python], 100_000, 120_000, title="Newer Python role")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("skill_detail", args=["python"]))
+    assert not [q for q in queries if "WITH s AS MATERIALIZED" in q["sql"]]
+    assert response.context["open_jobs"] == 6
+    assert "Newer Python role" in {job.title for job in response.context["jobs"]}
+    (eur,) = response.context["market"].pay
+    assert (eur.median, eur.jobs) == (50_000, 1)
+    assert [(skill.slug, n) for skill, n in response.context["together"]] == [("go", 1)]
+    assert "On the board (estimated)" in response.content.decode()
+    skill_markets_refresh()
+    (eur,) = skill_market(python.pk).pay
+    assert (eur.median, eur.jobs) == (80_000, 2)
+
+
+def test_stored_figures_left_by_a_stopped_beat_are_not_shown(client, board, sampled):
+    python, _ = board
+    paid([python], 40_000, 60_000)
+    skill_markets_refresh()
+    paid([python], 100_000, 120_000)
+    SkillMarketFigures.objects.update(
+        refreshed_at=timezone.now() - skill_markets_max_age() - timedelta(seconds=1)
+    )
+    (eur,) = client.get(reverse("skill_detail", args=["python"])).context["market"].pay
+    assert (eur.median, eur.jobs) == (80_000, 2)
+
+
+def test_a_small_boards_skill_page_works_its_figures_out_whatever_is_stored(client, board):
+    python, _ = board
+    paid([python], 40_000, 60_000)
+    skill_markets_refresh()
+    paid([python], 100_000, 120_000)
+    (eur,) = client.get(reverse("skill_detail", args=["python"])).context["market"].pay
+    assert (eur.median, eur.jobs) == (80_000, 2)
+
+
+def test_the_stored_figures_are_those_a_page_works_out_for_itself(board):
+    python, go = board
+    rust = SkillFactory(name="Rust")
+    paid([python, go], 40_000, 60_000)
+    paid([python, rust], 70_000, 90_000)
+    paid([rust], 50_000, 50_000)
+    paid([go, rust], 90_000, 110_000, currency="USD")
+    skill_markets_refresh()
+    for skill in (python, go, rust):
+        stored = SkillMarketFigures.objects.get(skill=skill)
+        worked_out = _skill_market(skill.pk)
+        assert stored.together == [list(pair) for pair in worked_out.together]
+        assert stored.pay == [list(astuple(pay)) for pay in worked_out.pay]
+    assert [pay.currency for pay in _skill_market(go.pk).pay] == ["EUR", "USD"]
+
+
+def test_a_refresh_drops_the_figures_of_a_skill_no_open_job_asks_for(board):
+    python, go = board
+    skill_markets_refresh()
+    assert set(SkillMarketFigures.objects.values_list("skill", flat=True)) == {python.pk, go.pk}
+    for job in Job.objects.filter(title="Go role"):
+        services.job_close(job=job, by=AdminFactory())
+    skill_markets_refresh()
+    assert set(SkillMarketFigures.objects.values_list("skill", flat=True)) == {python.pk}

@@ -10,10 +10,15 @@ from django.conf import settings
 from django.db import connection
 
 from careerboard.celery import app as celery_app
-from jobs.models import Job, SearchTerm
-from jobs.tasks import expire_jobs, flush_job_counters, refresh_search_terms
+from jobs.models import Job, SearchTerm, SkillMarketFigures
+from jobs.tasks import (
+    expire_jobs,
+    flush_job_counters,
+    refresh_search_terms,
+    refresh_skill_markets,
+)
 from profiles.tasks import send_job_alerts
-from tests.factories import ExpiredJobFactory, PublishedJobFactory
+from tests.factories import ExpiredJobFactory, PublishedJobFactory, SkillFactory
 
 
 def test_the_schedule_names_a_registered_task_for_every_entry():
@@ -26,6 +31,7 @@ def test_the_schedule_names_a_registered_task_for_every_entry():
         "jobs.tasks.expire_jobs",
         "jobs.tasks.flush_job_counters",
         "jobs.tasks.refresh_search_terms",
+        "jobs.tasks.refresh_skill_markets",
         "jobs.tasks.send_application_digests",
         "profiles.tasks.send_job_alerts",
     } <= tasks
@@ -42,9 +48,12 @@ def test_expiry_task_expires_jobs_and_a_second_run_finds_nothing():
 
 @pytest.mark.django_db
 def test_the_other_periodic_tasks_run_their_services(settings):
-    PublishedJobFactory(title="Kotlin engineer")
+    kotlin = SkillFactory(name="Kotlin")
+    PublishedJobFactory(title="Kotlin engineer", skills=[kotlin])
     assert refresh_search_terms() == SearchTerm.objects.count()
     assert SearchTerm.objects.filter(term="kotlin").exists()
+    assert refresh_skill_markets() == 1
+    assert list(SkillMarketFigures.objects.values_list("skill", flat=True)) == [kotlin.pk]
     assert send_job_alerts() == {"due": 0, "sent": 0, "nothing new": 0}
     settings.COUNTERS_KEY_PREFIX = f"test-counters:{time.time()}"  # nothing counted under it
     assert flush_job_counters() == {"views": 0, "apply_clicks": 0}

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from jobs.demo.generator import generate_jobs
+from jobs.market import skill_markets_refresh
 
 
 class Command(BaseCommand):
@@ -37,6 +38,8 @@ class Command(BaseCommand):
             created = generate_jobs(count=count, seed=seed, now=timezone.now(), progress=progress)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        # A board this size shows the stored figures on its skill pages: store them now.
+        skill_markets_refresh()
         if verbosity >= 1:
             seconds = time.perf_counter() - start
             self.stdout.write(self.style.SUCCESS(f"Created {created:,} jobs in {seconds:.1f} s."))
