@@ -176,6 +176,15 @@ def test_markdown_keeps_ordinary_formatting():
     assert 'href="https://a.example"' in html
 
 
+def test_one_text_never_lends_its_link_definitions_to_the_next():
+    """Texts share a converter: a link defined in one employer's description must not resolve
+    in another's."""
+    defined = render_markdown("[apply][here]\n\n[here]: https://one.example/apply")
+    assert 'href="https://one.example/apply"' in defined
+    assert "one.example" not in render_markdown("[apply][here]")
+    assert render_markdown("") == ""
+
+
 class TestTransitions:
     @pytest.mark.parametrize(
         ("start", "end"),
