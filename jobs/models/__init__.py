@@ -34,6 +34,7 @@ from jobs.models.postings import (
     attach_card_data,
     card_jobs,
     jobs_for_cards,
+    similar_card_jobs,
 )
 from jobs.models.search import (
     SearchRow,
@@ -75,4 +76,5 @@ __all__ = [
     "card_jobs",
     "jobs_for_cards",
     "private_storage",
+    "similar_card_jobs",
 ]

@@ -107,21 +107,66 @@ def card_jobs(ids: list[int], *, description: bool = False) -> dict[int, "Job"]:
     ids = [pk for pk in ids if 0 < pk <= MAX_ID]
     if not ids:
         return {}
-    sql, job_fields, company_fields = _card_statement(description)
+    columns, job_fields, company_fields = _card_columns(description)
+    sql = f"""SELECT {columns}
+        FROM jobs_job JOIN jobs_company ON jobs_company.id = jobs_job.company_id
+        WHERE jobs_job.id = ANY(%s::bigint[])"""
+    jobs = _jobs_from_rows(read_prepared(sql, [ids]), job_fields, company_fields)
+    return {job.pk: job for job in jobs}
+
+
+# The newest open jobs asking for any of a job's skills, ranked by how many they ask for, then
+# whether they are of its seniority; then by date, as they were read.
+SIMILAR_JOBS_SQL = """
+WITH newest AS (
+    SELECT id, skill_ids, seniority, published_at FROM jobs_job
+    WHERE status = 'published' AND expires_at > %s AND skill_ids && %s::bigint[] AND id <> %s
+    ORDER BY published_at DESC, id DESC LIMIT %s
+), ranked AS (
+    SELECT id, row_number() OVER (
+        ORDER BY (SELECT count(*) FROM unnest(skill_ids) AS skill WHERE skill = ANY(%s::bigint[]))
+                 DESC,
+                 seniority <> %s, published_at DESC, id DESC
+    ) AS rank
+    FROM newest
+)
+SELECT {columns}
+FROM ranked JOIN jobs_job ON jobs_job.id = ranked.id
+JOIN jobs_company ON jobs_company.id = jobs_job.company_id
+WHERE ranked.rank <= %s ORDER BY ranked.rank
+"""
+# How many of the newest jobs sharing a skill are ranked.
+SIMILAR_CANDIDATES = 60
+
+
+def similar_card_jobs(job: "Job", limit: int) -> list["Job"]:
+    """Of the newest open jobs that share a skill with `job`, those that share the most, then
+    those of its seniority, then the newest: read as card_jobs() reads jobs, in one prepared
+    statement that finds, ranks and reads them."""
+    if not job.skill_ids:
+        return []
+    columns, job_fields, company_fields = _card_columns(False)
+    skills = list(job.skill_ids)
+    params = [timezone.now(), skills, job.pk, SIMILAR_CANDIDATES, skills, job.seniority, limit]
+    rows = read_prepared(SIMILAR_JOBS_SQL.format(columns=columns), params)
+    return _jobs_from_rows(rows, job_fields, company_fields)
+
+
+def _jobs_from_rows(rows, job_fields: list[str], company_fields: list[str]) -> list["Job"]:
     alias = read_database()
     split = len(job_fields)
-    jobs = {}
-    for row in read_prepared(sql, [ids]):
+    jobs = []
+    for row in rows:
         job = Job.from_db(alias, job_fields, row[:split])
         job._state.fields_cache["company"] = Company.from_db(alias, company_fields, row[split:-2])
         job.card_place_ids, job.card_skills = row[-2], row[-1]
-        jobs[job.pk] = job
+        jobs.append(job)
     return jobs
 
 
 @cache
-def _card_statement(description: bool) -> tuple[str, list[str], list[str]]:
-    """The SQL of jobs_for_cards(): each job's columns (the description only when asked), its
+def _card_columns(description: bool) -> tuple[str, list[str], list[str]]:
+    """What card_jobs() reads: each job's columns (the description only when asked), its
     company's, and the ids of its places and skills; with the names of the fields read."""
     job_fields = [
         field for field in Job._meta.concrete_fields if description or field.name != "description"
@@ -129,11 +174,8 @@ def _card_statement(description: bool) -> tuple[str, list[str], list[str]]:
     company_fields = list(Company._meta.concrete_fields)
     columns = [f'jobs_job."{field.column}"' for field in job_fields]
     columns += [f'jobs_company."{field.column}"' for field in company_fields]
-    sql = f"""SELECT {", ".join(columns)}, {CARD_PLACES_SQL}, {CARD_SKILLS_SQL}
-        FROM jobs_job JOIN jobs_company ON jobs_company.id = jobs_job.company_id
-        WHERE jobs_job.id = ANY(%s::bigint[])"""
     return (
-        sql,
+        f"{', '.join(columns)}, {CARD_PLACES_SQL}, {CARD_SKILLS_SQL}",
         [field.attname for field in job_fields],
         [field.attname for field in company_fields],
     )

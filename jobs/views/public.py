@@ -33,6 +33,7 @@ from jobs.models import (
     SearchRow,
     attach_card_data,
     card_jobs,
+    similar_card_jobs,
 )
 from jobs.pagination import MAX_BROWSABLE_RESULTS, PAGE_SIZE, KnownCountPaginator
 from jobs.search.plans import RANK_CANDIDATES, Results, Sort
@@ -40,6 +41,8 @@ from jobs.search.query import suggest_correction
 from jobs.search.sampling import skill_job_counts
 from jobs.structured_data import as_script, job_posting
 
+# A job's page shows this many similar jobs.
+SIMILAR_JOBS_SHOWN = 4
 # The query parameters that choose which jobs a search lists (its canonical URL keeps these).
 SEARCH_FILTERS = [name for name in JobFilterSet.base_filters if name != "sort"]
 
@@ -311,7 +314,7 @@ def job_detail(request, pk, slug=""):
     if slug != job.slug:
         # Only after the visibility check: the redirect names the title.
         return redirect(job, permanent=True)
-    jobs = [job, *similar_jobs(job)]
+    jobs = [job, *similar_card_jobs(job, SIMILAR_JOBS_SHOWN)]
     # Their places and skills, named once for all of them.
     attach_card_data(jobs)
     # The visitor's fit to this job and its similar ones, in one batch of queries.
@@ -335,29 +338,6 @@ def job_detail(request, pk, slug=""):
     )
     response.job_is_public = job.is_public
     return response
-
-
-def similar_jobs(job: Job, limit=4) -> list[Job]:
-    """Of the newest open jobs that share a skill with this one, those that share the most,
-    then those of the same seniority, then the newest; their places and skills not yet named.
-
-    The candidates are ranked here from their skill ids: a query that ranked them itself cost
-    more to build than to run, and named the places and skills of every candidate."""
-    if not job.skill_ids:
-        return []
-    newest = list(
-        Job.objects.published()
-        .filter(skill_ids__overlap=job.skill_ids)
-        .exclude(pk=job.pk)
-        .order_by("-published_at", "-id")
-        .values_list("id", "skill_ids", "seniority")[:60]
-    )
-    wanted = set(job.skill_ids)
-    # A stable sort: among equals, the newest stay first.
-    newest.sort(key=lambda row: (-len(wanted.intersection(row[1])), row[2] != job.seniority))
-    ids = [pk for pk, _skills, _seniority in newest[:limit]]
-    found = card_jobs(ids)
-    return [found[pk] for pk in ids if pk in found]
 
 
 @method_decorator(cache_for_anonymous, name="dispatch")

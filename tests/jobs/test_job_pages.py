@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from careerboard.markdown import markdown_text
+from jobs.models import Job, similar_card_jobs
 from profiles.models import Profile, ProfileSkill
 from tests.factories import (
     AdminFactory,
@@ -49,6 +50,33 @@ def test_similar_jobs_share_the_most_skills_then_the_seniority_then_are_newest(c
         "One skill, same level",
         "One skill, newest",
     ]
+
+
+def test_only_the_newest_jobs_sharing_a_skill_are_ranked_and_read_in_one_statement(
+    monkeypatch, django_assert_num_queries
+):
+    python, go = SkillFactory(name="Python"), SkillFactory(name="Go")
+    job = PublishedJobFactory(title="The job", skills=[python, go])
+    days_ago = iter(range(1, 100))
+
+    def posted(title, skills):
+        published_at = timezone.now() - timedelta(days=next(days_ago))
+        return PublishedJobFactory(title=title, skills=skills, published_at=published_at)
+
+    newest = posted("Newest, one skill", [python])
+    newer = posted("Newer, one skill", [go])
+    posted("Older, both skills", [python, go])
+    monkeypatch.setattr("jobs.models.postings.SIMILAR_CANDIDATES", 2)
+    with django_assert_num_queries(1):
+        similar = similar_card_jobs(job, 4)
+    assert [found.title for found in similar] == ["Newest, one skill", "Newer, one skill"]
+    expected = Job.objects.with_card_data().in_bulk([newest.pk, newer.pk])
+    for found in similar:
+        assert found.company.name == expected[found.pk].company.name
+        assert (found.card_place_ids, found.card_skills) == (
+            expected[found.pk].card_place_ids,
+            expected[found.pk].card_skills,
+        )
 
 
 def test_a_job_without_skills_has_no_similar_jobs(client):
