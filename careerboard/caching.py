@@ -13,9 +13,9 @@ request:
 - search counts, skill counts, role job counts, role and skill markets, and a seeker's
   recommendations and job fits (whose skills and preferences are part of the key), in "default".
 
-Small tables that most pages name (skills, places, exchange rates), whether search knows a
-word, and the words PostgreSQL reads in a query, are kept in each worker's memory for the
-version they were read under (`worker_copy`), and dropped when it moves.
+Small tables that most pages name (skills, places, exchange rates), and whether search knows a
+word, are kept in each worker's memory for the version they were read under (`worker_copy`), and
+dropped when it moves.
 
 Pages and figures live public_seconds() in Redis (settings.PAGE_CACHE_SECONDS; 0 turns them
 off), and a page up to WORKER_MEMORY_SECONDS more in a worker's memory. A new version makes
@@ -24,6 +24,8 @@ expiry time has passed and before `expire_jobs` marks it expired. Other entries,
 
 - the planner's estimates of the search table's size and its tags' shares, in each worker's
   memory for PLANNER_ESTIMATE_SECONDS (`worker_estimate`);
+- how PostgreSQL reads a search's keywords, which no data changes, in each worker's memory for
+  its life (`worker_memo`);
 - on a board large enough to be sampled, each skill's pay and skills asked for together, stored
   in PostgreSQL every settings.SKILL_MARKETS_REFRESH_SECONDS and shown for up to
   skill_markets_max_age() (a job more or less moves such estimates by less than they show; the
@@ -65,13 +67,13 @@ RECOMMENDED_PREFIX = "recommended"
 JOB_CARDS_PREFIX = "job-cards"
 SEARCH_ROWS_KEY = "search-rows"
 SEARCH_ELEMENT_SHARES_KEY = "search-element-shares"
-# Each worker's copies of small tables (worker_copy).
+# Each worker's copies of small tables (worker_copy), and memos (worker_memo).
 SKILLS_COPY = "skills"
 PLACES_COPY = "places"
 PLACE_NAMES_COPY = "place-names"
 EXCHANGE_RATES_COPY = "exchange-rates"
 KNOWN_WORDS_COPY = "known-words"
-QUERY_WORDS_COPY = "query-words"
+QUERY_TEXT_COPY = "query-text"
 
 # The planner's estimates of the search table, which move slowly and are never shown.
 PLANNER_ESTIMATE_SECONDS = 600
@@ -174,11 +176,24 @@ def worker_estimate(name: str, compute):
     return held[1]
 
 
+# name -> value: what a worker keeps for its life (worker_memo).
+_worker_memos: dict[str, object] = {}
+
+
+def worker_memo(name: str, compute):
+    """compute(), kept in this worker's memory for its life, whether or not public caches are
+    on: for what no change on the board alters."""
+    if name not in _worker_memos:
+        _worker_memos[name] = compute()
+    return _worker_memos[name]
+
+
 def forget_worker_copies() -> None:
-    """Drop this worker's copies and estimates (tests whose data rolls back under an unchanged
-    version)."""
+    """Drop this worker's copies, estimates and memos (tests whose data rolls back under an
+    unchanged version, or that count the queries a first read makes)."""
     _worker_copies.clear()
     _worker_estimates.clear()
+    _worker_memos.clear()
 
 
 def personal_cookies():

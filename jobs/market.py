@@ -28,6 +28,7 @@ from careerboard.db_routers import read_connection
 from careerboard.models import CareerRole, SalaryFigure, Skill
 from jobs.filters import JobFilterSet
 from jobs.models import Job, SearchRow, SkillMarketFigures
+from jobs.search.query import query_texts
 from jobs.search.sampling import (
     MIN_SAMPLE_PERCENT,
     sample_percent,
@@ -250,10 +251,13 @@ def _count(roles: list[CareerRole]) -> RoleJobCounts:
         return RoleJobCounts({}, is_estimate=False)
     percent = sample_percent()
     scale = 100.0 / percent if percent else 1.0
+    searches = {role.pk: role_search(role) for role in roles}
+    # The roles' keywords, read at once rather than as each search is built.
+    query_texts([s.search_query for s in searches.values() if s.search_query is not None])
     selects, params = [], []
     for role in roles:
         sql, role_params = (
-            role_search(role).matching_rows().order_by().values("job_id").query.sql_with_params()
+            searches[role.pk].matching_rows().order_by().values("job_id").query.sql_with_params()
         )
         selects.append(f"(SELECT count(*) FROM ({sampled_sql(sql, percent)}) AS role_{role.pk})")
         params += role_params

@@ -17,7 +17,7 @@ from django.db.models.expressions import RawSQL
 
 from careerboard.db_routers import read_connection, read_rows
 from jobs.models import Job, SearchRow, jobs_for_cards
-from jobs.search.query import AllWords
+from jobs.search.query import all_words
 from jobs.search.sampling import (
     EXACT_COUNT_CAP,
     SAMPLED_PAY_KEPT,
@@ -102,7 +102,7 @@ class PageReading:
         rows = self.matching_rows()
         order = self.sort_order
         if order == Sort.RELEVANCE:
-            rank = SearchRank(F("document"), AllWords(self.search_query))
+            rank = SearchRank(F("document"), all_words(self.search_query))
             by_rank = ("-rank", "-published_at", "-job_id")
             if self.expected_total is not None and self.expected_total <= RANK_ALL_UP_TO:
                 return rows.annotate(rank=rank).order_by(*by_rank)
@@ -173,7 +173,7 @@ class PageReading:
         (SampledCounts.counted): the sort keys to annotate, and the SQL that orders by them as
         ordered_rows() orders every match when they are few."""
         if self.sort_order == Sort.RELEVANCE:
-            rank = SearchRank(F("document"), AllWords(self.search_query))
+            rank = SearchRank(F("document"), all_words(self.search_query))
             return {"rank": rank}, "rank DESC, published_at DESC, job_id DESC"
         if self.sort_order == Sort.SALARY:
             pay = F(self.pay_column)

@@ -144,11 +144,11 @@ def test_unknown_or_hidden_role_is_404(client, seeded):
 
 
 def test_career_pages_have_bounded_query_counts(client, seeded, django_assert_max_num_queries):
-    with django_assert_max_num_queries(19):
+    with django_assert_max_num_queries(20):
         client.get(reverse("career_detail", args=["backend-developer"]))
     with django_assert_max_num_queries(5):
         client.get(reverse("resource_list"))
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         client.get(reverse("career_list"))
 
 
