@@ -198,7 +198,7 @@ def _card(
         salary=salary_range(job),
         salary_in_euros=in_euros,
         salary_rate=rate,
-        required_skills=[js.skill.name for js in job.job_skills.all() if js.is_required],
+        required_skills=[skill.name for skill, required in job.card_skill_list if required],
         posted_iso=published.isoformat() if published else "",
         posted_date=days[published.date()] if published else "",
         posted_ago=ago(job.published_at),

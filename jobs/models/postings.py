@@ -1,6 +1,7 @@
 """Jobs and their places and skills, with `published()`, the one definition of public."""
 
-from functools import cache, cached_property
+from collections.abc import Callable
+from functools import cache, cached_property, partial
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -193,24 +194,35 @@ class CardDataIterable(ModelIterable):
 
 def attach_card_data(jobs: list["Job"]) -> None:
     """Sets on jobs read with the ids of their places and skills (`card_place_ids`,
-    `card_skills`) those places and skills, as if prefetched."""
+    `card_skills`) those places, and their skills as `card_skill_list`: (skill, is_required)
+    pairs, required first, then by name, as a card shows them. `job_skills` and `locations`
+    answer as if prefetched; a job's JobSkill rows are made only if asked for (a page of cards
+    never does: making them was half of this)."""
     places = places_by_id({pk for job in jobs for pk in job.card_place_ids})
     skills = skills_by_id()
     for job in jobs:
-        job_skills = []
-        for pk, skill_id, required in job.card_skills:
-            job_skill = JobSkill.from_db(
-                job._state.db, None, (pk, job.pk, skill_id, bool(required))
-            )
-            job_skill._state.fields_cache.update(job=job, skill=skills[skill_id])
-            job_skills.append(job_skill)
-        job_skills.sort(key=lambda job_skill: (not job_skill.is_required, job_skill.skill.name))
-        as_prefetched(job, "job_skills", job_skills)
-        as_prefetched(job, "locations", [places[pk] for pk in job.card_place_ids])
+        job.card_skill_list = sorted(
+            ((skills[skill_id], bool(required)) for _pk, skill_id, required in job.card_skills),
+            key=lambda pair: (not pair[1], pair[0].name),
+        )
+        as_prefetched(job, "job_skills", partial(_job_skills, job, skills))
+        as_prefetched(job, "locations", partial(list, [places[pk] for pk in job.card_place_ids]))
 
 
-def as_prefetched(instance: models.Model, relation: str, objects: list) -> None:
-    """Sets what `instance.<relation>.all()` gives, as prefetch_related would have."""
+def _job_skills(job: "Job", skills: dict[int, Skill]) -> list["JobSkill"]:
+    """The job's JobSkill rows from the ids read beside it, in card_skill_list's order."""
+    job_skills = []
+    for pk, skill_id, required in job.card_skills:
+        job_skill = JobSkill.from_db(job._state.db, None, (pk, job.pk, skill_id, bool(required)))
+        job_skill._state.fields_cache.update(job=job, skill=skills[skill_id])
+        job_skills.append(job_skill)
+    job_skills.sort(key=lambda job_skill: (not job_skill.is_required, job_skill.skill.name))
+    return job_skills
+
+
+def as_prefetched(instance: models.Model, relation: str, objects: Callable[[], list]) -> None:
+    """Sets what `instance.<relation>.all()` gives, as prefetch_related would have: the rows
+    objects() makes, the first time they are asked for."""
     rows = PrefetchedRows(instance, relation, objects)
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[relation] = rows
 
@@ -221,12 +233,27 @@ class PrefetchedRows(models.QuerySet):
     rows (filter, order_by, ...), which then asks the database as it would after prefetch_related.
     """
 
-    def __init__(self, instance: models.Model, relation: str, objects: list):
+    def __init__(self, instance: models.Model, relation: str, objects: Callable[[], list]):
+        self._objects = objects
         super().__init__(model=instance._meta.get_field(relation).related_model)
         self._instance = instance
         self._relation = relation
-        self._result_cache = objects
         self._prefetch_done = True
+
+    @property
+    def _result_cache(self) -> list:
+        """The rows, made when first read, by whatever reads them (iteration, len(), count(),
+        exists(), an index, pickling)."""
+        if self._objects is not None:
+            self._rows = self._objects()
+            self._objects = None
+        return self._rows
+
+    @_result_cache.setter
+    def _result_cache(self, rows):
+        # QuerySet.__init__ says "not read yet" (None): the rows are objects()'s.
+        if rows is not None:
+            self._rows, self._objects = rows, None
 
     def _chain(self):
         manager = getattr(self._instance, self._relation)

@@ -172,6 +172,10 @@ def test_cards_read_places_and_skills_in_the_order_and_with_the_names_a_prefetch
             assert [(js.pk, js.skill.name, js.is_required) for js in job.job_skills.all()] == [
                 (js.pk, js.skill.name, js.is_required) for js in expected.job_skills.all()
             ]
+            # What a card shows, without making the rows.
+            assert [(skill.name, required) for skill, required in job.card_skill_list] == [
+                (js.skill.name, js.is_required) for js in expected.job_skills.all()
+            ]
     assert [str(place) for place in read[ids[0]].locations.all()] == [
         "Berlin, Germany",
         "Paris, France",
