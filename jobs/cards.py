@@ -8,15 +8,17 @@ module calls once per page for all its jobs. Jobs never import the apps above it
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator, capfirst
 
 from careerboard.caching import PLACE_NAMES_COPY, worker_copy
 from careerboard.models import REFERENCE_CURRENCY, ExchangeRate, rates_note, yearly_in_euros
-from careerboard.templatetags.board import ago, salary_range
+from careerboard.templatetags.board import ago, country_names, possessive, salary_range
 from jobs.logos import Logo, company_logo
 from jobs.models import Job
 
@@ -204,3 +206,50 @@ def _card(
         posted_ago=ago(job.published_at),
         visitor=visitor,
     )
+
+
+def job_article(
+    job: Job,
+    *,
+    facts: Card | dict,
+    required: list,
+    optional: list,
+    locations: list,
+    fit: dict | None = None,
+    fit_html: str = "",
+    preview: bool = False,
+) -> dict:
+    """What jinja2/jobs/_job_article.html shows of a job: on its page, its card's `facts` and
+    the visitor's `fit` (rendered as `fit_html` for a seeker); in the posting form's preview,
+    `facts` as the form could read them, for a job not saved yet."""
+    company = job.company
+    closes = timezone.localtime(job.expires_at) if job.expires_at else None
+    read = facts.get if isinstance(facts, dict) else partial(getattr, facts)
+    in_euros = read("salary_in_euros", "")
+    website = company.website.replace("https://", "").replace("http://", "")
+    return {
+        "job": job,
+        "facts": facts,
+        "logo": read("logo", None) or company_logo(company),
+        "company_url": company.get_absolute_url(),
+        "company_possessive": possessive(company.name),
+        "description_html": mark_safe(job.description_html),
+        "required": required,
+        "optional": optional,
+        "locations": locations,
+        "fit": fit,
+        "fit_html": mark_safe(fit_html),
+        "preview": preview,
+        "apply_link": (
+            reverse("jobs:job_apply", args=[job.pk]) if job.pk and job.is_public else job.apply_url
+        ),
+        "profile_apply_url": reverse("profiles:apply", args=[job.pk]) if job.pk else "",
+        "report_url": reverse("jobs:job_report", args=[job.pk]) if job.pk else "",
+        "closes_iso": dateformat.format(closes, "c") if closes else "",
+        "closes_long": dateformat.format(closes, "j F Y") if closes else "",
+        "closes_short": dateformat.format(closes, "j M Y") if closes else "",
+        "countries": country_names(job.applicant_countries),
+        "salary_in_euros": capfirst(in_euros),
+        "salary_rate": read("salary_rate", ""),
+        "website_shown": Truncator(website).chars(40),
+    }

@@ -76,18 +76,6 @@ def page_numbers(page):
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
-@register.filter
-def required_skills(job) -> list:
-    """The skills a job requires, from its prefetched `job_skills`."""
-    return [job_skill.skill for job_skill in job.job_skills.all() if job_skill.is_required]
-
-
-@register.filter
-def optional_skills(job) -> list:
-    """The skills a job would like but does not require, from its prefetched `job_skills`."""
-    return [job_skill.skill for job_skill in job.job_skills.all() if not job_skill.is_required]
-
-
 @register.simple_tag(takes_context=True)
 def jinja(context, name: str, **values):
     """`{% jinja "jobs/_job_cards.html" cards=cards %}`: a partial of templates/jinja2, rendered by

@@ -16,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 from careerboard.forms import error_summary
 from careerboard.templatetags.board import salary_range
 from jobs import services
+from jobs.cards import job_article
 from jobs.forms import JobForm
 from jobs.models import (
     Company,
@@ -60,20 +61,22 @@ def _preview(form: JobForm, company: Company) -> dict:
     form.is_valid()
     data = form.cleaned_data
     job = Job(company=company, **form.posted_fields())
-    return {
+    facts = {
         "job": job,
-        "facts": {
-            "job": job,
-            "places": "; ".join(data.get("places", [])),
-            "workplace_label": job.get_workplace_display(),
-            "employment_type_label": job.get_employment_type_display(),
-            "seniority_label": job.get_seniority_display(),
-            "salary": salary_range(job),
-        },
-        "locations": data.get("places", []),
-        "required": data.get("required_skills", []),
-        "optional": data.get("nice_skills", []),
+        "places": "; ".join(data.get("places", [])),
+        "workplace_label": job.get_workplace_display(),
+        "employment_type_label": job.get_employment_type_display(),
+        "seniority_label": job.get_seniority_display(),
+        "salary": salary_range(job),
     }
+    return job_article(
+        job,
+        facts=facts,
+        required=data.get("required_skills", []),
+        optional=data.get("nice_skills", []),
+        locations=data.get("places", []),
+        preview=True,
+    )
 
 
 @login_required

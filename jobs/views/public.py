@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_http_methods
 from django.views.generic import DetailView, TemplateView
@@ -21,7 +22,7 @@ from careerboard.models import Skill, rates_note, visible_skills_by_id
 from careerboard.seo import canonical_url
 from careerboard.templatetags.board import page_numbers
 from jobs import counters, services
-from jobs.cards import exchange_rates, job_cards, visitor_data
+from jobs.cards import exchange_rates, job_article, job_cards, visitor_data
 from jobs.filters import JobFilterSet
 from jobs.forms import ReportForm
 from jobs.locations import country_code, place_is_known, read_place_wish
@@ -321,14 +322,28 @@ def job_detail(request, pk, slug=""):
     visitor = visitor_data(request, jobs, detailed=True)
     # The job's own facts are worked out as its cards' are, and shown by the same partial.
     facts, *cards = job_cards(request, jobs, visitor=visitor)
+    my_fit = visitor.get(job.pk)
+    fit_html = ""
+    if my_fit and my_fit.get("seeker"):
+        fit = {"job": job, "fit": my_fit, "url": job.get_absolute_url()}
+        fit_html = render_to_string("jobs/_job_fit.html", fit, request)
+    required = [skill for skill, is_required in job.card_skill_list if is_required]
     response = render(
         request,
         "jobs/job_detail.html",
         {
             "job": job,
             "facts": facts,
+            "article": job_article(
+                job,
+                facts=facts,
+                required=required,
+                optional=[skill for skill, is_required in job.card_skill_list if not is_required],
+                locations=list(job.locations.all()),
+                fit=my_fit,
+                fit_html=fit_html,
+            ),
             "cards": cards,
-            "my_fit": visitor.get(job.pk),
             "is_member": is_member,
             "job_posting": as_script(data) if (data := job_posting(job)) else None,
             # Its link preview, from the description already rendered for the page.

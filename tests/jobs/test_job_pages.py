@@ -153,7 +153,7 @@ def test_a_seekers_job_page_keeps_a_fixed_query_count(client, django_assert_max_
     # The public page's five, then the session, the user and what the seeker's fit needs.
     with django_assert_max_num_queries(14):
         response = client.get(job.get_absolute_url())
-    assert response.context["my_fit"]["seeker"]
+    assert response.context["article"]["fit"]["seeker"]
     assert len(response.context["cards"]) == 4
 
 
