@@ -13,9 +13,9 @@ request:
 - search counts, skill counts, role job counts, role and skill markets, and a seeker's
   recommendations and job fits (whose skills and preferences are part of the key), in "default".
 
-Small tables that most pages name (skills, places, exchange rates), and whether search knows a
-word, are kept in each worker's memory for the version they were read under (`worker_copy`), and
-dropped when it moves.
+Small tables that most pages name (skills, places, exchange rates, and for each skill the roles
+that need it and the resources that teach it), and whether search knows a word, are kept in each
+worker's memory for the version they were read under (`worker_copy`), and dropped when it moves.
 
 Pages and figures live public_seconds() in Redis (settings.PAGE_CACHE_SECONDS; 0 turns them
 off), and a page up to WORKER_MEMORY_SECONDS more in a worker's memory. A new version makes
@@ -72,6 +72,8 @@ SKILLS_COPY = "skills"
 PLACES_COPY = "places"
 PLACE_NAMES_COPY = "place-names"
 EXCHANGE_RATES_COPY = "exchange-rates"
+ROLE_NEEDS_COPY = "role-needs"
+SKILL_RESOURCES_COPY = "skill-resources"
 KNOWN_WORDS_COPY = "known-words"
 QUERY_TEXT_COPY = "query-text"
 

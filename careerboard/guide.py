@@ -2,16 +2,19 @@
 optional), a suggested order to learn them, and the documents' facts about the work, demand,
 remote work and getting hired, grouped as the role and resources pages show them."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from careerboard.caching import ROLE_NEEDS_COPY, SKILL_RESOURCES_COPY, worker_copy
 from careerboard.models import (
     CareerFact,
     CareerRole,
     FactTopic,
     Importance,
     LearningStep,
+    Resource,
     RoleSkill,
     Skill,
 )
@@ -113,10 +116,41 @@ def finding_work_facts() -> FactSection | None:
 
 
 def roles_needing(skill: Skill) -> list[RoleSkill]:
-    """The visible roles that need a skill, core first, each with its link."""
-    return list(
+    """The visible roles that need a skill, core first, each with its link; from the worker's
+    copy of every skill's (careerboard/caching.py)."""
+    return worker_copy(ROLE_NEEDS_COPY, _role_needs).get(skill.pk, [])
+
+
+def _role_needs() -> dict[int, list[RoleSkill]]:
+    needs = (
         RoleSkill.objects.visible()
-        .filter(skill=skill, role__is_hidden=False)
+        .filter(role__is_hidden=False)
         .select_related("role")
         .order_by("importance", "role__sort_order", "role__name")
     )
+    by_skill = defaultdict(list)
+    for need in needs:
+        by_skill[need.skill_id].append(need)
+    return dict(by_skill)
+
+
+def skill_resources(skill: Skill) -> list[Resource]:
+    """The visible resources to learn a skill or meet those who use it, in their order; from the
+    worker's copy of every skill's."""
+    return worker_copy(SKILL_RESOURCES_COPY, _skill_resources).get(skill.pk, [])
+
+
+def _skill_resources() -> dict[int, list[Resource]]:
+    order = [
+        f"-resource__{name[1:]}" if name[0] == "-" else f"resource__{name}"
+        for name in Resource._meta.ordering
+    ]
+    links = (
+        Resource.skills.through.objects.filter(resource__is_hidden=False)
+        .select_related("resource")
+        .order_by(*order)
+    )
+    by_skill = defaultdict(list)
+    for link in links:
+        by_skill[link.skill_id].append(link.resource)
+    return dict(by_skill)

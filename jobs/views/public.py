@@ -16,7 +16,7 @@ from django_countries import countries
 from django_ratelimit.decorators import ratelimit
 
 from careerboard.caching import cache_for_anonymous
-from careerboard.guide import roles_needing
+from careerboard.guide import roles_needing, skill_resources
 from careerboard.markdown import html_text
 from careerboard.models import Skill, rates_note, visible_skills_by_id
 from careerboard.seo import canonical_url
@@ -411,7 +411,7 @@ def skill_detail(request, slug):
     page = KnownCountPaginator(jobs, PAGE_SIZE, count=pageable).get_page(request.GET.get("page"))
     if len(page.object_list) < PAGE_SIZE:
         open_jobs = (page.number - 1) * PAGE_SIZE + len(page.object_list)
-    resources = list(skill.resources.visible())
+    resources = skill_resources(skill)
     roles = roles_needing(skill)
     skills = visible_skills_by_id()
     return render(

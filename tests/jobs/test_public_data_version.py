@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from careerboard.caching import public_version
+from careerboard.models import CareerRole, Importance, Resource, RoleSkill
 from jobs import counters, services
 from jobs.models import CompanyMembership, Job, JobEdit, Location
 from tests.caches import caches_as_in_production
@@ -147,6 +148,24 @@ def test_a_skill_renamed_in_the_admin_shows_on_every_page_at_once(visitor, rust,
     admin_edit(reverse("admin:careerboard_skill_change", args=[rust.pk]), name="Rust language")
     assert seen_on_every_page(visitor, rust_job, "Rust language")
     assert '<li class="tag">Rust language</li>' in text(visitor, reverse("jobs:job_list"))
+
+
+def test_roles_and_resources_edited_in_the_admin_show_on_the_skill_page_at_once(visitor, rust):
+    """Skill pages name the roles and resources of each skill from each worker's copies."""
+    role = CareerRole.objects.create(name="Systems programmer", slug="systems-programmer")
+    RoleSkill.objects.create(role=role, skill=rust, importance=Importance.CORE)
+    book = Resource.objects.create(
+        name="The Rust Book", slug="rust-book", kind=Resource.Kind.LEARNING, url="https://a.example"
+    )
+    book.skills.add(rust)
+    url = reverse("skill_detail", args=["rust"])
+    page = text(visitor, url)
+    assert "Systems programmer" in page and "The Rust Book" in page
+    admin_edit(reverse("admin:careerboard_careerrole_change", args=[role.pk]), is_hidden="on")
+    admin_edit(reverse("admin:careerboard_resource_change", args=[book.pk]), name="Rust, the book")
+    page = text(visitor, url)
+    assert "Systems programmer" not in page
+    assert "Rust, the book" in page
 
 
 def test_a_word_searched_before_any_job_had_it_is_whole_once_one_has(visitor):
