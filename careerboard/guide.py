@@ -141,14 +141,11 @@ def skill_resources(skill: Skill) -> list[Resource]:
 
 
 def _skill_resources() -> dict[int, list[Resource]]:
-    order = [
-        f"-resource__{name[1:]}" if name[0] == "-" else f"resource__{name}"
-        for name in Resource._meta.ordering
-    ]
     links = (
         Resource.skills.through.objects.filter(resource__is_hidden=False)
         .select_related("resource")
-        .order_by(*order)
+        # Resource's own order (Meta.ordering).
+        .order_by("-resource__is_featured", "resource__sort_order", "resource__name")
     )
     by_skill = defaultdict(list)
     for link in links:

@@ -394,11 +394,11 @@ def _skill_market(skill_id: int) -> SkillMarket:
     return market
 
 
-def skill_markets_refresh() -> int:
+def skill_markets_refresh(*, dry_run: bool = False) -> int:
     """Work out every skill's figures in one pass over the search rows (on a large board, over
-    the sample the skill list counts) and store them for skill_market; returns how many skills
-    have open jobs. Run by Celery beat (settings.CELERY_BEAT_SCHEDULE), `refresh_skill_markets`
-    and `generate_jobs`."""
+    the sample the skill list counts) and store them for skill_market, unless `dry_run`; returns
+    how many skills have open jobs. Run by Celery beat (settings.CELERY_BEAT_SCHEDULE),
+    `refresh_skill_markets` and `generate_jobs`."""
     figures = _skill_figures(SearchRow.objects.live(), sample_percent(5), None)
     known = set(Skill.objects.filter(pk__in=figures).values_list("pk", flat=True))
     now = timezone.now()
@@ -412,6 +412,8 @@ def skill_markets_refresh() -> int:
         for skill, market in figures.items()
         if skill in known
     ]
+    if dry_run:
+        return len(stored)
     with transaction.atomic():
         SkillMarketFigures.objects.exclude(skill_id__in=known).delete()
         SkillMarketFigures.objects.bulk_create(

@@ -2,8 +2,10 @@
 
 from dataclasses import astuple
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -209,3 +211,13 @@ def test_a_refresh_drops_the_figures_of_a_skill_no_open_job_asks_for(board):
         services.job_close(job=job, by=AdminFactory())
     skill_markets_refresh()
     assert set(SkillMarketFigures.objects.values_list("skill", flat=True)) == {python.pk}
+
+
+def test_the_refresh_command_stores_the_figures_and_its_dry_run_stores_nothing(board):
+    out = StringIO()
+    call_command("refresh_skill_markets", "--dry-run", stdout=out)
+    assert "Would store the market figures of 2 skills." in out.getvalue()
+    assert not SkillMarketFigures.objects.exists()
+    call_command("refresh_skill_markets", stdout=out)
+    assert "Market figures of 2 skills." in out.getvalue()
+    assert SkillMarketFigures.objects.count() == 2

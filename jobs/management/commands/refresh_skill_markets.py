@@ -11,7 +11,13 @@ class Command(BaseCommand):
         "the open jobs (a sample of them on a large board)."
     )
 
-    def handle(self, *args, verbosity, **options):
-        skills = skill_markets_refresh()
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="Say how many, store nothing.")
+
+    def handle(self, *args, dry_run, verbosity, **options):
+        skills = skill_markets_refresh(dry_run=dry_run)
         if verbosity >= 1:
-            self.stdout.write(self.style.SUCCESS(f"Market figures of {skills} skills."))
+            if dry_run:
+                self.stdout.write(f"Would store the market figures of {skills} skills.")
+            else:
+                self.stdout.write(self.style.SUCCESS(f"Market figures of {skills} skills."))
